@@ -1,0 +1,45 @@
+package io.kuzet.protocol;
+
+/**
+ * The one typed vocabulary that every vendor's alarms and status bits are mapped into.
+ * The numeric {@link #code()} is the Kuzet protocol's wire value and must never change.
+ */
+public enum DeviceEventType {
+    STRAP_TAMPER(1),          // strap cut or opened / device removed from the body
+    STRAP_RESTORED(2),        // strap closed again after a tamper
+    CASE_TAMPER(3),           // enclosure opened
+    BATTERY_LOW(4),           // value = battery percent
+    BATTERY_CRITICAL(5),      // value = battery percent
+    CHARGER_CONNECTED(6),
+    CHARGER_DISCONNECTED(7),
+    BEACON_IN_RANGE(8),       // home beacon seen again; value = beacon id (low 16 bits) or 0
+    BEACON_OUT_OF_RANGE(9),   // home beacon lost; value = beacon id (low 16 bits) or 0
+    POWER_ON(10),
+    POWER_OFF(11),
+    EXTERNAL_POWER_CUT(12),   // external supply removed (vendors' "power cut")
+    NO_MOTION(13),            // no movement for the device's configured period
+    SOS(14);                  // wearer pressed the SOS / call button
+
+    private static final DeviceEventType[] BY_CODE = new DeviceEventType[16];
+
+    static {
+        for (DeviceEventType type : values()) {
+            BY_CODE[type.code] = type;
+        }
+    }
+
+    private final int code;
+
+    DeviceEventType(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The type for a wire code, or {@code null} when the code is not assigned. */
+    public static DeviceEventType fromCode(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}
