@@ -1,0 +1,158 @@
+package io.kuzet.server.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the server can be configured with: one YAML file plus environment-variable overrides
+ * (see {@link ConfigLoader}). Field names are the YAML keys; every field has the default documented in
+ * {@code docs/operations.md}. Mutable only while loading; treat an instance as read-only once {@link #validate()} passed.
+ */
+public final class ServerConfig {
+    public Server server = new Server();
+    public Ports ports = new Ports();
+    public Tls tls = new Tls();
+    public Journal journal = new Journal();
+    public Limits limits = new Limits();
+    public Core core = new Core();
+    public Database database = new Database();
+    public Storage storage = new Storage();
+    public Live live = new Live();
+
+    public static final class Server {
+        public String dataDir = "./kuzet-data";
+        public String bindAddress = "0.0.0.0";
+        /** YAML provisioning file imported (idempotently) at start; empty = none. */
+        public String provisionFile = "";
+    }
+
+    /** Listening ports; 0 picks a free port (tests), -1 disables the port. */
+    public static final class Ports {
+        public int kuzet = 5100;
+        public int kuzetTls = 5101;
+        public int gt06 = 5023;
+        public int watch = 5093;
+        public int http = 8080;
+    }
+
+    public static final class Tls {
+        /** PEM certificate chain for the Kuzet TLS port; the port stays closed when empty. */
+        public String certFile = "";
+        /** PEM PKCS#8 private key for {@link #certFile}. */
+        public String keyFile = "";
+    }
+
+    public enum Durability { PROCESS, FSYNC }
+
+    public static final class Journal {
+        /** process: ack after the append to the memory-mapped journal; fsync: ack after it is forced to disk. */
+        public Durability durability = Durability.PROCESS;
+        /** Group-commit period in fsync mode. */
+        public int fsyncIntervalMs = 2;
+        /** Closed daily journal files older than this are deleted (after storage has consumed them). */
+        public int retentionDays = 14;
+    }
+
+    public static final class Limits {
+        public int maxFrameBytes = 4096;
+        public int idleTimeoutS = 600;
+        public int handshakeTimeoutS = 10;
+        public int maxConnectionsPerAddress = 200;
+        /** Journal entries not yet evaluated at which device sockets stop being read. */
+        public long backpressureHighWatermark = 1_000_000;
+        /** ... and at which reading resumes. */
+        public long backpressureLowWatermark = 500_000;
+    }
+
+    public static final class Core {
+        /** Absence limit when the order does not set one. */
+        public int defaultNoCommunicationLimitS = 900;
+        /** No-GPS-fix limit (device communicates but reports no valid fix) when the order does not set one. */
+        public int defaultNoFixLimitS = 900;
+        /** Fixes whose fix time is more than this behind the newest fix of the device are marked late. */
+        public int lateFixThresholdS = 120;
+        /** Battery percent at or below which BATTERY_LOW is raised from heartbeats. */
+        public int batteryLowPercent = 20;
+        /** Battery percent at or below which BATTERY_CRITICAL is raised from heartbeats. */
+        public int batteryCriticalPercent = 5;
+        /** Period of the clock tick records that drive absence timers. */
+        public int tickIntervalMs = 1000;
+    }
+
+    public static final class Database {
+        /** JDBC URL; empty = embedded PostgreSQL under dataDir/postgres. */
+        public String url = "";
+        public String user = "";
+        public String password = "";
+        public int embeddedPort = 0;
+        public int poolSize = 8;
+    }
+
+    public static final class Storage {
+        public int positionsRetentionDays = 365;
+        public int compressAfterDays = 7;
+        public int batchMaxRows = 10_000;
+    }
+
+    public static final class Live {
+        /** Bearer token required by the live alert stream; empty = a random token is generated and logged at start. */
+        public String token = "";
+    }
+
+    public Path dataDir() {
+        return Path.of(server.dataDir);
+    }
+
+    /** Checks every value and throws one {@link ConfigException} listing all problems. */
+    public ServerConfig validate() {
+        List<String> problems = new ArrayList<>();
+        checkPort(problems, "ports.kuzet", ports.kuzet);
+        checkPort(problems, "ports.kuzetTls", ports.kuzetTls);
+        checkPort(problems, "ports.gt06", ports.gt06);
+        checkPort(problems, "ports.watch", ports.watch);
+        checkPort(problems, "ports.http", ports.http);
+        if (server.dataDir == null || server.dataDir.isBlank()) {
+            problems.add("server.dataDir must not be empty");
+        }
+        if (tls.certFile.isBlank() != tls.keyFile.isBlank()) {
+            problems.add("tls.certFile and tls.keyFile must be given together");
+        }
+        positive(problems, "journal.fsyncIntervalMs", journal.fsyncIntervalMs);
+        positive(problems, "journal.retentionDays", journal.retentionDays);
+        if (limits.maxFrameBytes < 256 || limits.maxFrameBytes > 65_536) {
+            problems.add("limits.maxFrameBytes must be within 256..65536, was " + limits.maxFrameBytes);
+        }
+        positive(problems, "limits.idleTimeoutS", limits.idleTimeoutS);
+        positive(problems, "limits.handshakeTimeoutS", limits.handshakeTimeoutS);
+        positive(problems, "limits.maxConnectionsPerAddress", limits.maxConnectionsPerAddress);
+        if (limits.backpressureLowWatermark >= limits.backpressureHighWatermark || limits.backpressureLowWatermark < 0) {
+            problems.add("limits.backpressureLowWatermark must be >= 0 and below limits.backpressureHighWatermark");
+        }
+        positive(problems, "core.defaultNoCommunicationLimitS", core.defaultNoCommunicationLimitS);
+        positive(problems, "core.defaultNoFixLimitS", core.defaultNoFixLimitS);
+        positive(problems, "core.tickIntervalMs", core.tickIntervalMs);
+        if (core.batteryCriticalPercent >= core.batteryLowPercent) {
+            problems.add("core.batteryCriticalPercent must be below core.batteryLowPercent");
+        }
+        positive(problems, "database.poolSize", database.poolSize);
+        positive(problems, "storage.positionsRetentionDays", storage.positionsRetentionDays);
+        positive(problems, "storage.batchMaxRows", storage.batchMaxRows);
+        if (!problems.isEmpty()) {
+            throw new ConfigException("invalid configuration:\n  - " + String.join("\n  - ", problems));
+        }
+        return this;
+    }
+
+    private static void checkPort(List<String> problems, String name, int port) {
+        if (port < -1 || port > 65_535) {
+            problems.add(name + " must be -1 (disabled), 0 (any free port) or 1..65535, was " + port);
+        }
+    }
+
+    private static void positive(List<String> problems, String name, long value) {
+        if (value <= 0) {
+            problems.add(name + " must be positive, was " + value);
+        }
+    }
+}

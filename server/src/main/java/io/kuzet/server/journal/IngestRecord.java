@@ -1,0 +1,26 @@
+package io.kuzet.server.journal;
+
+import io.kuzet.protocol.DeviceMessage;
+
+/**
+ * One record of the ingest journal, decoded into a reusable holder. Records are either a device message (what
+ * a device sent, normalised by its protocol decoder) or a clock tick that drives absence timers, so that the
+ * evaluation core takes every decision from journal content and a replay raises the same alerts.
+ *
+ * <p>Not thread-safe; one instance per reader.
+ */
+public final class IngestRecord {
+    public static final int TYPE_DEVICE_MESSAGE = 1;
+    public static final int TYPE_TICK = 2;
+
+    public int type;
+    public long index;            // journal index of this record
+    public long timeMs;           // receive time (device message) or tick time
+    public long deviceId;         // registry id of the device (device messages only)
+    public int protocol;          // Protocol code
+    public final DeviceMessage message = new DeviceMessage();   // message.deviceId = the device's own number (IMEI / Kuzet id)
+
+    public boolean isTick() {
+        return type == TYPE_TICK;
+    }
+}

@@ -1,0 +1,127 @@
+package io.kuzet.server.journal;
+
+import io.kuzet.protocol.DeviceEventType;
+import io.kuzet.protocol.DeviceMessage;
+import io.kuzet.protocol.Fix;
+import net.openhft.chronicle.bytes.Bytes;
+
+/**
+ * Binary layout of ingest-journal records. Written once, read by the evaluation core and the storage writer,
+ * so the layout is versioned by the first byte and never changed in place.
+ *
+ * <pre>
+ * DEVICE_MESSAGE (type 1)                          TICK (type 2)
+ * +------+--------------------------------------+  +------+------------+
+ * | u8   | type = 1                             |  | u8   | type = 2   |
+ * | i64  | received time, ms UTC                |  | i64  | tick ms UTC|
+ * | i64  | device id (registry)                 |  +------+------------+
+ * | i64  | device number (IMEI / Kuzet id)      |
+ * | u8   | protocol code                        |
+ * | i64  | sequence (-1 none)                   |
+ * | i8   | battery % (-1 unknown)               |
+ * | i8   | signal % (-1 unknown)                |
+ * | u8   | heartbeat (0/1)                      |
+ * | u8   | fix count N, then N x 34-byte fix:   |
+ * |      |  i64 time, i32 latE7, i32 lonE7,     |
+ * |      |  i32 altitudeM, i32 speedKmhX10,     |
+ * |      |  i16 headingDeg, i32 accuracyDm,     |
+ * |      |  i16 hdopX10, u8 satellites, u8 flags|
+ * | u8   | event count M, then M x 13 bytes:    |
+ * |      |  i64 time, u8 code, i32 value        |
+ * +------+--------------------------------------+
+ * </pre>
+ *
+ * Stateless and allocation-free.
+ */
+public final class IngestRecordCodec {
+    private IngestRecordCodec() {
+    }
+
+    public static void writeDeviceMessage(Bytes<?> out, long receivedMs, long deviceId, int protocol, DeviceMessage msg) {
+        out.writeByte((byte) IngestRecord.TYPE_DEVICE_MESSAGE);
+        out.writeLong(receivedMs);
+        out.writeLong(deviceId);
+        out.writeLong(msg.deviceId);
+        out.writeByte((byte) protocol);
+        out.writeLong(msg.sequence);
+        out.writeByte((byte) msg.batteryPercent);
+        out.writeByte((byte) msg.signalPercent);
+        out.writeByte((byte) (msg.heartbeat ? 1 : 0));
+        int fixes = msg.fixCount();
+        out.writeByte((byte) fixes);
+        for (int i = 0; i < fixes; i++) {
+            Fix f = msg.fix(i);
+            out.writeLong(f.timeMs);
+            out.writeInt(f.latE7);
+            out.writeInt(f.lonE7);
+            out.writeInt(f.altitudeM);
+            out.writeInt(f.speedKmhX10);
+            out.writeShort((short) f.headingDeg);
+            out.writeInt(f.accuracyDm);
+            out.writeShort((short) f.hdopX10);
+            out.writeByte((byte) f.satellites);
+            out.writeByte((byte) f.flags);
+        }
+        int events = msg.eventCount();
+        out.writeByte((byte) events);
+        for (int i = 0; i < events; i++) {
+            out.writeLong(msg.eventTimeMs(i));
+            out.writeByte((byte) msg.eventType(i).code());
+            out.writeInt(msg.eventValue(i));
+        }
+    }
+
+    public static void writeTick(Bytes<?> out, long timeMs) {
+        out.writeByte((byte) IngestRecord.TYPE_TICK);
+        out.writeLong(timeMs);
+    }
+
+    /** Decodes the record at the read position of {@code in} into {@code record}; returns false for an unknown type. */
+    public static boolean read(Bytes<?> in, IngestRecord record) {
+        int type = in.readUnsignedByte();
+        record.type = type;
+        DeviceMessage msg = record.message;
+        msg.clear();
+        if (type == IngestRecord.TYPE_TICK) {
+            record.timeMs = in.readLong();
+            record.deviceId = 0;
+            record.protocol = 0;
+            return true;
+        }
+        if (type != IngestRecord.TYPE_DEVICE_MESSAGE) {
+            return false;
+        }
+        record.timeMs = in.readLong();
+        record.deviceId = in.readLong();
+        msg.deviceId = in.readLong();
+        record.protocol = in.readUnsignedByte();
+        msg.sequence = in.readLong();
+        msg.batteryPercent = in.readByte();
+        msg.signalPercent = in.readByte();
+        msg.heartbeat = in.readUnsignedByte() != 0;
+        int fixes = in.readUnsignedByte();
+        for (int i = 0; i < fixes; i++) {
+            Fix f = msg.addFix();
+            f.timeMs = in.readLong();
+            f.latE7 = in.readInt();
+            f.lonE7 = in.readInt();
+            f.altitudeM = in.readInt();
+            f.speedKmhX10 = in.readInt();
+            f.headingDeg = in.readShort();
+            f.accuracyDm = in.readInt();
+            f.hdopX10 = in.readShort();
+            f.satellites = in.readUnsignedByte();
+            f.flags = in.readUnsignedByte();
+        }
+        int events = in.readUnsignedByte();
+        for (int i = 0; i < events; i++) {
+            long t = in.readLong();
+            DeviceEventType eventType = DeviceEventType.fromCode(in.readUnsignedByte());
+            int value = in.readInt();
+            if (eventType != null) {
+                msg.addEvent(t, eventType, value);
+            }
+        }
+        return true;
+    }
+}
