@@ -113,14 +113,20 @@ class GrafanaDashboardTest {
         ObjectNode file = yaml.createObjectNode();
         ObjectNode group = file.putArray("groups").addObject().put("name", "dashboard-queries");
         ArrayNode rules = group.putArray("rules");
+        StringBuilder names = new StringBuilder();
         int i = 0;
         for (Query query : queries()) {
+            names.append("\n  dashboard:query_").append(i).append(" = ").append(query.where);
             String expr = query.expr.replace("$__rate_interval", "1m").replace("$__interval", "1m")
                     .replace("$instance", ".*").replaceAll("label_values\\((.*),\\s*\\w+\\)", "$1");
             rules.addObject().put("record", "dashboard:query_" + i++).put("expr", expr);
         }
         yaml.writeValue(dir.resolve("queries.yml").toFile(), file);
-        Promtool.runExpectingSuccess(dir, "check", "rules", "queries.yml");
+        try {
+            Promtool.runExpectingSuccess(dir, "check", "rules", "queries.yml");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nwhere" + names, e);
+        }
     }
 
     private record Query(String where, String expr) {
