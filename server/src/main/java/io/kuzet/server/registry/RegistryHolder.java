@@ -1,0 +1,51 @@
+package io.kuzet.server.registry;
+
+import io.kuzet.server.core.CoreDirectory;
+import io.kuzet.server.ingest.DeviceDirectory;
+import io.kuzet.server.journal.Protocol;
+import java.util.Collection;
+
+/**
+ * Holds the current {@link RegistrySnapshot} and swaps it atomically on reload; serves ingestion (who may log in)
+ * and the evaluation core (orders, rules). Thread-safe.
+ */
+public final class RegistryHolder implements DeviceDirectory, CoreDirectory {
+    private volatile RegistrySnapshot snapshot;
+
+    public RegistryHolder(RegistrySnapshot initial) {
+        this.snapshot = initial;
+    }
+
+    public RegistrySnapshot snapshot() {
+        return snapshot;
+    }
+
+    public void replace(RegistrySnapshot next) {
+        this.snapshot = next;
+    }
+
+    @Override
+    public DeviceRecord find(Protocol protocol, long deviceNumber) {
+        return snapshot.device(protocol.label(), deviceNumber);
+    }
+
+    @Override
+    public DeviceRecord device(long deviceId) {
+        return snapshot.device(deviceId);
+    }
+
+    @Override
+    public OrderRecord activeOrder(long subjectId, long atMs) {
+        return snapshot.activeOrder(subjectId, atMs);
+    }
+
+    @Override
+    public Collection<DeviceRecord> assignedDevices() {
+        return snapshot.assignedDevices();
+    }
+
+    @Override
+    public long version() {
+        return snapshot.version();
+    }
+}
