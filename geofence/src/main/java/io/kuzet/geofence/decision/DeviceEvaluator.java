@@ -1,0 +1,109 @@
+package io.kuzet.geofence.decision;
+
+import io.kuzet.geofence.projection.FixPosition;
+import io.kuzet.geofence.projection.Wgs84;
+import io.kuzet.geofence.proximity.VictimPositions;
+import io.kuzet.geofence.rule.Rule;
+import io.kuzet.geofence.rule.RuleSet;
+import io.kuzet.geofence.rule.RuleSetSlot;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Evaluates one offender device's fixes against its subject's rule set and reports transitions. Holds the
+ * per (device, rule) state.
+ *
+ * <p>Not thread-safe: one evaluation thread owns it (and the {@link VictimPositions} it reads). Rule-set changes
+ * arrive through the {@link RuleSetSlot} and are adopted at the start of the next {@link #evaluate}; state of rules
+ * whose id and kind survive the change is kept. In steady state {@link #evaluate} allocates nothing: it converts
+ * the fix to ECEF once, then per rule projects it (nine multiplications), prefilters on the zone's projected
+ * bounding box and, only near the zone, looks up one grid cell. Deterministic: the same fixes (and victim fixes) in
+ * the same order produce the same transitions, so replaying a journal after a restart reproduces them exactly.
+ */
+public final class DeviceEvaluator {
+    private final long deviceId;
+    private final RuleSetSlot slot;
+    private final VictimPositions victims;
+    private final FixPosition fix = new FixPosition();
+    private final TransitionEvent event = new TransitionEvent();
+    private RuleSet ruleSet;
+    private RuleState[] states = new RuleState[0];
+    private long lastFixTimeMs = Long.MIN_VALUE;
+
+    public DeviceEvaluator(long deviceId, RuleSetSlot slot, VictimPositions victims) {
+        this.deviceId = deviceId;
+        this.slot = slot;
+        this.victims = victims;
+    }
+
+    public long deviceId() {
+        return deviceId;
+    }
+
+    /** Fix time of the newest fix evaluated in order, or Long.MIN_VALUE. */
+    public long lastFixTimeMs() {
+        return lastFixTimeMs;
+    }
+
+    /**
+     * Evaluates one fix against every rule active at {@code fixTimeMs}.
+     *
+     * @param accuracyMetres horizontal accuracy; NaN or non-positive means unknown (see {@link Accuracy})
+     * @param listener       receives transitions synchronously; the event is reused
+     * @return whether the fix was in order, late (older than one already evaluated) or rejected
+     */
+    public FixOrder evaluate(long fixTimeMs, double lat, double lon, double accuracyMetres,
+                             TransitionListener listener) {
+        RuleSet current = slot.current();
+        if (current != ruleSet) {
+            adopt(current, Math.max(fixTimeMs, lastFixTimeMs), listener);
+        }
+        if (!Wgs84.isValid(lat, lon)) {
+            return FixOrder.REJECTED;
+        }
+        boolean isLate = fixTimeMs < lastFixTimeMs;
+        if (!isLate) {
+            lastFixTimeMs = fixTimeMs;
+        }
+        double accuracy = Accuracy.effectiveMetres(accuracyMetres);
+        fix.set(lat, lon);
+        RuleState[] s = states;
+        for (int i = 0; i < s.length; i++) {
+            s[i].onFix(deviceId, fix, fixTimeMs, accuracy, isLate, event, listener);
+        }
+        return isLate ? FixOrder.LATE : FixOrder.IN_ORDER;
+    }
+
+    /** Whether the rule with this id currently has an open live violation. */
+    public boolean inViolation(long ruleId) {
+        for (RuleState state : states) {
+            if (state.rule.id() == ruleId) {
+                return state.live.inViolation();
+            }
+        }
+        return false;
+    }
+
+    private void adopt(RuleSet next, long nowMs, TransitionListener listener) {
+        Map<Long, RuleState> previous = new LinkedHashMap<>();
+        for (RuleState state : states) {
+            previous.put(state.rule.id(), state);
+        }
+        RuleState[] adopted = new RuleState[next.size()];
+        for (int i = 0; i < adopted.length; i++) {
+            Rule rule = next.get(i);
+            adopted[i] = new RuleState(rule, victims);
+            RuleState old = previous.remove(rule.id());
+            if (old != null && old.rule.kind() == rule.kind()) {
+                adopted[i].inherit(old);
+            } else if (old != null) {
+                previous.put(rule.id(), old);
+            }
+        }
+        for (RuleState gone : previous.values()) {
+            gone.closeWithoutFix(deviceId, nowMs, "rule removed or changed", event, listener);
+        }
+        states = adopted;
+        ruleSet = next;
+    }
+}

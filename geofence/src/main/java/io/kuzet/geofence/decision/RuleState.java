@@ -1,0 +1,230 @@
+package io.kuzet.geofence.decision;
+
+import io.kuzet.geofence.projection.FixPosition;
+import io.kuzet.geofence.proximity.VictimPositions;
+import io.kuzet.geofence.rule.Hysteresis;
+import io.kuzet.geofence.rule.Rule;
+import io.kuzet.geofence.rule.RuleKind;
+import io.kuzet.geofence.schedule.ActivitySpan;
+
+/**
+ * Everything one device keeps for one rule: the probe, the cached schedule span, the live and late hysteresis
+ * tracks and the proximity warning latch. Owned by the evaluating thread; {@link #onFix} allocates nothing unless
+ * it emits a transition or the fix leaves the cached schedule span.
+ */
+final class RuleState {
+    final Rule rule;
+    private final Probe probe;
+    private final Decision violating;
+    private final Decision compliant;
+    private final long openDwellMs;
+    private final long closeDwellMs;
+    private final long maxUncertainMs;
+    private final ActivitySpan span = new ActivitySpan();
+    final Track live = new Track();
+    final Track late = new Track();
+    private boolean warningRaised;
+
+    RuleState(Rule rule, VictimPositions victims) {
+        this.rule = rule;
+        this.probe = probeFor(rule, victims);
+        this.violating = rule.kind().insideViolates() ? Decision.INSIDE : Decision.OUTSIDE;
+        this.compliant = rule.kind().insideViolates() ? Decision.OUTSIDE : Decision.INSIDE;
+        Hysteresis h = rule.hysteresis();
+        this.openDwellMs = h.openDwellSeconds() * 1000;
+        this.closeDwellMs = h.closeDwellSeconds() * 1000;
+        this.maxUncertainMs = h.maxUncertainSeconds() * 1000;
+    }
+
+    private static Probe probeFor(Rule rule, VictimPositions victims) {
+        if (rule.kind() == RuleKind.PROXIMITY) {
+            return new ProximityProbe(victims, rule.victimDeviceId(), rule.proximityMetres(), rule.warningMetres(),
+                    rule.staleVictimSeconds() * 1000);
+        }
+        return rule.zone() != null ? new ZoneProbe(rule.zone()) : new SharedZoneProbe(rule.sharedZones());
+    }
+
+    /** Carries a previous state's tracks over after a rule set change that kept this rule id and kind. */
+    void inherit(RuleState previous) {
+        live.copyFrom(previous.live);
+        late.copyFrom(previous.late);
+        warningRaised = previous.warningRaised;
+    }
+
+    void onFix(long deviceId, FixPosition fix, long fixTimeMs, double accuracyMetres, boolean isLate,
+               TransitionEvent event, TransitionListener listener) {
+        Track track = isLate ? late : live;
+        if (isLate && fixTimeMs < late.lastFixTimeMs) {
+            // A new store-and-forward batch starting earlier than the previous one: judge it on its own.
+            late.reset();
+        }
+        track.lastFixTimeMs = fixTimeMs;
+        if (!activeAt(fixTimeMs)) {
+            if (!isLate && live.inViolation()) {
+                closeWithoutFix(deviceId, fixTimeMs, "schedule window ended", event, listener);
+            }
+            track.reset();
+            warningRaised = false;
+            return;
+        }
+        double grace = rule.graceMetres();
+        probe.measure(fix, fixTimeMs, accuracyMetres, grace);
+        double margin = probe.uncertaintyMetres + grace;
+        Decision decision = Decision.of(probe.signedMetres, margin);
+        boolean leaning = rule.kind().insideViolates() ? probe.signedMetres > 0 : probe.signedMetres < 0;
+        step(deviceId, track, isLate, fix, fixTimeMs, decision, leaning, event, listener);
+        if (!isLate && rule.kind() == RuleKind.PROXIMITY) {
+            warn(deviceId, fix, fixTimeMs, margin, event, listener);
+        }
+    }
+
+    private boolean activeAt(long fixTimeMs) {
+        if (rule.schedule() == null) {
+            return true;
+        }
+        if (!span.contains(fixTimeMs)) {
+            rule.schedule().locate(fixTimeMs, span);
+        }
+        return span.active();
+    }
+
+    private void step(long deviceId, Track t, boolean isLate, FixPosition fix, long now, Decision decision,
+                      boolean leaning, TransitionEvent event, TransitionListener listener) {
+        boolean isViolating = decision == violating;
+        boolean isCompliant = decision == compliant;
+        if (decision == Decision.UNCERTAIN && leaning && !t.inViolation()) {
+            if (t.uncertainFixes++ == 0) {
+                t.uncertainStartMs = now;
+            }
+            if (!t.uncertainReported && maxUncertainMs > 0 && now - t.uncertainStartMs >= maxUncertainMs) {
+                t.uncertainReported = true;
+                if (!isLate) {
+                    emit(deviceId, TransitionKind.UNCERTAIN_TOO_LONG, false, fix, now, decision, t.uncertainStartMs,
+                            t.uncertainFixes, event, listener);
+                }
+            }
+        } else {
+            t.uncertainFixes = 0;
+            t.uncertainReported = false;
+        }
+        switch (t.phase) {
+            case COMPLIANT -> {
+                if (isViolating) {
+                    t.phase = Track.Phase.SUSPECTED;
+                    t.runStartMs = now;
+                    t.runFixes = 1;
+                    maybeOpen(deviceId, t, isLate, fix, now, decision, event, listener);
+                }
+            }
+            case SUSPECTED -> {
+                if (isViolating) {
+                    t.runFixes++;
+                    maybeOpen(deviceId, t, isLate, fix, now, decision, event, listener);
+                } else {
+                    t.phase = Track.Phase.COMPLIANT;
+                }
+            }
+            case VIOLATION -> {
+                if (isCompliant) {
+                    t.phase = Track.Phase.CLEARING;
+                    t.runStartMs = now;
+                    t.runFixes = 1;
+                    maybeClose(deviceId, t, isLate, fix, now, decision, event, listener);
+                }
+            }
+            case CLEARING -> {
+                if (isCompliant) {
+                    t.runFixes++;
+                    maybeClose(deviceId, t, isLate, fix, now, decision, event, listener);
+                } else {
+                    t.phase = Track.Phase.VIOLATION;
+                }
+            }
+        }
+    }
+
+    private void maybeOpen(long deviceId, Track t, boolean isLate, FixPosition fix, long now, Decision decision,
+                           TransitionEvent event, TransitionListener listener) {
+        if (t.runFixes < rule.hysteresis().openFixes() || now - t.runStartMs < openDwellMs) {
+            return;
+        }
+        t.phase = Track.Phase.VIOLATION;
+        t.violationStartMs = t.runStartMs;
+        if (!isLate) {
+            emit(deviceId, TransitionKind.VIOLATION_OPENED, false, fix, now, decision, t.runStartMs, t.runFixes,
+                    event, listener);
+        } else if (!live.inViolation()) {
+            // An episode found in late data while no live violation is open: reported once, marked late.
+            emit(deviceId, TransitionKind.LATE_VIOLATION, true, fix, now, decision, t.runStartMs, t.runFixes,
+                    event, listener);
+        }
+    }
+
+    private void maybeClose(long deviceId, Track t, boolean isLate, FixPosition fix, long now, Decision decision,
+                            TransitionEvent event, TransitionListener listener) {
+        if (t.runFixes < rule.hysteresis().closeFixes() || now - t.runStartMs < closeDwellMs) {
+            return;
+        }
+        t.phase = Track.Phase.COMPLIANT;
+        if (isLate) {
+            return;
+        }
+        double signed = probe.exactSignedMetres(fix);
+        String explanation = probe.subject(rule.kind().label(), rule.name()) + " cleared: " + probe.position(signed)
+                + ", " + Explanation.fixes(t.runFixes, now - t.runStartMs) + "; violation lasted "
+                + Explanation.duration(now - t.violationStartMs) + probe.context();
+        event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.VIOLATION_CLOSED, false,
+                t.violationStartMs, now, decision, signed, probe.uncertaintyMetres, t.runFixes,
+                now - t.violationStartMs, probe.zoneName(), probe.victimAgeMs(), explanation);
+        listener.onTransition(event);
+    }
+
+    /** Closes an open live violation for a reason other than compliant fixes (schedule end, rule removed). */
+    void closeWithoutFix(long deviceId, long now, String reason, TransitionEvent event,
+                         TransitionListener listener) {
+        if (!live.inViolation()) {
+            return;
+        }
+        long lasted = now - live.violationStartMs;
+        String explanation = probe.subject(rule.kind().label(), rule.name()) + " cleared: " + reason
+                + "; violation lasted " + Explanation.duration(lasted);
+        event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.VIOLATION_CLOSED, false,
+                live.violationStartMs, now, Decision.UNCERTAIN, Double.NaN, Double.NaN, 0, lasted,
+                probe.zoneName(), -1, explanation);
+        live.reset();
+        listener.onTransition(event);
+    }
+
+    private void warn(long deviceId, FixPosition fix, long now, double margin, TransitionEvent event,
+                      TransitionListener listener) {
+        double warningSigned = probe.warningSignedMetres();
+        if (Double.isNaN(warningSigned)) {
+            return;
+        }
+        if (!warningRaised && live.phase == Track.Phase.COMPLIANT && warningSigned > margin) {
+            warningRaised = true;
+            emit(deviceId, TransitionKind.PROXIMITY_WARNING, false, fix, now, Decision.INSIDE, now, 1, event,
+                    listener);
+        } else if (warningRaised && warningSigned < -margin) {
+            warningRaised = false;
+        }
+    }
+
+    private void emit(long deviceId, TransitionKind kind, boolean isLate, FixPosition fix, long now,
+                      Decision decision, long openingMs, int fixes, TransitionEvent event,
+                      TransitionListener listener) {
+        double signed = probe.exactSignedMetres(fix);
+        String subject = probe.subject(rule.kind().label(), rule.name());
+        String explanation = switch (kind) {
+            case UNCERTAIN_TOO_LONG -> subject + " ambiguous for " + Explanation.duration(now - openingMs) + ": "
+                    + probe.position(signed) + ", " + fixes + (fixes == 1 ? " fix" : " fixes");
+            case PROXIMITY_WARNING -> subject + " warning: " + probe.position(signed);
+            case LATE_VIOLATION -> "Late data: " + subject + ": " + probe.position(signed) + ", "
+                    + Explanation.fixes(fixes, now - openingMs);
+            default -> subject + ": " + probe.position(signed) + ", " + Explanation.fixes(fixes, now - openingMs);
+        } + probe.context();
+        event.set(deviceId, rule.id(), rule.kind(), rule.name(), kind, isLate, openingMs, now, decision, signed,
+                probe.uncertaintyMetres, fixes, now - openingMs, probe.zoneName(), probe.victimAgeMs(), explanation);
+        listener.onTransition(event);
+    }
+}

@@ -1,0 +1,44 @@
+package io.kuzet.geofence.decision;
+
+/**
+ * Hysteresis state of one (device, rule) pair for one stream of fixes (the live stream or the late one).
+ * Plain mutable fields, owned by the evaluating thread.
+ */
+final class Track {
+    /** COMPLIANT -> SUSPECTED -> VIOLATION -> CLEARING -> COMPLIANT. */
+    enum Phase { COMPLIANT, SUSPECTED, VIOLATION, CLEARING }
+
+    Phase phase = Phase.COMPLIANT;
+    long lastFixTimeMs = Long.MIN_VALUE;
+    /** First fix of the current SUSPECTED or CLEARING run. */
+    long runStartMs;
+    int runFixes;
+    /** Opening fix time of the current violation. */
+    long violationStartMs;
+    /** First fix of the current ambiguous-leaning-violation run, with its count. */
+    long uncertainStartMs;
+    int uncertainFixes;
+    boolean uncertainReported;
+
+    boolean inViolation() {
+        return phase == Phase.VIOLATION || phase == Phase.CLEARING;
+    }
+
+    void reset() {
+        phase = Phase.COMPLIANT;
+        runFixes = 0;
+        uncertainFixes = 0;
+        uncertainReported = false;
+    }
+
+    void copyFrom(Track other) {
+        phase = other.phase;
+        lastFixTimeMs = other.lastFixTimeMs;
+        runStartMs = other.runStartMs;
+        runFixes = other.runFixes;
+        violationStartMs = other.violationStartMs;
+        uncertainStartMs = other.uncertainStartMs;
+        uncertainFixes = other.uncertainFixes;
+        uncertainReported = other.uncertainReported;
+    }
+}

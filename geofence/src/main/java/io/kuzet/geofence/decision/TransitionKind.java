@@ -1,0 +1,15 @@
+package io.kuzet.geofence.decision;
+
+/** What changed for a (device, rule) pair. */
+public enum TransitionKind {
+    /** Enough consecutive violating fixes over enough time: a violation starts. */
+    VIOLATION_OPENED,
+    /** Enough consecutive compliant fixes (or the schedule ended, or the rule was removed): it ends. */
+    VIOLATION_CLOSED,
+    /** Fixes stayed ambiguous, leaning towards violation, longer than the rule allows. Reported once per episode. */
+    UNCERTAIN_TOO_LONG,
+    /** The offender came certainly within the warning distance of the victim. Re-armed once certainly beyond it. */
+    PROXIMITY_WARNING,
+    /** Late (store-and-forward) fixes show a violation episode; one-shot, never closed (RATIONALE.md). */
+    LATE_VIOLATION
+}
