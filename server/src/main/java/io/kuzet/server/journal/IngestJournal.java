@@ -21,6 +21,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 public final class IngestJournal implements Closeable {
     private final ChronicleQueue queue;
     private final Durability durability;
+    private final java.util.concurrent.atomic.LongAdder appendsSinceOpen = new java.util.concurrent.atomic.LongAdder();
     private final FastThreadLocal<ExcerptAppender> appenders = new FastThreadLocal<>() {
         @Override
         protected ExcerptAppender initialValue() {
@@ -39,13 +40,14 @@ public final class IngestJournal implements Closeable {
     }
 
     /** Appends a device message and returns its journal index. */
-    public long appendDeviceMessage(long receivedMs, long deviceId, int protocol, DeviceMessage message) {
+    public long appendDeviceMessage(long receivedMs, long receivedNanoTime, long deviceId, int protocol, DeviceMessage message) {
         ExcerptAppender appender = appenders.get();
         try (DocumentContext dc = appender.writingDocument()) {
-            IngestRecordCodec.writeDeviceMessage(dc.wire().bytes(), receivedMs, deviceId, protocol, message);
+            IngestRecordCodec.writeDeviceMessage(dc.wire().bytes(), receivedMs, receivedNanoTime, deviceId, protocol, message);
         }
         long index = appender.lastIndexAppended();
         durability.appended(appender);
+        appendsSinceOpen.increment();
         return index;
     }
 
@@ -57,7 +59,13 @@ public final class IngestJournal implements Closeable {
         }
         long index = appender.lastIndexAppended();
         durability.appended(appender);
+        appendsSinceOpen.increment();
         return index;
+    }
+
+    /** Records appended (by any thread) since this journal was opened. */
+    public long appendsSinceOpen() {
+        return appendsSinceOpen.sum();
     }
 
     public Durability durability() {

@@ -47,6 +47,11 @@ public final class IngestReader implements AutoCloseable {
         }
     }
 
+    /** Hands the reader to another thread (Chronicle checks that one thread uses a tailer). */
+    public void handOverToCurrentThread() {
+        tailer.singleThreadedCheckReset();
+    }
+
     @Override
     public void close() {
         tailer.close();

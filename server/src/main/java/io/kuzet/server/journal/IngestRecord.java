@@ -16,6 +16,7 @@ public final class IngestRecord {
     public int type;
     public long index;            // journal index of this record
     public long timeMs;           // receive time (device message) or tick time
+    public long receivedNanoTime; // System.nanoTime() at receipt; comparable only within the same process run
     public long deviceId;         // registry id of the device (device messages only)
     public int protocol;          // Protocol code
     public final DeviceMessage message = new DeviceMessage();   // message.deviceId = the device's own number (IMEI / Kuzet id)

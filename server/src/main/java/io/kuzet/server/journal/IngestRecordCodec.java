@@ -14,7 +14,9 @@ import net.openhft.chronicle.bytes.Bytes;
  * +------+--------------------------------------+  +------+------------+
  * | u8   | type = 1                             |  | u8   | type = 2   |
  * | i64  | received time, ms UTC                |  | i64  | tick ms UTC|
- * | i64  | device id (registry)                 |  +------+------------+
+ * | i64  | received System.nanoTime (latency    |  +------+------------+
+ * |      |  metrics within one process run only)|
+ * | i64  | device id (registry)                 |
  * | i64  | device number (IMEI / Kuzet id)      |
  * | u8   | protocol code                        |
  * | i64  | sequence (-1 none)                   |
@@ -37,9 +39,11 @@ public final class IngestRecordCodec {
     private IngestRecordCodec() {
     }
 
-    public static void writeDeviceMessage(Bytes<?> out, long receivedMs, long deviceId, int protocol, DeviceMessage msg) {
+    public static void writeDeviceMessage(Bytes<?> out, long receivedMs, long receivedNanoTime, long deviceId, int protocol,
+                                          DeviceMessage msg) {
         out.writeByte((byte) IngestRecord.TYPE_DEVICE_MESSAGE);
         out.writeLong(receivedMs);
+        out.writeLong(receivedNanoTime);
         out.writeLong(deviceId);
         out.writeLong(msg.deviceId);
         out.writeByte((byte) protocol);
@@ -92,6 +96,7 @@ public final class IngestRecordCodec {
             return false;
         }
         record.timeMs = in.readLong();
+        record.receivedNanoTime = in.readLong();
         record.deviceId = in.readLong();
         msg.deviceId = in.readLong();
         record.protocol = in.readUnsignedByte();

@@ -1,0 +1,51 @@
+package io.kuzet.server.core;
+
+import io.kuzet.server.alert.Alert;
+import io.kuzet.server.alert.AlertJournal;
+import io.kuzet.server.alert.AlertListener;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Where the core's alerts go: appended to the alerts journal (skipping transitions already there, e.g. re-derived
+ * by the replay after a restart), then handed to live listeners and counted. Core thread only.
+ */
+public final class AlertEmitter {
+    private final AlertJournal journal;
+    private final CoreMetrics metrics;
+    private final List<AlertListener> listeners = new CopyOnWriteArrayList<>();
+    private boolean replaying;
+
+    public AlertEmitter(AlertJournal journal, CoreMetrics metrics) {
+        this.journal = journal;
+        this.metrics = metrics;
+    }
+
+    public void addListener(AlertListener listener) {
+        listeners.add(listener);
+    }
+
+    void handOverToCurrentThread() {
+        journal.handOverToCurrentThread();
+    }
+
+    void replaying(boolean replaying) {
+        this.replaying = replaying;
+    }
+
+    /** Emits the alert unless this transition was emitted before; returns true when it is new. */
+    boolean emit(Alert alert, long receivedNanoTime) {
+        metrics.openChanged(alert);
+        if (!journal.append(alert)) {
+            return false;
+        }
+        metrics.raised(alert);
+        if (!replaying && receivedNanoTime != 0 && alert.phase() == Alert.Phase.RAISED) {
+            metrics.fixToAlert(System.nanoTime() - receivedNanoTime);
+        }
+        for (AlertListener listener : listeners) {
+            listener.onAlert(alert);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,72 @@
+package io.kuzet.server.core;
+
+import io.kuzet.server.alert.Alert;
+import io.kuzet.server.alert.AlertType;
+import io.kuzet.server.alert.Severity;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/** Meters of the evaluation core (see docs/metrics.md), resolved once. Updated from the core thread only. */
+public final class CoreMetrics {
+    private final Counter[][] raised = new Counter[AlertType.values().length][Severity.values().length];
+    private final AtomicLong[] open = new AtomicLong[AlertType.values().length];
+    private final Timer evaluation;
+    private final Timer fixToAlert;
+
+    public CoreMetrics(MeterRegistry registry, LongSupplier lagEntries) {
+        for (AlertType type : AlertType.values()) {
+            for (Severity severity : Severity.values()) {
+                raised[type.ordinal()][severity.ordinal()] = Counter.builder("kuzet_alerts_raised")
+                        .description("alerts raised by the core")
+                        .tags("type", type.name(), "severity", severity.name()).register(registry);
+            }
+            open[type.ordinal()] = registry.gauge("kuzet_alerts_open", Tags.of("type", type.name()), new AtomicLong());
+        }
+        evaluation = Timer.builder("kuzet_evaluation").description("time to evaluate one journal record")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100))
+                .maximumExpectedValue(Duration.ofMillis(100)).register(registry);
+        fixToAlert = Timer.builder("kuzet_fix_to_alert").description("fix received to alert emitted, in process")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000))
+                .maximumExpectedValue(Duration.ofSeconds(1)).register(registry);
+        registry.gauge("kuzet_core_lag_entries", Tags.empty(), lagEntries, LongSupplier::getAsLong);
+    }
+
+    /** Tracks the open-alert gauge; called for every transition, replayed ones included, so it survives restarts. */
+    void openChanged(Alert alert) {
+        open[alert.type().ordinal()].addAndGet(alert.phase() == Alert.Phase.RAISED ? 1 : -1);
+    }
+
+    /** Counts a newly raised alert (not one re-derived by a replay). */
+    void raised(Alert alert) {
+        if (alert.phase() == Alert.Phase.RAISED) {
+            raised[alert.type().ordinal()][alert.severity().ordinal()].increment();
+        }
+    }
+
+    /** An open alert that an operator resolved (for alerts that never clear by themselves). */
+    void resolvedByOperator(AlertType type) {
+        open[type.ordinal()].decrementAndGet();
+    }
+
+    void evaluated(long nanos) {
+        evaluation.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void fixToAlert(long nanos) {
+        fixToAlert.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public long open(AlertType type) {
+        return open[type.ordinal()].get();
+    }
+
+    public Timer fixToAlertTimer() {
+        return fixToAlert;
+    }
+}

@@ -1,0 +1,198 @@
+package io.kuzet.server.core;
+
+import io.kuzet.geofence.decision.DeviceEvaluator;
+import io.kuzet.geofence.decision.TransitionEvent;
+import io.kuzet.geofence.decision.TransitionKind;
+import io.kuzet.geofence.decision.TransitionListener;
+import io.kuzet.geofence.proximity.VictimPositions;
+import io.kuzet.geofence.rule.RuleKind;
+import io.kuzet.geofence.rule.RuleSet;
+import io.kuzet.geofence.rule.RuleSetSlot;
+import io.kuzet.protocol.Fix;
+import io.kuzet.server.alert.AlertType;
+import io.kuzet.server.config.ServerConfig;
+import io.kuzet.server.registry.DeviceRecord;
+import io.kuzet.server.registry.OrderRecord;
+import io.kuzet.server.registry.RegistryHolder;
+import io.kuzet.server.registry.RegistrySnapshot;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * Location rules through the geofence engine. Each order has a {@link RuleSetSlot}; a registry change rebuilds
+ * the order's rule set and publishes it, and the device's {@link DeviceEvaluator} adopts it at its next fix. Engine
+ * transitions become alerts: violation opened → raised, closed → cleared. Core thread only; evaluating a fix
+ * allocates nothing unless a transition happens.
+ */
+public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
+    private final AlertBuilder alerts;
+    private final VictimPositions victims = new VictimPositions();
+    private final Long2ObjectHashMap<RuleSetSlot> slotsByOrder = new Long2ObjectHashMap<>();
+    private final RuleSetBuilder builder = new RuleSetBuilder();
+
+    // context of the fix being evaluated, read by onTransition (same thread, same call)
+    private DeviceRecord device;
+    private OrderRecord order;
+    private CoreDevice coreDevice;
+    private long recordTimeMs;
+    private boolean late;
+    private long receivedNanoTime;
+
+    public GeofenceZoneStage(AlertBuilder alerts, ServerConfig.Core config) {
+        this.alerts = alerts;
+    }
+
+    /** Per-device evaluator bound to the order it evaluates for, and the open alert per rule. */
+    private static final class DeviceZones {
+        final long orderId;
+        final DeviceEvaluator evaluator;
+        final Long2LongHashMap openAlertByRule = new Long2LongHashMap(CoreDevice.NONE);
+        final Long2LongHashMap uncertainAlertByRule = new Long2LongHashMap(CoreDevice.NONE);
+
+        DeviceZones(long orderId, DeviceEvaluator evaluator) {
+            this.orderId = orderId;
+            this.evaluator = evaluator;
+        }
+    }
+
+    @Override
+    public void registryChanged(CoreDirectory directory) {
+        if (!(directory instanceof RegistryHolder holder)) {
+            return;
+        }
+        RegistrySnapshot snapshot = holder.snapshot();
+        for (OrderRecord o : snapshot.orders()) {
+            RuleSet rules = builder.build(snapshot, o);
+            RuleSetSlot slot = slotsByOrder.get(o.id());
+            if (slot == null) {
+                slotsByOrder.put(o.id(), new RuleSetSlot(rules));
+            } else {
+                slot.publish(rules);
+            }
+        }
+    }
+
+    @Override
+    public void onFix(CoreDevice d, DeviceRecord device, OrderRecord order, Fix fix, long recordTimeMs, boolean late,
+                      long receivedNanoTime) {
+        DeviceZones zones = zones(d, order);
+        if (zones == null) {
+            return;
+        }
+        this.device = device;
+        this.order = order;
+        this.coreDevice = d;
+        this.recordTimeMs = recordTimeMs;
+        this.late = late;
+        this.receivedNanoTime = receivedNanoTime;
+        zones.evaluator.evaluate(fix.timeMs, fix.latitude(), fix.longitude(), fix.accuracyMetres(), this);
+    }
+
+    @Override
+    public void onVictimFix(DeviceRecord victimDevice, Fix fix) {
+        victims.update(victimDevice.id(), fix.timeMs, fix.latitude(), fix.longitude(), fix.accuracyMetres());
+    }
+
+    @Override
+    public void onTick(CoreDevice d, DeviceRecord device, OrderRecord order, long nowMs) {
+        // schedules are applied at the next fix; absence while a curfew starts is covered by the absence alerts
+    }
+
+    private DeviceZones zones(CoreDevice d, OrderRecord order) {
+        DeviceZones zones = (DeviceZones) d.zoneState;
+        if (zones == null || zones.orderId != order.id()) {
+            RuleSetSlot slot = slotsByOrder.get(order.id());
+            if (slot == null) {
+                return null;
+            }
+            zones = new DeviceZones(order.id(), new DeviceEvaluator(d.deviceId, slot, victims));
+            d.zoneState = zones;
+        }
+        return zones;
+    }
+
+    @Override
+    public void onTransition(TransitionEvent e) {
+        DeviceZones zones = (DeviceZones) coreDevice.zoneState;
+        AlertType type = violationType(e.ruleKind());
+        boolean isLate = late || e.late();
+        switch (e.transition()) {
+            case VIOLATION_OPENED -> {
+                clearUncertain(zones, e);
+                long id = alerts.raise(device, order, type, e.ruleId(), e.openingFixTimeMs(), e.fixTimeMs(), recordTimeMs, isLate,
+                        explanation(e, isLate), details(e), receivedNanoTime);
+                zones.openAlertByRule.put(e.ruleId(), id);
+            }
+            case VIOLATION_CLOSED -> {
+                clearUncertain(zones, e);
+                long id = zones.openAlertByRule.remove(e.ruleId());
+                if (id != CoreDevice.NONE) {
+                    alerts.clear(id, device, order, type, e.ruleId(), e.fixTimeMs(), recordTimeMs, isLate, e.explanation(), details(e));
+                }
+            }
+            case UNCERTAIN_TOO_LONG -> {
+                if (zones.uncertainAlertByRule.get(e.ruleId()) == CoreDevice.NONE) {
+                    long id = alerts.raise(device, order, AlertType.ZONE_UNCERTAIN, e.ruleId(), e.openingFixTimeMs(), e.fixTimeMs(),
+                            recordTimeMs, isLate, explanation(e, isLate), details(e), receivedNanoTime);
+                    zones.uncertainAlertByRule.put(e.ruleId(), id);
+                }
+            }
+            case PROXIMITY_WARNING -> alerts.raise(device, order, AlertType.PROXIMITY_WARNING, e.ruleId(), e.openingFixTimeMs(),
+                    e.fixTimeMs(), recordTimeMs, isLate, explanation(e, isLate), details(e), receivedNanoTime);
+            default -> {
+                // future transition kinds are ignored until the core knows how to alert on them
+            }
+        }
+    }
+
+    private void clearUncertain(DeviceZones zones, TransitionEvent e) {
+        long id = zones.uncertainAlertByRule.remove(e.ruleId());
+        if (id != CoreDevice.NONE) {
+            alerts.clear(id, device, order, AlertType.ZONE_UNCERTAIN, e.ruleId(), e.fixTimeMs(), recordTimeMs, false,
+                    "Position resolved: " + e.explanation(), details(e));
+        }
+    }
+
+    private String explanation(TransitionEvent e, boolean isLate) {
+        String text = e.explanation();
+        if (isLate) {
+            text += " [late data: fix at " + AlertBuilder.time(e.fixTimeMs(), order) + ", received "
+                    + AlertBuilder.time(recordTimeMs, order) + "]";
+        }
+        return text;
+    }
+
+    private static Map<String, Object> details(TransitionEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ruleName", e.ruleName());
+        m.put("ruleKind", e.ruleKind().name());
+        if (e.zoneName() != null) {
+            m.put("zoneName", e.zoneName());
+        }
+        m.put("decision", e.decision().name());
+        m.put("signedDistanceMetres", round(e.signedDistanceMetres()));
+        m.put("accuracyMetres", round(e.accuracyMetres()));
+        m.put("fixCount", e.fixCount());
+        m.put("durationSeconds", e.durationMs() / 1000);
+        m.put("openingFixTime", java.time.Instant.ofEpochMilli(e.openingFixTimeMs()).toString());
+        if (e.ruleKind() == RuleKind.PROXIMITY) {
+            m.put("victimPositionAgeSeconds", e.victimAgeMs() < 0 ? null : e.victimAgeMs() / 1000);
+        }
+        return m;
+    }
+
+    private static Object round(double v) {
+        return Double.isNaN(v) ? null : Math.round(v * 10) / 10.0;
+    }
+
+    private static AlertType violationType(RuleKind kind) {
+        return switch (kind) {
+            case EXCLUSION -> AlertType.EXCLUSION_VIOLATION;
+            case INCLUSION -> AlertType.INCLUSION_VIOLATION;
+            case CURFEW -> AlertType.CURFEW_VIOLATION;
+            case PROXIMITY -> AlertType.PROXIMITY_VIOLATION;
+        };
+    }
+}

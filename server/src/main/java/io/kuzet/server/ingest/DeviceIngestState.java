@@ -1,0 +1,88 @@
+package io.kuzet.server.ingest;
+
+import io.kuzet.protocol.DeviceMessage;
+import io.kuzet.server.journal.Protocol;
+
+/**
+ * What ingestion remembers about one device to de-duplicate retransmissions: the highest journaled Kuzet
+ * sequence, and for protocols without a usable sequence a small ring of recent message keys.
+ *
+ * <p>Guarded by its own monitor: a device has at most one live session, but a reconnect can overlap the old
+ * connection's last frames on another event loop.
+ */
+public final class DeviceIngestState {
+    private static final int RECENT_KEYS = 64;
+
+    final long deviceId;
+    long lastSequence;                 // highest Kuzet sequence journaled; 0 = none
+    private final long[] recentKeys = new long[RECENT_KEYS];
+    private int recentCount;
+    private int recentNext;
+
+    DeviceIngestState(long deviceId) {
+        this.deviceId = deviceId;
+    }
+
+    public long deviceId() {
+        return deviceId;
+    }
+
+    /** The highest sequence stored for this device (what LOGIN_RESULT reports), 0 if none. */
+    public synchronized long lastSequence() {
+        return lastSequence;
+    }
+
+    /** Must be called with the monitor held. */
+    boolean isDuplicate(Protocol protocol, DeviceMessage msg) {
+        if (protocol == Protocol.KUZET) {
+            return msg.sequence != DeviceMessage.NO_SEQUENCE && msg.sequence <= lastSequence;
+        }
+        long key = dedupeKey(msg);
+        if (key == 0) {
+            return false;
+        }
+        for (int i = 0; i < recentCount; i++) {
+            if (recentKeys[i] == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Must be called with the monitor held, after the message was journaled. */
+    void remember(Protocol protocol, DeviceMessage msg) {
+        if (protocol == Protocol.KUZET) {
+            if (msg.sequence > lastSequence) {
+                lastSequence = msg.sequence;
+            }
+            return;
+        }
+        long key = dedupeKey(msg);
+        if (key != 0) {
+            recentKeys[recentNext] = key;
+            recentNext = (recentNext + 1) % RECENT_KEYS;
+            if (recentCount < RECENT_KEYS) {
+                recentCount++;
+            }
+        }
+    }
+
+    /**
+     * Identity of a message for protocols whose serial wraps or is absent (GT06, Watch): the serial together with
+     * the first fix or event time. Messages with neither a fix nor an event (heartbeats) are never de-duplicated,
+     * which is harmless: they carry no evidence.
+     */
+    static long dedupeKey(DeviceMessage msg) {
+        long time;
+        if (msg.fixCount() > 0) {
+            time = msg.fix(0).timeMs;
+        } else if (msg.eventCount() > 0) {
+            time = msg.eventTimeMs(0) ^ ((long) msg.eventType(0).code() << 56);
+        } else {
+            return 0;
+        }
+        long serial = msg.sequence == DeviceMessage.NO_SEQUENCE ? 0xFFFF_FFFFL : msg.sequence;
+        long key = time * 31 + serial * 0x9E37_79B9_7F4A_7C15L + msg.fixCount();
+        return key == 0 ? 1 : key;
+    }
+}

@@ -1,0 +1,38 @@
+package io.kuzet.server.ingest;
+
+import io.kuzet.server.journal.IngestJournal;
+import io.kuzet.server.journal.IngestReader;
+import io.kuzet.server.journal.IngestRecord;
+import io.kuzet.server.journal.Protocol;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * De-duplication state of every device, keyed by registry device id. Looked up once per login, not per frame.
+ * Rebuilt at start by scanning the journal, so a retransmission after a restart is still recognised.
+ * Thread-safe.
+ */
+public final class DeviceLedger {
+    private final ConcurrentHashMap<Long, DeviceIngestState> states = new ConcurrentHashMap<>();
+
+    public DeviceIngestState stateFor(long deviceId) {
+        return states.computeIfAbsent(deviceId, DeviceIngestState::new);
+    }
+
+    /** Replays the whole journal into the ledger; returns the number of records scanned. */
+    public long rebuild(IngestJournal journal) {
+        long scanned = 0;
+        IngestRecord record = new IngestRecord();
+        try (IngestReader reader = journal.createReader().startAfter(-1)) {
+            while (reader.next(record)) {
+                scanned++;
+                if (record.type == IngestRecord.TYPE_DEVICE_MESSAGE) {
+                    DeviceIngestState state = stateFor(record.deviceId);
+                    synchronized (state) {
+                        state.remember(Protocol.fromCode(record.protocol), record.message);
+                    }
+                }
+            }
+        }
+        return scanned;
+    }
+}

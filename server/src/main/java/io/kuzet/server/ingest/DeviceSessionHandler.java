@@ -1,0 +1,185 @@
+package io.kuzet.server.ingest;
+
+import io.kuzet.protocol.DecodeError;
+import io.kuzet.protocol.ProtocolException;
+import io.kuzet.server.journal.Protocol;
+import io.kuzet.server.metrics.IngestMetrics;
+import io.kuzet.server.registry.DeviceRecord;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The session layer every protocol shares: connection accounting, the handshake timeout (a connection that does
+ * not log in in time is cut), the idle timeout, login bookkeeping and the mapping of decode errors to metrics and
+ * protocol answers. One instance per connection, called only on its event loop.
+ *
+ * <p>Subclasses handle whole frames ({@link #onFrame}); the frame buffer is released here.
+ */
+public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter {
+    protected final Protocol protocol;
+    protected final IngestContext context;
+    protected DeviceRecord device;           // null until logged in
+    protected DeviceIngestState state;       // null until logged in
+    private ScheduledFuture<?> handshakeTimeout;
+    private boolean active;
+    private boolean pendingFlush;
+
+    protected DeviceSessionHandler(Protocol protocol, IngestContext context) {
+        this.protocol = protocol;
+        this.context = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        active = true;
+        context.metrics.connectionOpened(protocol);
+        handshakeTimeout = ctx.executor().schedule(() -> {
+            if (device == null && ctx.channel().isActive()) {
+                context.metrics.connectionRefused(protocol, IngestMetrics.ConnectionRefusal.HANDSHAKE_TIMEOUT);
+                context.badInputLog.warn("{}: no login within {} s from {}; closing", protocol.label(),
+                        context.limits.handshakeTimeoutS, ctx.channel().remoteAddress());
+                ctx.close();
+            }
+        }, context.limits.handshakeTimeoutS, TimeUnit.SECONDS);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (handshakeTimeout != null) {
+            handshakeTimeout.cancel(false);
+        }
+        if (active) {
+            context.metrics.connectionClosed(protocol);
+            active = false;
+        }
+        if (device != null) {
+            context.metrics.deviceLoggedOut(protocol);
+            context.sessions.closed(device.id(), ctx.channel());
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public final void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        long receivedNanos = System.nanoTime();
+        try {
+            onFrame(ctx, frame, receivedNanos);
+        } catch (ProtocolException e) {
+            refused(ctx, e);
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (pendingFlush) {
+            pendingFlush = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    /** Writes a reply that is flushed at the end of the current read batch (one syscall for many acks). */
+    protected final void reply(ChannelHandlerContext ctx, ByteBuf reply) {
+        ctx.write(reply, ctx.voidPromise());
+        pendingFlush = true;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            context.metrics.connectionRefused(protocol, IngestMetrics.ConnectionRefusal.IDLE_TIMEOUT);
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ProtocolException pe = protocolException(cause);
+        if (pe != null) {
+            refused(ctx, pe);
+            return;
+        }
+        context.badInputLog.warn("{}: closing connection from {} after an unexpected error: {}", protocol.label(),
+                ctx.channel().remoteAddress(), String.valueOf(cause));
+        ctx.close();
+    }
+
+    private void refused(ChannelHandlerContext ctx, ProtocolException e) {
+        context.metrics.decodeError(protocol, e.reason());
+        context.badInputLog.warn("{}: refused frame from {} (device {}): {}", protocol.label(),
+                ctx.channel().remoteAddress(), device == null ? "not logged in" : device.deviceNumber(), e.getMessage());
+        onRefusedFrame(ctx, e);
+        if (e.reason() == DecodeError.OVERSIZED) {
+            // the stream cannot be trusted to resynchronise after a length we refuse to buffer
+            ctx.close();
+        }
+    }
+
+    private static ProtocolException protocolException(Throwable cause) {
+        Throwable t = cause;
+        while (t != null) {
+            if (t instanceof ProtocolException pe) {
+                return pe;
+            }
+            t = t instanceof DecoderException ? t.getCause() : null;
+        }
+        return null;
+    }
+
+    /** Marks the session logged in as {@code device}; a previous session of the same device is closed. */
+    protected final void loggedIn(ChannelHandlerContext ctx, DeviceRecord record) {
+        if (handshakeTimeout != null) {
+            handshakeTimeout.cancel(false);
+        }
+        this.device = record;
+        this.state = context.ledger.stateFor(record.id());
+        context.metrics.deviceLoggedIn(protocol);
+        context.sessions.loggedIn(record.id(), ctx.channel());
+    }
+
+    /** Refuses a login: counted, logged at a bounded rate; the subclass sends its protocol's answer and closes. */
+    protected final void loginRefused(ChannelHandlerContext ctx, IngestMetrics.LoginRefusal reason, long deviceNumber) {
+        context.metrics.loginRefused(protocol, reason);
+        context.badInputLog.warn("{}: login refused for device {} from {}: {}", protocol.label(), deviceNumber,
+                ctx.channel().remoteAddress(), reason.name().toLowerCase());
+    }
+
+    protected final long clockMs() {
+        return context.clockMs.getAsLong();
+    }
+
+    protected final java.security.SecureRandom contextRandom() {
+        return context.random;
+    }
+
+    /** The event loop's reusable message holder, cleared. */
+    protected final io.kuzet.protocol.DeviceMessage scratch() {
+        return context.scratchMessage();
+    }
+
+    protected final DeviceRecord lookup(long deviceNumber) {
+        return context.directory.find(protocol, deviceNumber);
+    }
+
+    /** Pauses reading from this channel when the core is too far behind. */
+    protected final void afterAcceptedFrame(io.netty.channel.Channel channel) {
+        context.backpressure.afterFrame(channel);
+    }
+
+    /** Handles one whole frame (already framed and checksum-verified by the frame decoder). */
+    protected abstract void onFrame(ChannelHandlerContext ctx, ByteBuf frame, long receivedNanos);
+
+    /** Answers a refused frame as the protocol prescribes (e.g. a NACK); the refusal is already counted and logged. */
+    protected abstract void onRefusedFrame(ChannelHandlerContext ctx, ProtocolException e);
+}

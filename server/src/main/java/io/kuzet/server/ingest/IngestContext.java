@@ -1,0 +1,56 @@
+package io.kuzet.server.ingest;
+
+import io.kuzet.protocol.DeviceMessage;
+import io.kuzet.server.config.ServerConfig;
+import io.kuzet.server.metrics.IngestMetrics;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.security.SecureRandom;
+import java.util.function.LongSupplier;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every device session needs, shared by all ports: the ingest service, de-duplication ledger, device
+ * directory, metrics, limits and the clock. Thread-safe; the per-thread {@link #scratchMessage()} lets a
+ * session decode without allocating or holding a large buffer per connection.
+ */
+public final class IngestContext {
+    final IngestService ingest;
+    final DeviceLedger ledger;
+    final DeviceDirectory directory;
+    final IngestMetrics metrics;
+    final BackpressureGate backpressure;
+    final ServerConfig.Limits limits;
+    final LongSupplier clockMs;
+    final SecureRandom random = new SecureRandom();
+    final RateLimitedLog badInputLog = new RateLimitedLog(LoggerFactory.getLogger("io.kuzet.server.ingest.BadInput"), 10);
+    final SessionRegistry sessions = new SessionRegistry();
+    private final FastThreadLocal<DeviceMessage> scratch = new FastThreadLocal<>() {
+        @Override
+        protected DeviceMessage initialValue() {
+            return new DeviceMessage();
+        }
+    };
+
+    public IngestContext(IngestService ingest, DeviceLedger ledger, DeviceDirectory directory, IngestMetrics metrics,
+                         BackpressureGate backpressure, ServerConfig.Limits limits, LongSupplier clockMs) {
+        this.ingest = ingest;
+        this.ledger = ledger;
+        this.directory = directory;
+        this.metrics = metrics;
+        this.backpressure = backpressure;
+        this.limits = limits;
+        this.clockMs = clockMs;
+    }
+
+    DeviceMessage scratchMessage() {
+        return scratch.get().clear();
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    public IngestMetrics metrics() {
+        return metrics;
+    }
+}

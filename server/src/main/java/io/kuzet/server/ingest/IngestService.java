@@ -1,0 +1,53 @@
+package io.kuzet.server.ingest;
+
+import io.kuzet.protocol.DeviceMessage;
+import io.kuzet.server.journal.IngestJournal;
+import io.kuzet.server.journal.Protocol;
+import io.kuzet.server.metrics.IngestMetrics;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The protocol-neutral step of ingestion: de-duplicate a decoded message and append it to the journal.
+ * Session handlers ack the device only after the returned index is durable.
+ *
+ * <p>Thread-safe (per-device monitor); allocation-free.
+ */
+public final class IngestService {
+    /** Returned by {@link #accept} for a retransmission that is already in the journal. */
+    public static final long DUPLICATE = -2;
+
+    private final IngestJournal journal;
+    private final IngestMetrics metrics;
+    private final LongAdder appended = new LongAdder();
+
+    public IngestService(IngestJournal journal, IngestMetrics metrics) {
+        this.journal = journal;
+        this.metrics = metrics;
+    }
+
+    /** Journals {@code msg} for the device unless it is a retransmission; returns the journal index or {@link #DUPLICATE}. */
+    public long accept(DeviceIngestState state, Protocol protocol, DeviceMessage msg, long receivedMs, long receivedNanoTime) {
+        metrics.positions(protocol, msg.fixCount());
+        synchronized (state) {
+            if (state.isDuplicate(protocol, msg)) {
+                metrics.duplicate(protocol);
+                return DUPLICATE;
+            }
+            long start = System.nanoTime();
+            long index = journal.appendDeviceMessage(receivedMs, receivedNanoTime, state.deviceId, protocol.code(), msg);
+            metrics.journalAppended(System.nanoTime() - start);
+            state.remember(protocol, msg);
+            appended.increment();
+            return index;
+        }
+    }
+
+    public IngestJournal journal() {
+        return journal;
+    }
+
+    /** Device messages journaled since start. */
+    public long appendedSinceStart() {
+        return appended.sum();
+    }
+}

@@ -1,0 +1,59 @@
+package io.kuzet.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsApplyWithoutAFile() {
+        ServerConfig config = ConfigLoader.load(null, Map.of());
+        assertEquals(5100, config.ports.kuzet);
+        assertEquals(ServerConfig.Durability.PROCESS, config.journal.durability);
+        assertEquals("", config.database.url);
+    }
+
+    @Test
+    void yamlValuesOverrideDefaultsAndEnvironmentOverridesYaml() throws IOException {
+        Path file = dir.resolve("kuzet.yaml");
+        Files.writeString(file, "journal:\n  durability: fsync\n  fsyncIntervalMs: 5\nports:\n  http: 9090\n");
+        ServerConfig config = ConfigLoader.load(file, Map.of("KUZET_PORTS_HTTP", "9191", "KUZET_LIMITS_MAX_FRAME_BYTES", "8192"));
+        assertEquals(ServerConfig.Durability.FSYNC, config.journal.durability);
+        assertEquals(5, config.journal.fsyncIntervalMs);
+        assertEquals(9191, config.ports.http);
+        assertEquals(8192, config.limits.maxFrameBytes);
+    }
+
+    @Test
+    void misspelledSettingIsRefusedWithItsNameAndTheKnownOnes() throws IOException {
+        Path file = dir.resolve("kuzet.yaml");
+        Files.writeString(file, "journal:\n  durabilty: fsync\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertTrue(e.getMessage().contains("durabilty"), e.getMessage());
+        assertTrue(e.getMessage().contains("journal"), e.getMessage());
+    }
+
+    @Test
+    void invalidValuesAreAllListedInOneMessage() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("KUZET_PORTS_GT06", "70000", "KUZET_LIMITS_IDLE_TIMEOUT_S", "0")));
+        assertTrue(e.getMessage().contains("ports.gt06"), e.getMessage());
+        assertTrue(e.getMessage().contains("limits.idleTimeoutS"), e.getMessage());
+    }
+
+    @Test
+    void nonNumericEnvironmentValueNamesTheSetting() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("KUZET_PORTS_HTTP", "eighty")));
+        assertTrue(e.getMessage().contains("ports.http"), e.getMessage());
+    }
+}
