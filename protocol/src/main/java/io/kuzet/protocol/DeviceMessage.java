@@ -23,6 +23,8 @@ public final class DeviceMessage {
     public int batteryPercent;            // 0..100 or UNKNOWN
     public int signalPercent;             // 0..100 or UNKNOWN
     public boolean heartbeat;             // the message was (or included) a heartbeat / status report
+    public long statusTimeMs;             // device time of the heartbeat / status report, ms UTC, or 0 when not reported
+    public boolean charging;              // the status report said the charger is connected
 
     private final Fix[] fixes = new Fix[MAX_FIXES];
     private int fixCount;
@@ -45,6 +47,8 @@ public final class DeviceMessage {
         batteryPercent = UNKNOWN;
         signalPercent = UNKNOWN;
         heartbeat = false;
+        statusTimeMs = 0;
+        charging = false;
         fixCount = 0;
         eventCount = 0;
         return this;
@@ -124,6 +128,8 @@ public final class DeviceMessage {
         batteryPercent = other.batteryPercent;
         signalPercent = other.signalPercent;
         heartbeat = other.heartbeat;
+        statusTimeMs = other.statusTimeMs;
+        charging = other.charging;
         for (int i = 0; i < other.fixCount; i++) {
             addFix().copyFrom(other.fixes[i]);
         }
