@@ -140,9 +140,6 @@ public final class PolygonZone extends Zone {
                 rings[r] = factory.createLinearRing(coords);
             }
             parts[p] = factory.createPolygon(rings[0], java.util.Arrays.copyOfRange(rings, 1, rings.length));
-            if (parts[p].getArea() == 0) {
-                throw new GeofenceValidationException(label + ", polygon " + p + ": the outer ring has zero area");
-            }
         }
         Geometry geometry = parts.length == 1 ? parts[0] : factory.createMultiPolygon(parts);
         TopologyValidationError error = new IsValidOp(geometry).getValidationError();
@@ -150,6 +147,11 @@ public final class PolygonZone extends Zone {
             Coordinate at = error.getCoordinate();
             throw new GeofenceValidationException(label + ": invalid geometry, " + error.getMessage()
                     + (at == null ? "" : " near [" + at.x + ", " + at.y + "]"));
+        }
+        for (int p = 0; p < parts.length; p++) {
+            if (parts[p].getArea() == 0) {
+                throw new GeofenceValidationException(label + ", polygon " + p + ": the outer ring has zero area");
+            }
         }
     }
 
