@@ -1,0 +1,64 @@
+package io.kuzet.server.testing;
+
+import io.kuzet.server.registry.AgencyRecord;
+import io.kuzet.server.registry.DeviceRecord;
+import io.kuzet.server.registry.DeviceRole;
+import io.kuzet.server.registry.OrderKind;
+import io.kuzet.server.registry.OrderRecord;
+import io.kuzet.server.registry.RegistrySnapshot;
+import io.kuzet.server.registry.RiskLevel;
+import io.kuzet.server.registry.RuleRecord;
+import io.kuzet.server.registry.SubjectRecord;
+import io.kuzet.server.registry.ZoneRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+
+/**
+ * A small registry for in-process server tests: one agency in Almaty, a subject on house arrest with an exclusion
+ * zone around the victim's home (a 200 m circle) and a bracelet for each protocol.
+ */
+public final class TestFleet {
+    public static final long AGENCY = 1;
+    public static final long SUBJECT = 10;
+    public static final long ORDER = 100;
+    public static final long KUZET_DEVICE = 1000;
+    public static final long KUZET_NUMBER = 700_000_001L;
+    public static final byte[] KUZET_KEY = "kuzet-test-key-0001".getBytes(StandardCharsets.UTF_8);
+    public static final long GT06_DEVICE = 1001;
+    public static final long GT06_IMEI = 123_456_789_012_345L;
+    public static final long WATCH_DEVICE = 1002;
+    public static final long WATCH_NUMBER = 1_234_567_890L;
+    public static final long ZONE = 500;
+    public static final long EXCLUSION_RULE = 5000;
+    /** Centre of the exclusion zone (victim's home), Almaty. */
+    public static final double ZONE_LAT = 43.2380;
+    public static final double ZONE_LON = 76.9450;
+    public static final double ZONE_RADIUS_M = 200;
+    public static final Instant ORDER_START = Instant.parse("2026-01-01T00:00:00Z");
+
+    private TestFleet() {
+    }
+
+    public static RegistrySnapshot registry(int noCommunicationLimitS) {
+        return new RegistrySnapshot(1,
+                List.of(new AgencyRecord(AGENCY, "ALM", "Almaty probation", "Almaty")),
+                List.of(new SubjectRecord(SUBJECT, AGENCY, "KZ-2026-0001", "Test Subject")),
+                List.of(new OrderRecord(ORDER, SUBJECT, "Almaty court 2-123/2026", OrderKind.HOUSE_ARREST, ORDER_START, null,
+                        ZoneId.of("Asia/Almaty"), RiskLevel.MEDIUM, noCommunicationLimitS, 0)),
+                List.of(new DeviceRecord(KUZET_DEVICE, "kuzet", KUZET_NUMBER, KUZET_KEY, DeviceRole.BRACELET, SUBJECT),
+                        new DeviceRecord(GT06_DEVICE, "gt06", GT06_IMEI, null, DeviceRole.BRACELET, SUBJECT),
+                        new DeviceRecord(WATCH_DEVICE, "watch", WATCH_NUMBER, null, DeviceRole.BRACELET, SUBJECT)),
+                List.of(new ZoneRecord(ZONE, AGENCY, "Victim home",
+                        "{\"type\":\"Feature\",\"properties\":{\"radius_m\":" + ZONE_RADIUS_M + "},"
+                                + "\"geometry\":{\"type\":\"Point\",\"coordinates\":[" + ZONE_LON + "," + ZONE_LAT + "]}}")),
+                List.of(new RuleRecord(EXCLUSION_RULE, ORDER, "Stay away from victim home", "EXCLUSION", ZONE, 0, 0, 0, 0,
+                        0, 0, 0, 0, List.of(), List.of())));
+    }
+
+    /** Latitude {@code metres} north of the zone centre. */
+    public static double latNorthOfCentre(double metres) {
+        return ZONE_LAT + metres / 111_000.0;
+    }
+}
