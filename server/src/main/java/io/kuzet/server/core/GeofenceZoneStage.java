@@ -27,6 +27,9 @@ import org.agrona.collections.Long2ObjectHashMap;
  * allocates nothing unless a transition happens.
  */
 public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
+    /** How the server assembly creates this stage. */
+    public static final EvaluationAgent.ZoneStageFactory FACTORY = GeofenceZoneStage::new;
+
     private final AlertBuilder alerts;
     private final VictimPositions victims = new VictimPositions();
     private final Long2ObjectHashMap<RuleSetSlot> slotsByOrder = new Long2ObjectHashMap<>();
@@ -40,7 +43,7 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
     private boolean late;
     private long receivedNanoTime;
 
-    public GeofenceZoneStage(AlertBuilder alerts, ServerConfig.Core config) {
+    GeofenceZoneStage(AlertBuilder alerts, ServerConfig.Core config) {
         this.alerts = alerts;
     }
 

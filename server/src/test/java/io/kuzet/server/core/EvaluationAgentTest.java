@@ -51,7 +51,7 @@ class EvaluationAgentTest {
         AlertEmitter emitter = new AlertEmitter(alertJournal, metrics);
         emitter.addListener(alerts::add);
         return new EvaluationAgent(journal, new RegistryHolder(TestFleet.registry(600)), config, emitter,
-                GeofenceZoneStage::new, metrics);
+                GeofenceZoneStage.FACTORY, metrics);
     }
 
     @AfterEach

@@ -1,0 +1,278 @@
+package io.kuzet.server;
+
+import io.kuzet.protocol.kuzet.KuzetFrameDecoder;
+import io.kuzet.server.alert.AlertJournal;
+import io.kuzet.server.config.ServerConfig;
+import io.kuzet.server.core.AlertEmitter;
+import io.kuzet.server.core.CoreMetrics;
+import io.kuzet.server.core.EvaluationAgent;
+import io.kuzet.server.core.GeofenceZoneStage;
+import io.kuzet.server.core.TickSource;
+import io.kuzet.server.http.HealthCheck;
+import io.kuzet.server.http.HttpServer;
+import io.kuzet.server.http.LiveAlertHub;
+import io.kuzet.server.ingest.BackpressureGate;
+import io.kuzet.server.ingest.ConnectionGuard;
+import io.kuzet.server.ingest.DeviceLedger;
+import io.kuzet.server.ingest.DevicePorts;
+import io.kuzet.server.ingest.IngestContext;
+import io.kuzet.server.ingest.IngestService;
+import io.kuzet.server.ingest.Transport;
+import io.kuzet.server.ingest.kuzet.KuzetSessionHandler;
+import io.kuzet.server.journal.Durability;
+import io.kuzet.server.journal.FsyncGroupCommit;
+import io.kuzet.server.journal.IngestJournal;
+import io.kuzet.server.journal.ProcessDurability;
+import io.kuzet.server.journal.Protocol;
+import io.kuzet.server.metrics.IngestMetrics;
+import io.kuzet.server.metrics.JournalDiskMetrics;
+import io.kuzet.server.registry.RegistryHolder;
+import io.kuzet.server.registry.RegistrySnapshot;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The assembled server: journal, evaluation core, device ports, HTTP. {@link #start} brings it up in dependency
+ * order (journal → ledger rebuild and core replay → ports), {@link #close} takes it down in reverse.
+ */
+public final class KuzetServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KuzetServer.class);
+
+    private final ServerConfig config;
+    private final PrometheusMeterRegistry prometheus;
+    private final IngestJournal journal;
+    private final AlertJournal alertJournal;
+    private final EvaluationAgent core;
+    private final RegistryHolder registry;
+    private final LiveAlertHub live;
+    private final IngestContext ingestContext;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final DevicePorts ports;
+    private final HttpServer http;
+    private final TickSource ticks;
+    private final String liveToken;
+    private final List<AutoCloseable> extras = new ArrayList<>();
+
+    /** Options that tests and the simulator set; production uses {@link #defaults()}. */
+    public record Options(LongSupplier clockMs, boolean automaticTicks) {
+        public static Options defaults() {
+            return new Options(System::currentTimeMillis, true);
+        }
+    }
+
+    private KuzetServer(ServerConfig config, RegistrySnapshot initialRegistry, Options options) throws InterruptedException {
+        this.config = config;
+        Path dataDir = config.dataDir();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dataDir, e);
+        }
+        prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(prometheus);
+        new JvmGcMetrics().bindTo(prometheus);
+        new JvmThreadMetrics().bindTo(prometheus);
+        new ClassLoaderMetrics().bindTo(prometheus);
+        new ProcessorMetrics().bindTo(prometheus);
+        new UptimeMetrics().bindTo(prometheus);
+        new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(prometheus);
+        Gauge.builder("kuzet_build_info", () -> 1).tag("version", version()).register(prometheus);
+
+        Durability.Factory durability = config.journal.durability == ServerConfig.Durability.FSYNC
+                ? FsyncGroupCommit.factory(config.journal.fsyncIntervalMs) : ProcessDurability.FACTORY;
+        journal = new IngestJournal(dataDir.resolve("journal"), durability);
+        new JournalDiskMetrics(dataDir.resolve("journal")).bindTo(prometheus);
+        alertJournal = new AlertJournal(dataDir.resolve("alerts"));
+        registry = new RegistryHolder(initialRegistry);
+
+        live = new LiveAlertHub(prometheus);
+        EvaluationAgent[] coreRef = new EvaluationAgent[1];
+        CoreMetrics coreMetrics = new CoreMetrics(prometheus, () -> coreRef[0] == null ? 0 : coreRef[0].lagEntries());
+        AlertEmitter emitter = new AlertEmitter(alertJournal, coreMetrics);
+        emitter.addListener(live);
+        core = new EvaluationAgent(journal, registry, config.core, emitter, GeofenceZoneStage.FACTORY, coreMetrics);
+        coreRef[0] = core;
+        core.replay();
+        core.start();
+
+        IngestMetrics ingestMetrics = new IngestMetrics(prometheus);
+        DeviceLedger ledger = new DeviceLedger();
+        long scanned = ledger.rebuild(journal);
+        LOG.info("de-duplication ledger rebuilt from {} journal records", scanned);
+        IngestService ingest = new IngestService(journal, ingestMetrics);
+        BackpressureGate gate = new BackpressureGate(core::lagEntries, config.limits.backpressureHighWatermark,
+                config.limits.backpressureLowWatermark, ingestMetrics);
+        ingestContext = new IngestContext(ingest, ledger, registry, ingestMetrics, gate, config.limits, options.clockMs());
+
+        Transport transport = Transport.best();
+        boss = transport.newGroup(1, "kuzet-accept");
+        workers = transport.newGroup(0, "kuzet-io");
+        workers.scheduleAtFixedRate(gate::poll, 50, 50, TimeUnit.MILLISECONDS);
+        ports = new DevicePorts(transport, boss, workers, config.server.bindAddress);
+        bindDevicePorts(ingest);
+
+        liveToken = config.live.token.isBlank() ? HexFormat.of().formatHex(SecureRandom.getSeed(16)) : config.live.token;
+        if (config.live.token.isBlank()) {
+            LOG.info("live alert stream token (generated, set live.token to fix it): {}", liveToken);
+        }
+        Map<String, HealthCheck> readiness = new LinkedHashMap<>();
+        readiness.put("core", () -> core.lagEntries() > config.limits.backpressureHighWatermark
+                ? "evaluation core lags " + core.lagEntries() + " journal entries" : null);
+        http = config.ports.http < 0 ? null : new HttpServer(transport, boss, workers, config.server.bindAddress,
+                config.ports.http, prometheus, readiness, live, liveToken, null);
+        ticks = options.automaticTicks() ? new TickSource(journal, options.clockMs(), config.core.tickIntervalMs) : null;
+    }
+
+    public static KuzetServer start(ServerConfig config, RegistrySnapshot registry, Options options) throws InterruptedException {
+        return new KuzetServer(config, registry, options);
+    }
+
+    private void bindDevicePorts(IngestService ingest) throws InterruptedException {
+        ServerConfig.Limits limits = config.limits;
+        if (config.ports.kuzet >= 0) {
+            ConnectionGuard guard = guard(Protocol.KUZET);
+            ports.bind(Protocol.KUZET, false, config.ports.kuzet, ch -> kuzetPipeline(ch, guard, ingest, null));
+        }
+        if (config.ports.kuzetTls >= 0 && !config.tls.certFile.isBlank()) {
+            SslContext ssl;
+            try {
+                ssl = SslContextBuilder.forServer(new File(config.tls.certFile), new File(config.tls.keyFile)).build();
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalStateException("cannot load TLS certificate " + config.tls.certFile + " / key "
+                        + config.tls.keyFile + ": " + e.getMessage(), e);
+            }
+            ConnectionGuard guard = guard(Protocol.KUZET);
+            ports.bind(Protocol.KUZET, true, config.ports.kuzetTls, ch -> kuzetPipeline(ch, guard, ingest, ssl));
+        }
+    }
+
+    private ConnectionGuard guard(Protocol protocol) {
+        return new ConnectionGuard(protocol, config.limits.maxConnectionsPerAddress, ingestContext.metrics(),
+                new io.kuzet.server.ingest.RateLimitedLog(LoggerFactory.getLogger(ConnectionGuard.class), 10));
+    }
+
+    private void kuzetPipeline(SocketChannel ch, ConnectionGuard guard, IngestService ingest, SslContext ssl) {
+        if (ssl != null) {
+            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+        }
+        KuzetFrameDecoder frames = new KuzetFrameDecoder();
+        ch.pipeline().addLast(guard)
+                .addLast(new IdleStateHandler(config.limits.idleTimeoutS, 0, 0))
+                .addLast(frames)
+                .addLast(new KuzetSessionHandler(ingestContext, ingest, frames));
+    }
+
+    private static String version() {
+        String v = KuzetServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** Appends a clock tick (tests drive absence timers this way when automatic ticks are off). */
+    public void tick(long timeMs) {
+        journal.appendTick(timeMs);
+    }
+
+    public int port(Protocol protocol) {
+        return ports.port(protocol);
+    }
+
+    public int tlsPort() {
+        return ports.tlsPort();
+    }
+
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    public String liveToken() {
+        return liveToken;
+    }
+
+    public IngestJournal journal() {
+        return journal;
+    }
+
+    public AlertJournal alertJournal() {
+        return alertJournal;
+    }
+
+    public EvaluationAgent core() {
+        return core;
+    }
+
+    public RegistryHolder registry() {
+        return registry;
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return prometheus;
+    }
+
+    public IngestMetrics ingestMetrics() {
+        return ingestContext.metrics();
+    }
+
+    public LiveAlertHub live() {
+        return live;
+    }
+
+    /** Closes {@code resource} together with the server (after the ports, before the journal). */
+    public void closeWith(AutoCloseable resource) {
+        extras.add(resource);
+    }
+
+    @Override
+    public void close() {
+        if (ticks != null) {
+            ticks.close();
+        }
+        ports.close();
+        if (http != null) {
+            http.close();
+        }
+        live.close();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        for (int i = extras.size() - 1; i >= 0; i--) {
+            try {
+                extras.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("error while closing {}", extras.get(i), e);
+            }
+        }
+        core.close();
+        alertJournal.close();
+        journal.close();
+        prometheus.close();
+    }
+}

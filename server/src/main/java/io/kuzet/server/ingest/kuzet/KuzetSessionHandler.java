@@ -1,0 +1,184 @@
+package io.kuzet.server.ingest.kuzet;
+
+import io.kuzet.protocol.DeviceMessage;
+import io.kuzet.protocol.ProtocolException;
+import io.kuzet.protocol.kuzet.KuzetAuth;
+import io.kuzet.protocol.kuzet.KuzetDecoder;
+import io.kuzet.protocol.kuzet.KuzetEncoder;
+import io.kuzet.protocol.kuzet.KuzetFrameDecoder;
+import io.kuzet.protocol.kuzet.KuzetLoginStatus;
+import io.kuzet.protocol.kuzet.KuzetMessageType;
+import io.kuzet.protocol.kuzet.KuzetNackReason;
+import io.kuzet.server.ingest.DeviceSessionHandler;
+import io.kuzet.server.ingest.IngestContext;
+import io.kuzet.server.ingest.IngestService;
+import io.kuzet.server.journal.Protocol;
+import io.kuzet.server.metrics.IngestMetrics;
+import io.kuzet.server.registry.DeviceRecord;
+import io.micrometer.core.instrument.Counter;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+
+/**
+ * Server side of a Kuzet v1 connection: HELLO → CHALLENGE → LOGIN (HMAC-SHA256 over the nonce with the device
+ * key) → LOGIN_RESULT with the last stored sequence, then data frames journaled and acked cumulatively once
+ * durable. Unknown devices and bad HMACs get LOGIN_RESULT with the refusal and the connection is closed; data
+ * before login gets NACK NOT_LOGGED_IN and a close. One instance per connection, used on its event loop only.
+ */
+public final class KuzetSessionHandler extends DeviceSessionHandler {
+    /** Reporting interval sent at login until the order's risk level says otherwise. */
+    private static final int DEFAULT_REPORTING_INTERVAL_S = 60;
+
+    private final KuzetFrameDecoder frameDecoder;
+    private final IngestService ingest;
+    private final Counter positionFrames;
+    private final Counter eventFrames;
+    private final Counter heartbeatFrames;
+    private long helloDeviceNumber = -1;
+    private long currentSequence = -1;
+    private long refusedSequence = -1;
+    private byte[] nonce;
+    private long serverSequence;
+    private final byte[] hmac = new byte[32];
+
+    public KuzetSessionHandler(IngestContext context, IngestService ingest, KuzetFrameDecoder frameDecoder) {
+        super(Protocol.KUZET, context);
+        this.ingest = ingest;
+        this.frameDecoder = frameDecoder;
+        IngestMetrics m = context.metrics();
+        this.positionFrames = m.frameCounter(Protocol.KUZET, "position_batch");
+        this.eventFrames = m.frameCounter(Protocol.KUZET, "device_event");
+        this.heartbeatFrames = m.frameCounter(Protocol.KUZET, "heartbeat");
+    }
+
+    @Override
+    protected void onFrame(ChannelHandlerContext ctx, ByteBuf frame, long receivedNanos) {
+        currentSequence = KuzetDecoder.sequence(frame);
+        try {
+            dispatch(ctx, frame, receivedNanos);
+        } catch (ProtocolException e) {
+            refusedSequence = currentSequence;
+            throw e;
+        } finally {
+            currentSequence = -1;
+        }
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, ByteBuf frame, long receivedNanos) {
+        KuzetMessageType type = KuzetMessageType.fromCode(KuzetDecoder.type(frame));
+        long sequence = KuzetDecoder.sequence(frame);
+        if (type == null) {
+            throw new ProtocolException(io.kuzet.protocol.DecodeError.UNKNOWN_TYPE,
+                    "type 0x" + Integer.toHexString(KuzetDecoder.type(frame)) + " in frame " + sequence);
+        }
+        switch (type) {
+            case HELLO -> onHello(ctx, frame);
+            case LOGIN -> onLogin(ctx, frame);
+            case POSITION_BATCH -> onData(ctx, frame, sequence, receivedNanos, positionFrames);
+            case DEVICE_EVENT -> onData(ctx, frame, sequence, receivedNanos, eventFrames);
+            case HEARTBEAT -> onData(ctx, frame, sequence, receivedNanos, heartbeatFrames);
+            case COMMAND_RESULT -> context.metrics().frame(Protocol.KUZET, "command_result");
+            default -> throw new ProtocolException(io.kuzet.protocol.DecodeError.UNKNOWN_TYPE,
+                    type + " is not sent by devices (frame " + sequence + ")");
+        }
+    }
+
+    private void onHello(ChannelHandlerContext ctx, ByteBuf frame) {
+        context.metrics().frame(Protocol.KUZET, "hello");
+        helloDeviceNumber = KuzetDecoder.helloDeviceId(frame);
+        nonce = KuzetAuth.newNonce(contextRandom());
+        ByteBuf out = ctx.alloc().buffer(64);
+        KuzetEncoder.writeChallenge(out, ++serverSequence, nonce, clockMs());
+        reply(ctx, out);
+    }
+
+    private void onLogin(ChannelHandlerContext ctx, ByteBuf frame) {
+        context.metrics().frame(Protocol.KUZET, "login");
+        long deviceNumber = KuzetDecoder.loginDeviceId(frame);
+        if (nonce == null || deviceNumber != helloDeviceNumber) {
+            refuseLogin(ctx, IngestMetrics.LoginRefusal.NOT_LOGGED_IN, deviceNumber, KuzetLoginStatus.NOT_ALLOWED);
+            return;
+        }
+        DeviceRecord record = lookup(deviceNumber);
+        if (record == null) {
+            refuseLogin(ctx, IngestMetrics.LoginRefusal.UNKNOWN_DEVICE, deviceNumber, KuzetLoginStatus.UNKNOWN_DEVICE);
+            return;
+        }
+        KuzetDecoder.loginHmac(frame, hmac);
+        byte[] challenge = nonce;
+        nonce = null; // one login attempt per challenge
+        if (record.secretKey() == null || !KuzetAuth.verify(record.secretKey(), challenge, deviceNumber, hmac)) {
+            refuseLogin(ctx, IngestMetrics.LoginRefusal.BAD_HMAC, deviceNumber, KuzetLoginStatus.BAD_HMAC);
+            return;
+        }
+        loggedIn(ctx, record);
+        ByteBuf out = ctx.alloc().buffer(64);
+        KuzetEncoder.writeLoginResult(out, ++serverSequence, KuzetLoginStatus.OK, state.lastSequence(), clockMs(),
+                DEFAULT_REPORTING_INTERVAL_S);
+        reply(ctx, out);
+    }
+
+    private void onData(ChannelHandlerContext ctx, ByteBuf frame, long sequence, long receivedNanos, Counter frames) {
+        if (device == null) {
+            context.metrics().loginRefused(Protocol.KUZET, IngestMetrics.LoginRefusal.NOT_LOGGED_IN);
+            ByteBuf out = ctx.alloc().buffer(32);
+            KuzetEncoder.writeNack(out, ++serverSequence, sequence, KuzetNackReason.NOT_LOGGED_IN);
+            ctx.writeAndFlush(out).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            return;
+        }
+        frames.increment();
+        DeviceMessage msg = scratch();
+        KuzetDecoder.decodeData(frame, msg);
+        msg.deviceId = device.deviceNumber();
+        long index = ingest.accept(state, Protocol.KUZET, msg, clockMs(), receivedNanos);
+        if (index == IngestService.DUPLICATE || ingest.journal().durability().immediate()) {
+            ack(ctx, sequence, receivedNanos);
+        } else {
+            Channel channel = ctx.channel();
+            ingest.journal().durability().whenDurable(index, () -> ackFromCommitter(channel, sequence, receivedNanos));
+        }
+        afterAcceptedFrame(ctx.channel());
+    }
+
+    private void ack(ChannelHandlerContext ctx, long sequence, long receivedNanos) {
+        ByteBuf out = ctx.alloc().buffer(KuzetAckSize.BYTES);
+        KuzetEncoder.writeAck(out, ++serverSequence, sequence);
+        reply(ctx, out);
+        context.metrics().acked(Protocol.KUZET, System.nanoTime() - receivedNanos);
+    }
+
+    private void ackFromCommitter(Channel channel, long sequence, long receivedNanos) {
+        channel.eventLoop().execute(() -> {
+            if (channel.isActive()) {
+                ByteBuf out = channel.alloc().buffer(KuzetAckSize.BYTES);
+                KuzetEncoder.writeAck(out, ++serverSequence, sequence);
+                channel.writeAndFlush(out, channel.voidPromise());
+                context.metrics().acked(Protocol.KUZET, System.nanoTime() - receivedNanos);
+            }
+        });
+    }
+
+    private void refuseLogin(ChannelHandlerContext ctx, IngestMetrics.LoginRefusal reason, long deviceNumber, int status) {
+        loginRefused(ctx, reason, deviceNumber);
+        ByteBuf out = ctx.alloc().buffer(64);
+        KuzetEncoder.writeLoginResult(out, ++serverSequence, status, 0, clockMs(), 0);
+        ctx.writeAndFlush(out).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    protected void onRefusedFrame(ChannelHandlerContext ctx, ProtocolException e) {
+        long refused = refusedSequence >= 0 ? refusedSequence : frameDecoder.sequenceOfLastRefusedFrame();
+        refusedSequence = -1;
+        ByteBuf out = ctx.alloc().buffer(32);
+        KuzetEncoder.writeNack(out, ++serverSequence, Math.max(0, refused),
+                KuzetNackReason.of(e.reason()));
+        ctx.writeAndFlush(out, ctx.voidPromise());
+    }
+
+
+    /** Size of an ACK frame: 10-byte header, 4-byte payload, 4-byte CRC. */
+    private static final class KuzetAckSize {
+        static final int BYTES = 18;
+    }
+}

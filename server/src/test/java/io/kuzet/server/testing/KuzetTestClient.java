@@ -1,0 +1,158 @@
+package io.kuzet.server.testing;
+
+import io.kuzet.protocol.DeviceMessage;
+import io.kuzet.protocol.kuzet.KuzetAuth;
+import io.kuzet.protocol.kuzet.KuzetDecoder;
+import io.kuzet.protocol.kuzet.KuzetEncoder;
+import io.kuzet.protocol.kuzet.KuzetMessageType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+
+/**
+ * A blocking Kuzet v1 device for tests: connects, logs in with the HMAC challenge, sends frames and reads the
+ * server's replies. Uses the protocol module's encoder and decoder, as a real device's firmware would.
+ */
+public final class KuzetTestClient implements AutoCloseable {
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private long sequence;
+
+    public KuzetTestClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    /** Sequence to use for the next data frame (devices resume their numbering after a reconnect). */
+    public KuzetTestClient startSequenceAt(long next) {
+        sequence = next - 1;
+        return this;
+    }
+
+    /** Performs HELLO/CHALLENGE/LOGIN; returns the LOGIN_RESULT frame's status (0 = OK). */
+    public Reply login(long deviceId, byte[] key) throws IOException {
+        ByteBuf buf = Unpooled.buffer();
+        KuzetEncoder.writeHello(buf, 0, deviceId, 1);
+        send(buf);
+        Reply challenge = read();
+        if (challenge.type != KuzetMessageType.CHALLENGE) {
+            throw new IOException("expected CHALLENGE, got " + challenge.type);
+        }
+        byte[] hmac = new byte[32];
+        KuzetAuth.hmac(key, challenge.nonce, deviceId, hmac);
+        buf = Unpooled.buffer();
+        KuzetEncoder.writeLogin(buf, 0, deviceId, hmac);
+        send(buf);
+        return read();
+    }
+
+    /** Sends the fixes of {@code msg} as one POSITION_BATCH and returns the sequence used. */
+    public long sendPositions(DeviceMessage msg) throws IOException {
+        long seq = ++sequence;
+        ByteBuf buf = Unpooled.buffer();
+        KuzetEncoder.writePositionBatch(buf, seq, msg);
+        send(buf);
+        return seq;
+    }
+
+    /** Sends the events of {@code msg} as one DEVICE_EVENT frame and returns the sequence used. */
+    public long sendEvents(DeviceMessage msg) throws IOException {
+        long seq = ++sequence;
+        ByteBuf buf = Unpooled.buffer();
+        KuzetEncoder.writeDeviceEvents(buf, seq, msg);
+        send(buf);
+        return seq;
+    }
+
+    public long sendHeartbeat(long timeMs, int battery) throws IOException {
+        long seq = ++sequence;
+        ByteBuf buf = Unpooled.buffer();
+        KuzetEncoder.writeHeartbeat(buf, seq, timeMs, battery, 80, false);
+        send(buf);
+        return seq;
+    }
+
+    public void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    private void send(ByteBuf buf) throws IOException {
+        try {
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            out.write(bytes);
+            out.flush();
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** Reads the next frame from the server. */
+    public Reply read() throws IOException {
+        byte[] header = new byte[10];
+        in.readFully(header);
+        int length = ((header[4] & 0xFF) << 8) | (header[5] & 0xFF);
+        byte[] frame = new byte[10 + length + 4];
+        System.arraycopy(header, 0, frame, 0, 10);
+        in.readFully(frame, 10, length + 4);
+        ByteBuf buf = Unpooled.wrappedBuffer(frame);
+        Reply reply = new Reply();
+        reply.type = KuzetMessageType.fromCode(KuzetDecoder.type(buf));
+        switch (reply.type) {
+            case CHALLENGE -> {
+                reply.nonce = new byte[16];
+                KuzetDecoder.challengeNonce(buf, reply.nonce);
+            }
+            case LOGIN_RESULT -> {
+                reply.status = KuzetDecoder.loginResultStatus(buf);
+                reply.value = KuzetDecoder.loginResultLastStoredSequence(buf);
+            }
+            case ACK -> reply.value = KuzetDecoder.ackedSequence(buf);
+            case NACK -> {
+                reply.value = KuzetDecoder.nackRefusedSequence(buf);
+                reply.status = KuzetDecoder.nackReason(buf).code();
+            }
+            default -> {
+            }
+        }
+        return reply;
+    }
+
+    /** True when the server closed the connection (read returns end of stream) within the socket timeout. */
+    public boolean closedByServer() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    /** A decoded server frame. */
+    public static final class Reply {
+        public KuzetMessageType type;
+        public int status;
+        public long value;
+        public byte[] nonce;
+
+        @Override
+        public String toString() {
+            return type + "(status=" + status + ", value=" + value + ")";
+        }
+    }
+}
