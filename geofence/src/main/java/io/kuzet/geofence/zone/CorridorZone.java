@@ -97,6 +97,16 @@ public final class CorridorZone extends Zone {
     }
 
     @Override
+    double signedDistanceLocalOrBound(double x, double y, double certainBeyondMetres) {
+        // Every point of the cell is at least the clearance from the line, so at most half - clearance inside.
+        double bound = halfWidthMetres - grid.cellClearance(x, y);
+        if (bound < -certainBeyondMetres && bound <= halfWidthMetres) {
+            return bound;
+        }
+        return signedDistanceLocal(x, y);
+    }
+
+    @Override
     public Geometry localGeometry() {
         return localGeometry;
     }

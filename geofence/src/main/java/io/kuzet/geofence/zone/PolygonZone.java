@@ -171,6 +171,11 @@ public final class PolygonZone extends Zone {
     }
 
     @Override
+    double signedDistanceLocalOrBound(double x, double y, double certainBeyondMetres) {
+        return grid.signedDistanceOrBound(x, y, certainBeyondMetres);
+    }
+
+    @Override
     public Geometry localGeometry() {
         return localGeometry;
     }

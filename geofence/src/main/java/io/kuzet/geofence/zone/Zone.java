@@ -95,6 +95,14 @@ public abstract sealed class Zone permits PolygonZone, CircleZone, CorridorZone 
         if (boxDistance2 > certainBeyondMetres * certainBeyondMetres) {
             return -Math.sqrt(boxDistance2);
         }
+        return signedDistanceLocalOrBound(x, y, certainBeyondMetres);
+    }
+
+    /**
+     * Like {@link #signedDistanceLocal}, but free to return a bound of the right sign whose magnitude exceeds
+     * {@code certainBeyondMetres} instead of the exact value. The default is exact.
+     */
+    double signedDistanceLocalOrBound(double x, double y, double certainBeyondMetres) {
         return signedDistanceLocal(x, y);
     }
 

@@ -35,6 +35,30 @@ class SegmentGridContractTest {
     }
 
     @Test
+    void boundedDistanceNeverChangesTheDecisionTheExactDistanceGives() {
+        Random random = new Random(99);
+        for (int round = 0; round < 40; round++) {
+            Zone zone = round % 2 == 0 ? PolygonZone.of("p", Shapes.randomPolygons(random, 51.1, 71.4))
+                    : CorridorZone.of("c", Shapes.ring(random, 51.1, 71.4, 500, 3_000, 3 + random.nextInt(100)),
+                            10 + random.nextDouble() * 200);
+            Geometry g = zone.localGeometry();
+            double extent = Math.max(g.getEnvelopeInternal().getWidth(), g.getEnvelopeInternal().getHeight());
+            for (int i = 0; i < 2_000; i++) {
+                double x = g.getEnvelopeInternal().centre().x + (random.nextDouble() - 0.5) * extent * 1.6;
+                double y = g.getEnvelopeInternal().centre().y + (random.nextDouble() - 0.5) * extent * 1.6;
+                double margin = random.nextDouble() * 300;
+                double exact = zone.signedDistanceLocal(x, y);
+                double bounded = zone.signedDistanceOrBound(x, y, margin);
+                assertEquals(io.kuzet.geofence.decision.Decision.of(exact, margin),
+                        io.kuzet.geofence.decision.Decision.of(bounded, margin), "round " + round);
+                if (Math.abs(exact) <= margin) {
+                    assertEquals(exact, bounded, 1e-9, "within the margin the distance is exact");
+                }
+            }
+        }
+    }
+
+    @Test
     void corridorDistanceEqualsBruteForceDistanceToTheLineMinusHalfTheWidth() {
         Random random = new Random(7);
         for (int round = 0; round < 30; round++) {
