@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -108,14 +107,6 @@ public final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpReques
             presented = query.parameters().get("token").get(0);
         }
         return presented != null && MessageDigest.isEqual(liveToken, presented.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            live.subscribe(ctx.channel());
-        }
-        super.userEventTriggered(ctx, evt);
     }
 
     static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String contentType, String body) {

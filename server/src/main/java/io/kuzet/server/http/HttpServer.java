@@ -35,7 +35,8 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
                                 .addLast(new HttpRoutes(prometheus, readiness, live, liveToken, extraHandlers != null))
-                                .addLast(new WebSocketServerProtocolHandler("/live", null, true, 65_536, false, true));
+                                .addLast(new WebSocketServerProtocolHandler("/live", null, true, 65_536, false, true))
+                                .addLast(new LiveSubscription(live));
                         if (extraHandlers != null) {
                             extraHandlers.accept(ch);
                         }
