@@ -142,6 +142,8 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
                     zones.uncertainAlertByRule.put(e.ruleId(), id);
                 }
             }
+            case LATE_VIOLATION -> alerts.raise(device, order, type, e.ruleId(), e.openingFixTimeMs(), e.fixTimeMs(), recordTimeMs, true,
+                    explanation(e, true), details(e), receivedNanoTime); // one-shot: the episode is over, nothing to clear
             case PROXIMITY_WARNING -> alerts.raise(device, order, AlertType.PROXIMITY_WARNING, e.ruleId(), e.openingFixTimeMs(),
                     e.fixTimeMs(), recordTimeMs, isLate, explanation(e, isLate), details(e), receivedNanoTime);
             default -> {
