@@ -1,0 +1,44 @@
+package io.kuzet.protocol.kuzet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kuzet.protocol.DeviceMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+/** Decoding into a reused {@link DeviceMessage} must not allocate: the hot path runs for every fix. */
+class KuzetDecoderAllocationTest {
+    private static final int DECODES = 10_000;
+
+    @Test
+    void decodingPositionBatchesIntoAReusedMessageAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        ByteBuf heap = Unpooled.wrappedBuffer(Frames.positions(1, 32));
+        byte[] oneFix = Frames.positions(2, 1);
+        // wrapping a ByteBuffer keeps the paranoid leak detector out: its access records would be the allocations
+        ByteBuf direct = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(oneFix.length).put(oneFix).flip());
+        DeviceMessage message = new DeviceMessage();
+        long checksum = decodeMany(heap, direct, message); // warm up: class loading, JIT
+        long before = threads.getThreadAllocatedBytes(thread);
+        checksum += decodeMany(heap, direct, message);
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertTrue(allocated < 512, allocated + " bytes allocated by " + 2 * DECODES + " decodes");
+        assertEquals(2L * DECODES * (32 + 1), checksum);
+    }
+
+    private static long decodeMany(ByteBuf heap, ByteBuf direct, DeviceMessage message) {
+        long fixes = 0;
+        for (int i = 0; i < DECODES; i++) {
+            KuzetDecoder.decodeData(heap, message);
+            fixes += message.fixCount();
+            KuzetDecoder.decodeData(direct, message);
+            fixes += message.fixCount();
+        }
+        return fixes;
+    }
+}
