@@ -27,7 +27,7 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 
 /** Properties of the Kuzet codec over random valid messages and random or damaged byte streams. */
-class KuzetCodecProperties {
+class KuzetCodecPropertiesTest {
 
     @Provide
     Arbitrary<DeviceMessage> positionBatches() {
