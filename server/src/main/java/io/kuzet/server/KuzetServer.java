@@ -18,6 +18,7 @@ import io.kuzet.server.ingest.DevicePorts;
 import io.kuzet.server.ingest.IngestContext;
 import io.kuzet.server.ingest.IngestService;
 import io.kuzet.server.ingest.Transport;
+import io.kuzet.server.ingest.gt06.Gt06Pipeline;
 import io.kuzet.server.ingest.kuzet.KuzetSessionHandler;
 import io.kuzet.server.journal.Durability;
 import io.kuzet.server.journal.FsyncGroupCommit;
@@ -173,6 +174,13 @@ public final class KuzetServer implements AutoCloseable {
             }
             ConnectionGuard guard = guard(Protocol.KUZET);
             ports.bind(Protocol.KUZET, true, config.ports.kuzetTls, ch -> kuzetPipeline(ch, guard, ingest, ssl));
+        }
+        if (config.ports.gt06 >= 0) {
+            ConnectionGuard guard = guard(Protocol.GT06);
+            ports.bind(Protocol.GT06, false, config.ports.gt06, ch -> {
+                ch.pipeline().addLast(guard).addLast(new IdleStateHandler(limits.idleTimeoutS, 0, 0));
+                Gt06Pipeline.install(ch, ingestContext, ingest);
+            });
         }
     }
 

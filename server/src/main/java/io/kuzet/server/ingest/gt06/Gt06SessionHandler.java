@@ -1,0 +1,110 @@
+package io.kuzet.server.ingest.gt06;
+
+import io.kuzet.protocol.DeviceMessage;
+import io.kuzet.protocol.ProtocolException;
+import io.kuzet.protocol.gt06.Gt06Decoder;
+import io.kuzet.protocol.gt06.Gt06Encoder;
+import io.kuzet.server.ingest.DeviceSessionHandler;
+import io.kuzet.server.ingest.IngestContext;
+import io.kuzet.server.ingest.IngestService;
+import io.kuzet.server.journal.Protocol;
+import io.kuzet.server.metrics.IngestMetrics;
+import io.kuzet.server.registry.DeviceRecord;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+
+/**
+ * Server side of a GT06 (Concox) connection. GT06 has no authentication, so a device is accepted only when its
+ * IMEI is registered for the gt06 protocol; anything else is counted and the connection closed (the protocol has
+ * no refusal message). Data is journaled first; the reply the device expects (which lets it free its buffer) is
+ * sent once the journal entry is durable. One instance per connection.
+ */
+public final class Gt06SessionHandler extends DeviceSessionHandler {
+    private final Gt06Decoder decoder;
+    private final IngestService ingest;
+
+    public Gt06SessionHandler(IngestContext context, IngestService ingest) {
+        super(Protocol.GT06, context);
+        this.ingest = ingest;
+        this.decoder = new Gt06Decoder(this::clockMs);
+    }
+
+    @Override
+    protected void onFrame(ChannelHandlerContext ctx, ByteBuf frame, long receivedNanos) {
+        int protocolNumber = Gt06Decoder.protocolNumber(frame);
+        DeviceMessage msg = scratch();
+        Gt06Decoder.Result result = decoder.decode(frame, msg);
+        context.metrics().frame(Protocol.GT06, frameType(protocolNumber));
+        switch (result) {
+            case LOGIN -> {
+                DeviceRecord record = lookup(decoder.imei());
+                if (record == null) {
+                    loginRefused(ctx, IngestMetrics.LoginRefusal.UNKNOWN_DEVICE, decoder.imei());
+                    ctx.close();
+                    return;
+                }
+                if (device == null || device.id() != record.id()) {
+                    loggedIn(ctx, record);
+                }
+                replyNow(ctx, frame, receivedNanos);
+            }
+            case DATA -> {
+                if (device == null) {
+                    loginRefused(ctx, IngestMetrics.LoginRefusal.NOT_LOGGED_IN, 0);
+                    ctx.close();
+                    return;
+                }
+                msg.deviceId = device.deviceNumber();
+                long index = ingest.accept(state, Protocol.GT06, msg, clockMs(), receivedNanos);
+                if (index == IngestService.DUPLICATE || ingest.journal().durability().immediate()) {
+                    replyNow(ctx, frame, receivedNanos);
+                } else {
+                    ByteBuf reply = ctx.alloc().buffer(32);
+                    if (!Gt06Encoder.writeReply(reply, frame, clockMs())) {
+                        reply.release();
+                    } else {
+                        Channel channel = ctx.channel();
+                        ingest.journal().durability().whenDurable(index, () -> channel.eventLoop().execute(() -> {
+                            if (channel.isActive()) {
+                                channel.writeAndFlush(reply, channel.voidPromise());
+                                context.metrics().acked(Protocol.GT06, System.nanoTime() - receivedNanos);
+                            } else {
+                                reply.release();
+                            }
+                        }));
+                    }
+                }
+                afterAcceptedFrame(ctx.channel());
+            }
+            default -> replyNow(ctx, frame, receivedNanos);   // e.g. time request: answered, nothing stored
+        }
+    }
+
+    private void replyNow(ChannelHandlerContext ctx, ByteBuf frame, long receivedNanos) {
+        ByteBuf reply = ctx.alloc().buffer(32);
+        if (Gt06Encoder.writeReply(reply, frame, clockMs())) {
+            reply(ctx, reply);
+            context.metrics().acked(Protocol.GT06, System.nanoTime() - receivedNanos);
+        } else {
+            reply.release();
+        }
+    }
+
+    private static final String[] TYPE_LABELS = new String[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            TYPE_LABELS[i] = String.format("0x%02x", i);
+        }
+    }
+
+    private static String frameType(int protocolNumber) {
+        return TYPE_LABELS[protocolNumber & 0xFF];
+    }
+
+    @Override
+    protected void onRefusedFrame(ChannelHandlerContext ctx, ProtocolException e) {
+        // GT06 has no negative acknowledgement: the device times out and retransmits the frame
+    }
+}
