@@ -102,10 +102,15 @@ public final class KuzetDecoder {
         int count = recordCount(frame, KuzetMessageType.POSITION_BATCH, KuzetFrame.MAX_FIXES);
         int at = frame.readerIndex() + HEADER_LENGTH + 1;
         for (int i = 0; i < count; i++, at += FIX_LENGTH) {
+            // four wide reads instead of ten: every ByteBuf get pays a bounds and a reference-count check
+            long timeMs = frame.getLong(at);
+            long latLon = frame.getLong(at + 8);
+            long motion = frame.getLong(at + 16);          // altitude | speed | heading | accuracy
+            int tail = frame.getInt(at + 24);              // hdop | satellites | flags | next byte (fix or CRC)
             Fix fix = out.addFix();
-            fix.timeMs = checkTime(frame.getLong(at), "fix", i);
-            int latE7 = frame.getInt(at + 8);
-            int lonE7 = frame.getInt(at + 12);
+            fix.timeMs = checkTime(timeMs, "fix", i);
+            int latE7 = (int) (latLon >> 32);
+            int lonE7 = (int) latLon;
             if (latE7 < -MAX_LATITUDE_E7 || latE7 > MAX_LATITUDE_E7
                     || lonE7 < -MAX_LONGITUDE_E7 || lonE7 > MAX_LONGITUDE_E7) {
                 throw new ProtocolException(DecodeError.COORDINATE_OUT_OF_RANGE,
@@ -113,19 +118,19 @@ public final class KuzetDecoder {
             }
             fix.latE7 = latE7;
             fix.lonE7 = lonE7;
-            fix.altitudeM = frame.getShort(at + 16);
-            fix.speedKmhX10 = frame.getUnsignedShort(at + 18);
-            int headingDeg = frame.getUnsignedShort(at + 20);
+            fix.altitudeM = (short) (motion >> 48);
+            fix.speedKmhX10 = (int) (motion >>> 32) & 0xFFFF;
+            int headingDeg = (int) (motion >>> 16) & 0xFFFF;
             if (headingDeg > 359) {
                 throw new ProtocolException(DecodeError.BAD_FIELD, "fix " + i + " has heading " + headingDeg + " > 359");
             }
             fix.headingDeg = headingDeg;
-            int accuracyDm = frame.getUnsignedShort(at + 22);
+            int accuracyDm = (int) motion & 0xFFFF;
             fix.accuracyDm = accuracyDm == 0xFFFF ? Fix.ACCURACY_UNKNOWN : accuracyDm;
-            int hdopX10 = frame.getUnsignedByte(at + 24);
+            int hdopX10 = tail >>> 24;
             fix.hdopX10 = hdopX10 == 0xFF ? Fix.HDOP_UNKNOWN : hdopX10;
-            fix.satellites = frame.getUnsignedByte(at + 25);
-            int flags = frame.getUnsignedByte(at + 26);
+            fix.satellites = (tail >>> 16) & 0xFF;
+            int flags = (tail >>> 8) & 0xFF;
             if ((flags & ~FIX_FLAGS_MASK) != 0) {
                 throw new ProtocolException(DecodeError.BAD_FIELD,
                         "fix " + i + " has reserved flag bits set: 0x" + Integer.toHexString(flags));
