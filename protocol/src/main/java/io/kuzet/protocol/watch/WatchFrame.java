@@ -15,7 +15,9 @@ import io.netty.buffer.ByteBuf;
  *   CONTENT: TYPE[,field,field...]; inside it } escapes: }01 '}'  }02 '['  }03 ']'  }04 ','  }05 '*'
  * </pre>
  *
- * <p>{@link #wrap} checks the structure: both stars, hex length equal to the content length, closing ']'. Not
+ * <p>{@link #wrap} checks the structure: both stars, 4-hex-digit length field(s), closing ']'. The index form is
+ * recognised by its second length field; a declared length that differs from the content is tolerated (see
+ * {@link WatchFrameDecoder}) and reported by {@link #lengthMatches()}. Not
  * thread-safe; reuse one instance per decoder. Wrapping scans the header once and allocates nothing.
  */
 public final class WatchFrame {
@@ -34,6 +36,7 @@ public final class WatchFrame {
     private int contentStart;
     private int contentEnd;
     private int typeEnd;
+    private boolean lengthMatches;
 
     /**
      * Points this flyweight at {@code frame} (from its reader index to its writer index).
@@ -53,18 +56,28 @@ public final class WatchFrame {
         idEnd = star(idStart, MAX_ID_CHARS, end);
         int first = idEnd + 1;
         contentEnd = end;
-        if (lengthFieldAt(first) && hex4(frame, first) == end - (first + 5)) {
-            indexStart = NO_INDEX;
-            contentStart = first + 5;
-        } else if (lengthFieldAt(first) && lengthFieldAt(first + 5) && hex4(frame, first + 5) == end - (first + 10)) {
+        if (!lengthFieldAt(first)) {
+            throw framing("length field is not 4 hex digits and '*'");
+        }
+        boolean indexSyntax = lengthFieldAt(first + 5);
+        boolean plainMatches = hex4(frame, first) == end - (first + 5);
+        if (indexSyntax && !plainMatches) {
             indexStart = first;
             contentStart = first + 10;
+            lengthMatches = hex4(frame, first + 5) == end - contentStart;
         } else {
-            throw framing("length field does not match the content");
+            indexStart = NO_INDEX;
+            contentStart = first + 5;
+            lengthMatches = plainMatches;
         }
         int comma = frame.indexOf(contentStart, contentEnd, (byte) ',');
         typeEnd = comma < 0 ? contentEnd : comma;
         return this;
+    }
+
+    /** True when the declared length equals the content length. */
+    public boolean lengthMatches() {
+        return lengthMatches;
     }
 
     public ByteBuf buffer() {

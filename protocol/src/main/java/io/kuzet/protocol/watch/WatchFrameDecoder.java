@@ -10,18 +10,20 @@ import java.util.List;
 
 /**
  * Cuts a Watch byte stream into whole frames, '[' through ']' (layout in {@link WatchFrame}), using the hex length
- * field rather than a search for ']' so that content is never mistaken for the end. Emits each frame as a retained
+ * field. Emits each frame as a retained
  * slice of the cumulation; the next handler owns and must release it.
  *
- * <p>Which form a frame has is decided by the bytes: the plain form when LLLL content bytes later there is a ']',
- * otherwise the index form when a second 4-hex-digit field and '*' follow. Bad input is reported with
+ * <p>The frame ends where its declared length says when a ']' is there (plain form first, then the index form, whose
+ * second 4-hex-digit field follows the first); this keeps unescaped binary content intact. Otherwise it ends at the
+ * first ']', since escaping keeps ']' out of the content and some firmware miscounts the length. Bad input is
+ * reported with
  * {@code ctx.fireExceptionCaught(ProtocolException)}, the stream skips to the next '[' and decoding carries on in the
  * same read:
  * <ul>
  *   <li>bytes before '[': {@link DecodeError#BAD_FRAMING};</li>
- *   <li>a vendor or id field without '*' within its cap, a length that is not hex, content that does not end
- *       with ']' where the length says: {@link DecodeError#BAD_FRAMING};</li>
- *   <li>a frame longer than {@link #maxFrameBytes()}: {@link DecodeError#OVERSIZED}, refused before it is buffered;</li>
+ *   <li>a vendor or id field without '*' within its cap, a length field that is not 4 hex digits:
+ *       {@link DecodeError#BAD_FRAMING};</li>
+ *   <li>no ']' within {@link #maxFrameBytes()}: {@link DecodeError#OVERSIZED}, refused without buffering more;</li>
  *   <li>bytes left when the channel closes: {@link DecodeError#TRUNCATED}.</li>
  * </ul>
  *
@@ -97,20 +99,22 @@ public final class WatchFrameDecoder extends ByteToMessageDecoder {
         if (available < first + 10) {
             return;  // too few bytes to tell the plain form from the index form
         }
-        int indexLength = in.getByte(first + 9) == '*' ? WatchFrame.hex4(in, first + 5) : -1;
-        int end = indexLength >= 0 ? first + 10 + indexLength : plainEnd;
-        if (end - start + 1 > maxFrameBytes) {
-            refuseFrame(ctx, in, start, DecodeError.OVERSIZED, "of " + (end - start + 1) + " bytes > max " + maxFrameBytes);
-            return;
+        if (in.getByte(first + 9) == '*' && WatchFrame.hex4(in, first + 5) >= 0) {
+            int indexEnd = first + 10 + WatchFrame.hex4(in, first + 5);
+            if (indexEnd < available && in.getByte(indexEnd) == ']' && indexEnd - start + 1 <= maxFrameBytes) {
+                emit(in, out, start, indexEnd);
+                return;
+            }
         }
-        if (end >= available) {
-            return;
+        // The declared length does not land on ']' (yet): escaping keeps ']' out of the content, so the first one ends
+        // the frame. Some firmware miscounts the length; the reference UD frames declare 135 bytes for 143.
+        int limit = Math.min(available, start + maxFrameBytes);
+        int close = in.indexOf(first + 5, limit, (byte) ']');
+        if (close > 0) {
+            emit(in, out, start, close);
+        } else if (limit == start + maxFrameBytes) {
+            refuseFrame(ctx, in, start, DecodeError.OVERSIZED, "without ']' in " + maxFrameBytes + " bytes");
         }
-        if (in.getByte(end) != ']') {
-            refuseFrame(ctx, in, start, DecodeError.BAD_FRAMING, "content does not end with ']' where its length says");
-            return;
-        }
-        emit(in, out, start, end);
     }
 
     @Override
