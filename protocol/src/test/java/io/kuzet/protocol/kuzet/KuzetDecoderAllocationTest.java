@@ -8,6 +8,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Decoding into a reused {@link DeviceMessage} must not allocate: the hot path runs for every fix. */
@@ -29,6 +31,38 @@ class KuzetDecoderAllocationTest {
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
         assertTrue(allocated < 512, allocated + " bytes allocated by " + 2 * DECODES + " decodes");
         assertEquals(2L * DECODES * (32 + 1), checksum);
+    }
+
+    @Test
+    void frameDecoderAllocatesNothingPerFrameButTheRetainedSlice() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        byte[] frame = Frames.positions(1, 1);
+        int frames = 1_000;
+        ByteBuf stream = Unpooled.buffer(frame.length * frames);
+        List<Object> out = new ArrayList<>(frames + 1);
+        KuzetFrameDecoder decoder = new KuzetFrameDecoder();
+        splitAll(decoder, stream, frame, frames, out); // warm up
+        long before = threads.getThreadAllocatedBytes(thread);
+        splitAll(decoder, stream, frame, frames, out);
+        long bytesPerFrame = (threads.getThreadAllocatedBytes(thread) - before) / frames;
+        // an unpooled heap slice object is about 40 bytes; the CRC and the header checks must add nothing
+        assertTrue(bytesPerFrame <= 64, bytesPerFrame + " bytes allocated per frame");
+    }
+
+    private static void splitAll(KuzetFrameDecoder decoder, ByteBuf stream, byte[] frame, int frames, List<Object> out) {
+        stream.clear();
+        for (int i = 0; i < frames; i++) {
+            stream.writeBytes(frame);
+        }
+        while (stream.isReadable()) {
+            decoder.decode(null, stream, out); // ctx is only used to report refusals, and there are none
+        }
+        assertEquals(frames, out.size());
+        for (Object slice : out) {
+            ((ByteBuf) slice).release();
+        }
+        out.clear();
     }
 
     private static long decodeMany(ByteBuf heap, ByteBuf direct, DeviceMessage message) {
