@@ -24,6 +24,7 @@ import java.util.List;
  *   <li>a vendor or id field without '*' within its cap, a length field that is not 4 hex digits:
  *       {@link DecodeError#BAD_FRAMING};</li>
  *   <li>no ']' within {@link #maxFrameBytes()}: {@link DecodeError#OVERSIZED}, refused without buffering more;</li>
+ *   <li>a '[' before the closing ']': {@link DecodeError#TRUNCATED}, the frame was cut short and the next one starts;</li>
  *   <li>bytes left when the channel closes: {@link DecodeError#TRUNCATED}.</li>
  * </ul>
  *
@@ -110,7 +111,12 @@ public final class WatchFrameDecoder extends ByteToMessageDecoder {
         // the frame. Some firmware miscounts the length; the reference UD frames declare 135 bytes for 143.
         int limit = Math.min(available, start + maxFrameBytes);
         int close = in.indexOf(first + 5, limit, (byte) ']');
-        if (close > 0) {
+        int open = in.indexOf(first + 5, close > 0 ? close : limit, (byte) '[');
+        if (open > 0) {
+            // '[' is escaped inside content too: this frame was cut short and the next one begins here
+            in.readerIndex(open);
+            refuse(ctx, DecodeError.TRUNCATED, "Watch frame cut short after " + (open - start) + " bytes by the next '['");
+        } else if (close > 0) {
             emit(in, out, start, close);
         } else if (limit == start + maxFrameBytes) {
             refuseFrame(ctx, in, start, DecodeError.OVERSIZED, "without ']' in " + maxFrameBytes + " bytes");
