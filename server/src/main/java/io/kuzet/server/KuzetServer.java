@@ -20,6 +20,7 @@ import io.kuzet.server.ingest.IngestService;
 import io.kuzet.server.ingest.Transport;
 import io.kuzet.server.ingest.gt06.Gt06Pipeline;
 import io.kuzet.server.ingest.kuzet.KuzetSessionHandler;
+import io.kuzet.server.ingest.watch.WatchPipeline;
 import io.kuzet.server.journal.Durability;
 import io.kuzet.server.journal.FsyncGroupCommit;
 import io.kuzet.server.journal.IngestJournal;
@@ -180,6 +181,13 @@ public final class KuzetServer implements AutoCloseable {
             ports.bind(Protocol.GT06, false, config.ports.gt06, ch -> {
                 ch.pipeline().addLast(guard).addLast(new IdleStateHandler(limits.idleTimeoutS, 0, 0));
                 Gt06Pipeline.install(ch, ingestContext, ingest);
+            });
+        }
+        if (config.ports.watch >= 0) {
+            ConnectionGuard guard = guard(Protocol.WATCH);
+            ports.bind(Protocol.WATCH, false, config.ports.watch, ch -> {
+                ch.pipeline().addLast(guard).addLast(new IdleStateHandler(limits.idleTimeoutS, 0, 0));
+                WatchPipeline.install(ch, ingestContext, ingest);
             });
         }
     }

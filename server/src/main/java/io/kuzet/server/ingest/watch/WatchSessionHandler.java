@@ -1,0 +1,70 @@
+package io.kuzet.server.ingest.watch;
+
+import io.kuzet.protocol.DeviceMessage;
+import io.kuzet.protocol.ProtocolException;
+import io.kuzet.protocol.watch.WatchDecoder;
+import io.kuzet.protocol.watch.WatchEncoder;
+import io.kuzet.server.ingest.DeviceSessionHandler;
+import io.kuzet.server.ingest.IngestContext;
+import io.kuzet.server.ingest.IngestService;
+import io.kuzet.server.journal.Protocol;
+import io.kuzet.server.metrics.IngestMetrics;
+import io.kuzet.server.registry.DeviceRecord;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+
+/**
+ * Server side of a Watch/3G connection. Every frame names the device; the first frame from a registered id logs
+ * the session in, an unregistered id is counted and the connection closed. Heartbeats and alarms are answered as
+ * the devices expect, after the message is journaled; locations get no reply in this protocol.
+ * One instance per connection.
+ */
+public final class WatchSessionHandler extends DeviceSessionHandler {
+    private final WatchDecoder decoder;
+    private final IngestService ingest;
+
+    public WatchSessionHandler(IngestContext context, IngestService ingest) {
+        super(Protocol.WATCH, context);
+        this.ingest = ingest;
+        this.decoder = new WatchDecoder(this::clockMs);
+    }
+
+    @Override
+    protected void onFrame(ChannelHandlerContext ctx, ByteBuf frame, long receivedNanos) {
+        DeviceMessage msg = scratch();
+        WatchDecoder.Result result = decoder.decode(frame, msg);
+        context.metrics().frame(Protocol.WATCH, result.name().toLowerCase());
+        if (device == null || device.deviceNumber() != msg.deviceId) {
+            DeviceRecord record = lookup(msg.deviceId);
+            if (record == null) {
+                loginRefused(ctx, IngestMetrics.LoginRefusal.UNKNOWN_DEVICE, msg.deviceId);
+                ctx.close();
+                return;
+            }
+            if (device != null) {
+                // one connection speaks for one device; a second id on it is refused
+                loginRefused(ctx, IngestMetrics.LoginRefusal.PROTOCOL_NOT_ALLOWED, msg.deviceId);
+                ctx.close();
+                return;
+            }
+            loggedIn(ctx, record);
+        }
+        if (result != WatchDecoder.Result.IGNORED && !msg.isEmpty()) {
+            // Watch replies carry no sequence and UD gets none, so the reply follows the append without waiting for fsync
+            ingest.accept(state, Protocol.WATCH, msg, clockMs(), receivedNanos);
+            afterAcceptedFrame(ctx.channel());
+        }
+        ByteBuf out = ctx.alloc().buffer(64);
+        if (WatchEncoder.writeReply(out, frame)) {
+            reply(ctx, out);
+            context.metrics().acked(Protocol.WATCH, System.nanoTime() - receivedNanos);
+        } else {
+            out.release();
+        }
+    }
+
+    @Override
+    protected void onRefusedFrame(ChannelHandlerContext ctx, ProtocolException e) {
+        // the Watch protocol has no negative reply; the frame is dropped and counted
+    }
+}
