@@ -1,0 +1,44 @@
+package io.kuzet.server.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * One embedded PostgreSQL for every storage and registry test class in the JVM, started and migrated on first use
+ * and stopped by a shutdown hook. Tests share it and clean the tables they use with {@link #truncateAll}.
+ */
+public final class SharedPostgres {
+    private static Database database;
+
+    private SharedPostgres() {
+    }
+
+    public static synchronized Database database() {
+        if (database == null) {
+            try {
+                Path dir = Files.createTempDirectory("kuzet-store-test");
+                database = Database.start(DatabaseSettings.embedded(dir).withRetentionDays(30));
+                Runtime.getRuntime().addShutdownHook(new Thread(database::close, "shared-postgres-stop"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return database;
+    }
+
+    /** Empties every table the tests write (the schema stays). */
+    public static void truncateAll(Database db) {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("truncate positions, device_events, journal_checkpoints, legal_holds, alert_actions, alerts, "
+                    + "schedules, schedule_exceptions, rules, zones, device_assignments, devices, orders, subjects, "
+                    + "users, agencies restart identity cascade");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
