@@ -17,9 +17,10 @@ import java.util.List;
  * holds back the good frame behind it (a device waits for the ack of that one):
  * <ul>
  *   <li>bytes that do not start a frame: skipped up to the next start marker, one {@link DecodeError#BAD_FRAMING};</li>
- *   <li>LEN below the minimum or a missing terminator: {@link DecodeError#BAD_FRAMING}, the start marker is skipped
- *       and the stream resynchronised, since the length itself is the likely corruption;</li>
- *   <li>LEN beyond {@link #maxFrameBytes()}: {@link DecodeError#OVERSIZED}, start marker skipped;</li>
+ *   <li>LEN below the minimum or a missing terminator: {@link DecodeError#BAD_FRAMING}; the stream resynchronises at
+ *       the next start marker after the bad one, since the length itself is the likely corruption;</li>
+ *   <li>LEN beyond {@link #maxFrameBytes()}: {@link DecodeError#OVERSIZED}, refused before buffering, resynchronised
+ *       the same way;</li>
  *   <li>CRC mismatch: {@link DecodeError#BAD_CRC}, the whole frame is skipped (its framing was sound);</li>
  *   <li>bytes left when the channel closes: {@link DecodeError#TRUNCATED}.</li>
  * </ul>
@@ -68,15 +69,11 @@ public final class Gt06FrameDecoder extends ByteToMessageDecoder {
         int length = extended ? in.getUnsignedShort(start + 2) : in.getUnsignedByte(start + 2);
         int frameBytes = 2 + lengthFieldBytes + length + 2;
         if (length < Gt06Frame.MIN_LENGTH_FIELD) {
-            in.skipBytes(2);
-            ctx.fireExceptionCaught(new ProtocolException(DecodeError.BAD_FRAMING,
-                    "GT06 length " + length + " < " + Gt06Frame.MIN_LENGTH_FIELD));
+            resync(ctx, in, start, DecodeError.BAD_FRAMING, "GT06 length " + length + " < " + Gt06Frame.MIN_LENGTH_FIELD);
             return;
         }
         if (frameBytes > maxFrameBytes) {
-            in.skipBytes(2);
-            ctx.fireExceptionCaught(new ProtocolException(DecodeError.OVERSIZED,
-                    "GT06 frame of " + frameBytes + " bytes > max " + maxFrameBytes));
+            resync(ctx, in, start, DecodeError.OVERSIZED, "GT06 frame of " + frameBytes + " bytes > max " + maxFrameBytes);
             return;
         }
         if (readable < frameBytes) {
@@ -84,9 +81,7 @@ public final class Gt06FrameDecoder extends ByteToMessageDecoder {
         }
         int end = start + frameBytes;
         if (in.getUnsignedShort(end - 2) != Gt06Frame.STOP) {
-            in.skipBytes(2);
-            ctx.fireExceptionCaught(new ProtocolException(DecodeError.BAD_FRAMING,
-                    "GT06 frame of " + frameBytes + " bytes does not end with 0D0A"));
+            resync(ctx, in, start, DecodeError.BAD_FRAMING, "GT06 frame of " + frameBytes + " bytes does not end with 0D0A");
             return;
         }
         int crcFrom = start + 2;
@@ -119,23 +114,39 @@ public final class Gt06FrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** Skips to the next 7878/7979 (or a trailing 78/79 that may start one) and reports the skipped bytes once. */
+    /** Skips bytes that do not start a frame up to the next start marker and reports them once. */
     private static void skipToStart(ChannelHandlerContext ctx, ByteBuf in) {
         int from = in.readerIndex();
+        int to = nextStart(in, from + 1);
+        in.readerIndex(to);
+        ctx.fireExceptionCaught(new ProtocolException(DecodeError.BAD_FRAMING,
+                (to - from) + " bytes before a GT06 start marker skipped"));
+    }
+
+    /**
+     * Refuses the frame starting at {@code start} whose header cannot be trusted: skips past its start marker to the
+     * next one, so a frame that begins inside the bad one is still found, and reports one error for all of it.
+     */
+    private static void resync(ChannelHandlerContext ctx, ByteBuf in, int start, DecodeError reason, String message) {
+        in.readerIndex(nextStart(in, start + 2));
+        ctx.fireExceptionCaught(new ProtocolException(reason, message));
+    }
+
+    /** Index of the next 7878 / 7979 from {@code from}, of a trailing 78 / 79 that may begin one, or the end. */
+    private static int nextStart(ByteBuf in, int from) {
         int last = in.writerIndex() - 1;
-        int i = from + 1;
-        for (; i < last; i++) {
+        for (int i = from; i < last; i++) {
             int b = in.getUnsignedByte(i);
             if ((b == 0x78 || b == 0x79) && in.getUnsignedByte(i + 1) == b) {
-                break;
+                return i;
             }
         }
-        if (i == last) {
+        if (from <= last) {
             int b = in.getUnsignedByte(last);
-            i = (b == 0x78 || b == 0x79) ? last : last + 1;
+            if (b == 0x78 || b == 0x79) {
+                return last;
+            }
         }
-        in.readerIndex(i);
-        ctx.fireExceptionCaught(new ProtocolException(DecodeError.BAD_FRAMING,
-                (i - from) + " bytes before a GT06 start marker skipped"));
+        return last + 1;
     }
 }
