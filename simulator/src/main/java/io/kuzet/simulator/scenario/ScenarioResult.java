@@ -7,10 +7,11 @@ import java.util.Map;
 
 /**
  * What a scenario run produced: every alert transition from the server's alert journal, the journaled device
- * messages, and the subject-name mapping; {@link #failures} checks them against the scenario's expectations.
+ * messages, the subject-name mapping and how many retransmitted messages the server acked without storing again; {@link #failures} checks them against the scenario's expectations.
  * Immutable.
  */
-public record ScenarioResult(String name, List<Alert> alerts, List<long[]> journaledMessages, Map<String, Long> subjectIds) {
+public record ScenarioResult(String name, List<Alert> alerts, List<long[]> journaledMessages, Map<String, Long> subjectIds,
+                             long retransmissionsDeduplicated) {
 
     /** Alerts of {@code type} and {@code phase} for the named subject (null = any subject). */
     public List<Alert> alerts(String type, String phase, String subject) {

@@ -4,6 +4,7 @@ import io.kuzet.protocol.DeviceEventType;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
 import io.kuzet.protocol.kuzet.KuzetEncoder;
+import io.kuzet.server.journal.Protocol;
 import io.kuzet.simulator.device.DeviceClientGroup;
 import io.kuzet.simulator.device.DeviceKeys;
 import io.kuzet.simulator.device.KuzetDevice;
@@ -23,7 +24,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs a {@link ScenarioFile} against an in-process server on simulated time: every 5 simulated seconds it applies
@@ -65,18 +65,12 @@ public final class ScenarioRunner {
                     server.tick();
                 }
             }
-            awaitCoreIdle(server);
-            return new ScenarioResult(scenario.name, server.alerts(), server.journaledMessages(), registry.subjectIds);
+            server.awaitCoreIdle(60_000);
+            return new ScenarioResult(scenario.name, server.alerts(), server.journaledMessages(), registry.subjectIds,
+                    (long) server.server().ingestMetrics().duplicates(Protocol.KUZET));
         }
     }
 
-    static void awaitCoreIdle(InProcessServer server) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (server.coreLagEntries() > 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(1_000_000);
-        }
-        LockSupport.parkNanos(50_000_000); // let the last alert reach the journal after the lag counter drops
-    }
 
     /** One subject's device during a run. */
     private static final class Driver {

@@ -83,5 +83,6 @@ class AlertScenariosTest {
         ScenarioResult result = run("lost-ack");
         long stored = result.journaledMessages().size();
         assertTrue(stored > 20, "the device kept reporting: " + stored + " messages");
+        assertTrue(result.retransmissionsDeduplicated() >= 2, "each retransmission reached the server and was acked, not stored");
     }
 }
