@@ -101,7 +101,7 @@ class Gt06DecoderTest {
         Fix fix = fix();
         decoder.decode(frame(b -> Gt06Encoder.writeAlarm0x16(b, fix, Gt06Alarm.REMOVING, 9)), out);
         assertEquals(1, out.fixCount());
-        assertEquals(EnumSet.of(DeviceEventType.STRAP_TAMPER), Gt06ThirdPartyVectorTest.events(out));
+        assertEquals(EnumSet.of(DeviceEventType.STRAP_TAMPER), ReferenceAlarms.events(out));
         assertEquals(fix.timeMs, out.eventTimeMs(0));
     }
 
@@ -117,7 +117,7 @@ class Gt06DecoderTest {
             int code = codes[i];
             decoder.decode(frame(b -> Gt06Encoder.writeAlarm0x16(b, fix(), code, 1)), out);
             assertEquals(expected[i] == null ? EnumSet.noneOf(DeviceEventType.class) : EnumSet.of(expected[i]),
-                    Gt06ThirdPartyVectorTest.events(out), String.format("alarm 0x%02X", code));
+                    ReferenceAlarms.events(out), String.format("alarm 0x%02X", code));
         }
     }
 
@@ -141,7 +141,7 @@ class Gt06DecoderTest {
     @Test
     void termInfoRemovingBitsRaiseStrapTamperFromAHeartbeat() {
         decoder.decode(frame(b -> Gt06Encoder.writeHeartbeat0x13(b, 0b0011_1000, 3, 2, 1)), out);
-        assertEquals(EnumSet.of(DeviceEventType.STRAP_TAMPER), Gt06ThirdPartyVectorTest.events(out));
+        assertEquals(EnumSet.of(DeviceEventType.STRAP_TAMPER), ReferenceAlarms.events(out));
         assertEquals(NOW_MS, out.eventTimeMs(0));
         assertEquals(50, out.batteryPercent);
         assertEquals(50, out.signalPercent);
@@ -154,11 +154,11 @@ class Gt06DecoderTest {
         assertFalse(out.charging);
         decoder.decode(frame(b -> Gt06Encoder.writeHeartbeat0x13(b, 0x40 | Gt06StatusBlock.TERM_CHARGING, 4, 4, 2)), out);
         assertTrue(out.charging);
-        assertEquals(EnumSet.of(DeviceEventType.CHARGER_CONNECTED), Gt06ThirdPartyVectorTest.events(out));
+        assertEquals(EnumSet.of(DeviceEventType.CHARGER_CONNECTED), ReferenceAlarms.events(out));
         decoder.decode(frame(b -> Gt06Encoder.writeHeartbeat0x13(b, 0x40 | Gt06StatusBlock.TERM_CHARGING, 4, 4, 3)), out);
         assertEquals(0, out.eventCount());
         decoder.decode(frame(b -> Gt06Encoder.writeHeartbeat0x13(b, 0x40, 4, 4, 4)), out);
-        assertEquals(EnumSet.of(DeviceEventType.CHARGER_DISCONNECTED), Gt06ThirdPartyVectorTest.events(out));
+        assertEquals(EnumSet.of(DeviceEventType.CHARGER_DISCONNECTED), ReferenceAlarms.events(out));
     }
 
     @Test

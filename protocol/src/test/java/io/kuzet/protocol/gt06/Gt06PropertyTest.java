@@ -4,6 +4,7 @@ import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
 import io.kuzet.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import net.jqwik.api.Arbitraries;
@@ -16,14 +17,14 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class Gt06PropertyTest {
+    private static final Supplier<ChannelHandler> FRAME_DECODER = Gt06FrameDecoder::new;
     /** Good frames of several types, from the vector file and the encoder. */
     static final byte[] VALID_STREAM = ByteBufUtil.decodeHexDump(Gt06FrameDecoderTest.LOGIN
             + Gt06FrameDecoderTest.GPS_0X12
@@ -66,15 +67,7 @@ class Gt06PropertyTest {
     @Property(tries = 200)
     void streamSplitAtArbitraryPointsDecodesAsOneRead(@ForAll @Size(max = 20) List<@IntRange(min = 1, max = 40) Integer> cuts) {
         List<String> oneRead = framesOf(List.of(VALID_STREAM));
-        List<byte[]> pieces = new ArrayList<>();
-        int at = 0;
-        for (int cut : cuts) {
-            int end = Math.min(VALID_STREAM.length, at + cut);
-            pieces.add(Arrays.copyOfRange(VALID_STREAM, at, end));
-            at = end;
-        }
-        pieces.add(Arrays.copyOfRange(VALID_STREAM, at, VALID_STREAM.length));
-        assertEquals(oneRead, framesOf(pieces));
+        assertEquals(oneRead, framesOf(FramePipe.split(VALID_STREAM, cuts)));
         assertEquals(7, oneRead.size());
     }
 
@@ -156,51 +149,24 @@ class Gt06PropertyTest {
                 });
     }
 
-    /** Feeds {@code bytes} in chunks, decodes every frame, fails on anything but ProtocolException or a leak. */
+    /** Feeds {@code bytes} in chunks, decodes and answers every frame; only ProtocolException may be raised. */
     private static void feedAndDecode(byte[] bytes, int chunkBytes) {
-        List<ByteBuf> inputs = new ArrayList<>();
-        List<ByteBuf> frames = new ArrayList<>();
-        try (FramePipe pipe = new FramePipe(new Gt06FrameDecoder())) {
-            for (int at = 0; at < bytes.length; at += chunkBytes) {
-                ByteBuf chunk = Unpooled.copiedBuffer(bytes, at, Math.min(chunkBytes, bytes.length - at));
-                inputs.add(chunk);
-                frames.addAll(pipe.write(chunk).frames());
-            }
-            frames.addAll(pipe.finish().frames());
-            assertEquals(List.of(), pipe.unexpected());
-        }
         Gt06Decoder decoder = new Gt06Decoder();
         DeviceMessage out = new DeviceMessage();
-        for (ByteBuf frame : frames) {
+        FramePipe.feedInChunks(FRAME_DECODER.get(), bytes, chunkBytes, frame -> {
+            ByteBuf reply = Unpooled.buffer();
             try {
+                Gt06Encoder.writeReply(reply, frame, 0);
                 decoder.decode(frame, out);
             } catch (ProtocolException expected) {
                 // a typed refusal is the defined answer
+            } finally {
+                reply.release();
             }
-            ByteBuf reply = Unpooled.buffer();
-            Gt06Encoder.writeReply(reply, frame, 0);
-            reply.release();
-            frame.release();
-        }
-        for (ByteBuf frame : frames) {
-            assertEquals(0, frame.refCnt());
-        }
-        for (ByteBuf input : inputs) {
-            assertEquals(0, input.refCnt());
-        }
+        });
     }
 
     private static List<String> framesOf(List<byte[]> reads) {
-        List<String> hex = new ArrayList<>();
-        try (FramePipe pipe = new FramePipe(new Gt06FrameDecoder())) {
-            for (byte[] read : reads) {
-                for (ByteBuf frame : pipe.write(Unpooled.wrappedBuffer(read)).frames()) {
-                    hex.add(ByteBufUtil.hexDump(frame));
-                    frame.release();
-                }
-            }
-            assertEquals(List.of(), pipe.errors());
-        }
-        return hex;
+        return FramePipe.framesOf(FRAME_DECODER.get(), reads, ByteBufUtil::hexDump);
     }
 }

@@ -1,7 +1,6 @@
 package io.kuzet.protocol.gt06;
 
 import io.kuzet.protocol.DecodeError;
-import io.kuzet.protocol.DeviceEventType;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
 import io.netty.buffer.ByteBuf;
@@ -11,11 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -113,7 +109,7 @@ class Gt06ThirdPartyVectorTest {
             int rssi = Integer.parseInt(attrs.get("rssi"));
             assertEquals(rssi <= 4 ? rssi * 25 : DeviceMessage.UNKNOWN, out.signalPercent);
         }
-        assertEquals(expectedEvents(attrs.get("alarm")), events(out));
+        assertEquals(ReferenceAlarms.expectedEvents(attrs.get("alarm")), ReferenceAlarms.events(out));
         for (int i = 0; i < out.eventCount(); i++) {
             long expectedTime = expected.hasFix() ? out.fix(0).timeMs : VECTOR_CLOCK_MS;
             assertEquals(expectedTime, out.eventTimeMs(i));
@@ -135,30 +131,6 @@ class Gt06ThirdPartyVectorTest {
         assertEquals(Boolean.parseBoolean(attrs.getOrDefault("archive", "false")), fix.isBuffered(), "buffered");
     }
 
-    static Set<DeviceEventType> expectedEvents(String alarm) {
-        if (alarm == null) {
-            return EnumSet.noneOf(DeviceEventType.class);
-        }
-        return EnumSet.of(switch (alarm) {
-            case "sos" -> DeviceEventType.SOS;
-            case "removing" -> DeviceEventType.STRAP_TAMPER;
-            case "tampering" -> DeviceEventType.CASE_TAMPER;
-            case "lowBattery" -> DeviceEventType.BATTERY_LOW;
-            case "powerCut" -> DeviceEventType.EXTERNAL_POWER_CUT;
-            default -> throw new IllegalArgumentException("unmapped alarm in vectors: " + alarm);
-        });
-    }
-
-    static Set<DeviceEventType> events(DeviceMessage out) {
-        List<DeviceEventType> list = new ArrayList<>();
-        for (int i = 0; i < out.eventCount(); i++) {
-            list.add(out.eventType(i));
-        }
-        Set<DeviceEventType> set = EnumSet.noneOf(DeviceEventType.class);
-        set.addAll(list);
-        assertEquals(list.size(), set.size(), "an event reported twice: " + list);
-        return set;
-    }
 
     private static void checkReply(ThirdPartyFrames.Entry entry, ByteBuf frame) {
         ByteBuf reply = Unpooled.buffer();

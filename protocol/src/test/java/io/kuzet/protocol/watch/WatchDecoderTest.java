@@ -5,6 +5,7 @@ import io.kuzet.protocol.DeviceEventType;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
 import io.kuzet.protocol.ProtocolException;
+import io.kuzet.protocol.gt06.ReferenceAlarms;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class WatchDecoderTest {
         for (int i = 0; i < bits.length; i++) {
             assertEquals(WatchDecoder.Result.ALARM, decoder.decode(frame("AL," + FIELDS + String.format("%08X", bits[i])), out));
             assertEquals(expected[i] == null ? EnumSet.noneOf(DeviceEventType.class) : EnumSet.of(expected[i]),
-                    WatchThirdPartyVectorTest.events(out), "bit " + Integer.numberOfTrailingZeros(bits[i]));
+                    ReferenceAlarms.events(out), "bit " + Integer.numberOfTrailingZeros(bits[i]));
         }
     }
 
@@ -47,7 +48,7 @@ class WatchDecoderTest {
     void removalAndPowerCutTogetherRaiseBothEventsAtTheFixTime() {
         decoder.decode(frame("UD," + FIELDS + "00104000"), out);
         assertEquals(EnumSet.of(DeviceEventType.STRAP_TAMPER, DeviceEventType.EXTERNAL_POWER_CUT),
-                WatchThirdPartyVectorTest.events(out));
+                ReferenceAlarms.events(out));
         assertEquals(out.fix(0).timeMs, out.eventTimeMs(0));
     }
 

@@ -5,6 +5,7 @@ import io.kuzet.protocol.Fix;
 import io.kuzet.protocol.ProtocolException;
 import io.kuzet.protocol.gt06.FramePipe;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.buffer.Unpooled;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -18,14 +19,14 @@ import net.jqwik.api.constraints.Size;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WatchPropertyTest {
+    private static final Supplier<ChannelHandler> FRAME_DECODER = WatchFrameDecoder::new;
     static final byte[] VALID_STREAM = (WatchFrameDecoderTest.LK + WatchFrameDecoderTest.AL_LTE
             + "[SG*8800000015*0088*UD2,220414,134652,A,22.571707,N,113.8613968,E,0.1,0.0,100,7,60,90,1000,50,0000,4,1,460,0]"
             + WatchFrameDecoderTest.TEMP_INDEXED
@@ -65,15 +66,7 @@ class WatchPropertyTest {
     @Property(tries = 200)
     void streamSplitAtArbitraryPointsDecodesAsOneRead(@ForAll @Size(max = 30) List<@IntRange(min = 1, max = 40) Integer> cuts) {
         List<String> oneRead = framesOf(List.of(VALID_STREAM));
-        List<byte[]> pieces = new ArrayList<>();
-        int at = 0;
-        for (int cut : cuts) {
-            int end = Math.min(VALID_STREAM.length, at + cut);
-            pieces.add(Arrays.copyOfRange(VALID_STREAM, at, end));
-            at = end;
-        }
-        pieces.add(Arrays.copyOfRange(VALID_STREAM, at, VALID_STREAM.length));
-        assertEquals(oneRead, framesOf(pieces));
+        assertEquals(oneRead, framesOf(FramePipe.split(VALID_STREAM, cuts)));
         assertEquals(5, oneRead.size());
     }
 
@@ -167,50 +160,24 @@ class WatchPropertyTest {
                 });
     }
 
+    /** Feeds {@code bytes} in chunks, decodes and answers every frame; only ProtocolException may be raised. */
     private static void feedAndDecode(byte[] bytes, int chunkBytes) {
-        List<ByteBuf> inputs = new ArrayList<>();
-        List<ByteBuf> frames = new ArrayList<>();
-        try (FramePipe pipe = new FramePipe(new WatchFrameDecoder())) {
-            for (int at = 0; at < bytes.length; at += chunkBytes) {
-                ByteBuf chunk = Unpooled.copiedBuffer(bytes, at, Math.min(chunkBytes, bytes.length - at));
-                inputs.add(chunk);
-                frames.addAll(pipe.write(chunk).frames());
-            }
-            frames.addAll(pipe.finish().frames());
-            assertEquals(List.of(), pipe.unexpected());
-        }
         WatchDecoder decoder = new WatchDecoder();
         DeviceMessage out = new DeviceMessage();
-        for (ByteBuf frame : frames) {
+        FramePipe.feedInChunks(FRAME_DECODER.get(), bytes, chunkBytes, frame -> {
             ByteBuf reply = Unpooled.buffer();
             try {
                 decoder.decode(frame, out);
                 WatchEncoder.writeReply(reply, frame);
             } catch (ProtocolException expected) {
                 // a typed refusal is the defined answer
+            } finally {
+                reply.release();
             }
-            reply.release();
-            frame.release();
-        }
-        for (ByteBuf frame : frames) {
-            assertEquals(0, frame.refCnt());
-        }
-        for (ByteBuf input : inputs) {
-            assertEquals(0, input.refCnt());
-        }
+        });
     }
 
     private static List<String> framesOf(List<byte[]> reads) {
-        List<String> text = new ArrayList<>();
-        try (FramePipe pipe = new FramePipe(new WatchFrameDecoder())) {
-            for (byte[] read : reads) {
-                for (ByteBuf frame : pipe.write(Unpooled.wrappedBuffer(read)).frames()) {
-                    text.add(frame.toString(StandardCharsets.US_ASCII));
-                    frame.release();
-                }
-            }
-            assertEquals(List.of(), pipe.errors());
-        }
-        return text;
+        return FramePipe.framesOf(FRAME_DECODER.get(), reads, frame -> frame.toString(StandardCharsets.US_ASCII));
     }
 }

@@ -1,10 +1,10 @@
 package io.kuzet.protocol.watch;
 
 import io.kuzet.protocol.DecodeError;
-import io.kuzet.protocol.DeviceEventType;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
 import io.kuzet.protocol.gt06.FramePipe;
+import io.kuzet.protocol.gt06.ReferenceAlarms;
 import io.kuzet.protocol.gt06.ThirdPartyFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,10 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -95,7 +93,7 @@ class WatchThirdPartyVectorTest {
         assertEquals(Integer.parseInt(attrs.get("sat")), fix.satellites);
         assertEquals(Integer.parseInt(attrs.get("batteryLevel")), out.batteryPercent);
         assertEquals(Integer.parseInt(attrs.get("rssi")), out.signalPercent);
-        assertEquals(expectedEvents(attrs.get("alarm")), events(out));
+        assertEquals(ReferenceAlarms.expectedEvents(attrs.get("alarm")), ReferenceAlarms.events(out));
         for (int i = 0; i < out.eventCount(); i++) {
             assertEquals(fix.timeMs, out.eventTimeMs(i));
         }
@@ -116,26 +114,6 @@ class WatchThirdPartyVectorTest {
         }
     }
 
-    static Set<DeviceEventType> expectedEvents(String alarm) {
-        if (alarm == null) {
-            return EnumSet.noneOf(DeviceEventType.class);
-        }
-        return EnumSet.of(switch (alarm) {
-            case "sos" -> DeviceEventType.SOS;
-            case "removing" -> DeviceEventType.STRAP_TAMPER;
-            case "lowBattery" -> DeviceEventType.BATTERY_LOW;
-            case "powerCut" -> DeviceEventType.EXTERNAL_POWER_CUT;
-            default -> throw new IllegalArgumentException("unmapped alarm in vectors: " + alarm);
-        });
-    }
-
-    static Set<DeviceEventType> events(DeviceMessage out) {
-        Set<DeviceEventType> set = EnumSet.noneOf(DeviceEventType.class);
-        for (int i = 0; i < out.eventCount(); i++) {
-            assertTrue(set.add(out.eventType(i)), "event reported twice: " + out.eventType(i));
-        }
-        return set;
-    }
 
     static ByteBuf ascii(String text) {
         return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
