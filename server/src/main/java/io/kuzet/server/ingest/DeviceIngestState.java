@@ -32,6 +32,11 @@ public final class DeviceIngestState {
         return lastSequence;
     }
 
+    /** Kuzet only, monitor held: the sequence skips past the next expected one, so a message in between is missing. */
+    boolean isGap(Protocol protocol, long sequence) {
+        return protocol == Protocol.KUZET && sequence != DeviceMessage.NO_SEQUENCE && sequence > lastSequence + 1;
+    }
+
     /** Must be called with the monitor held. */
     boolean isDuplicate(Protocol protocol, DeviceMessage msg) {
         if (protocol == Protocol.KUZET) {

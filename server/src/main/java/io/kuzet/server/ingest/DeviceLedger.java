@@ -25,7 +25,7 @@ public final class DeviceLedger {
         try (IngestReader reader = journal.createReader().startAfter(-1)) {
             while (reader.next(record)) {
                 scanned++;
-                if (record.type == IngestRecord.TYPE_DEVICE_MESSAGE) {
+                if (record.type == IngestRecord.TYPE_DEVICE_MESSAGE || record.type == IngestRecord.TYPE_REFUSED_MESSAGE) {
                     DeviceIngestState state = stateFor(record.deviceId);
                     synchronized (state) {
                         state.remember(Protocol.fromCode(record.protocol), record.message);

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class IngestService {
     /** Returned by {@link #accept} for a retransmission that is already in the journal. */
     public static final long DUPLICATE = -2;
+    /** Returned by {@link #accept} when the sequence skips the next expected one (Kuzet): not stored, the device resends. */
+    public static final long GAP = -3;
 
     private final IngestJournal journal;
     private final IngestMetrics metrics;
@@ -33,11 +35,34 @@ public final class IngestService {
                 metrics.duplicate(protocol);
                 return DUPLICATE;
             }
+            if (state.isGap(protocol, msg.sequence)) {
+                return GAP;
+            }
             long start = System.nanoTime();
             long index = journal.appendDeviceMessage(receivedMs, receivedNanoTime, state.deviceId, protocol.code(), msg);
             metrics.journalAppended(System.nanoTime() - start);
             state.remember(protocol, msg);
             appended.increment();
+            return index;
+        }
+    }
+
+    /**
+     * A message that failed validation: resending it will not help, so its sequence is consumed (journaled as refused,
+     * then acked) and one bad message never blocks the device's buffer. Returns the journal index, {@link #DUPLICATE}
+     * or {@link #GAP} like {@link #accept}.
+     */
+    public long consumeRefused(DeviceIngestState state, Protocol protocol, long deviceNumber, long sequence, int reason,
+                               long receivedMs) {
+        synchronized (state) {
+            if (sequence <= state.lastSequence) {
+                return DUPLICATE;
+            }
+            if (state.isGap(protocol, sequence)) {
+                return GAP;
+            }
+            long index = journal.appendRefused(receivedMs, state.deviceId, deviceNumber, protocol.code(), sequence, reason);
+            state.lastSequence = sequence;
             return index;
         }
     }

@@ -51,6 +51,18 @@ public final class IngestJournal implements Closeable {
         return index;
     }
 
+    /** Records that a device's message was refused on validation, so its sequence counts as consumed after a restart too. */
+    public long appendRefused(long receivedMs, long deviceId, long deviceNumber, int protocol, long sequence, int reason) {
+        ExcerptAppender appender = appenders.get();
+        try (DocumentContext dc = appender.writingDocument()) {
+            IngestRecordCodec.writeRefused(dc.wire().bytes(), receivedMs, deviceId, deviceNumber, protocol, sequence, reason);
+        }
+        long index = appender.lastIndexAppended();
+        durability.appended(appender);
+        appendsSinceOpen.increment();
+        return index;
+    }
+
     /** Appends a clock tick that drives the evaluation core's timers. */
     public long appendTick(long timeMs) {
         ExcerptAppender appender = appenders.get();

@@ -12,6 +12,8 @@ import io.kuzet.protocol.DeviceMessage;
 public final class IngestRecord {
     public static final int TYPE_DEVICE_MESSAGE = 1;
     public static final int TYPE_TICK = 2;
+    /** A message the device sent that failed validation: consumed (its sequence is used up) but carries no data. */
+    public static final int TYPE_REFUSED_MESSAGE = 3;
 
     public int type;
     public long index;            // journal index of this record
@@ -20,6 +22,9 @@ public final class IngestRecord {
     public long deviceId;         // registry id of the device (device messages only)
     public int protocol;          // Protocol code
     public final DeviceMessage message = new DeviceMessage();   // message.deviceId = the device's own number (IMEI / Kuzet id)
+
+    /** For {@link #TYPE_REFUSED_MESSAGE}: the DecodeError ordinal that refused it. */
+    public int refusalReason;
 
     public boolean isTick() {
         return type == TYPE_TICK;

@@ -31,6 +31,9 @@ import net.openhft.chronicle.bytes.Bytes;
  * | u8   | event count M, then M x 13 bytes:    |
  * |      |  i64 time, u8 code, i32 value        |
  * +------+--------------------------------------+
+ *
+ * REFUSED_MESSAGE (type 3): u8 type=3 | i64 received ms | i64 device id | i64 device number | u8 protocol
+ *                           | i64 sequence | u8 refusal reason (DecodeError ordinal)
  * </pre>
  *
  * Stateless and allocation-free.
@@ -75,6 +78,17 @@ public final class IngestRecordCodec {
         }
     }
 
+    public static void writeRefused(Bytes<?> out, long receivedMs, long deviceId, long deviceNumber, int protocol, long sequence,
+                                    int reason) {
+        out.writeByte((byte) IngestRecord.TYPE_REFUSED_MESSAGE);
+        out.writeLong(receivedMs);
+        out.writeLong(deviceId);
+        out.writeLong(deviceNumber);
+        out.writeByte((byte) protocol);
+        out.writeLong(sequence);
+        out.writeByte((byte) reason);
+    }
+
     public static void writeTick(Bytes<?> out, long timeMs) {
         out.writeByte((byte) IngestRecord.TYPE_TICK);
         out.writeLong(timeMs);
@@ -90,6 +104,16 @@ public final class IngestRecordCodec {
             record.timeMs = in.readLong();
             record.deviceId = 0;
             record.protocol = 0;
+            return true;
+        }
+        if (type == IngestRecord.TYPE_REFUSED_MESSAGE) {
+            record.timeMs = in.readLong();
+            record.receivedNanoTime = 0;
+            record.deviceId = in.readLong();
+            msg.deviceId = in.readLong();
+            record.protocol = in.readUnsignedByte();
+            msg.sequence = in.readLong();
+            record.refusalReason = in.readUnsignedByte();
             return true;
         }
         if (type != IngestRecord.TYPE_DEVICE_MESSAGE) {

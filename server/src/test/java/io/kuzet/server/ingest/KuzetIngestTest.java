@@ -75,7 +75,7 @@ class KuzetIngestTest {
             assertEquals(2, login.value, "login reports the last stored sequence");
             device.startSequenceAt(1); // the device did not see the acks and replays its buffer
             device.sendPositions(fixAt(T0, 43.30, 76.90, 8));
-            assertEquals(1, device.read().value);
+            assertEquals(2, device.read().value, "a duplicate is acked with the last stored sequence");
             device.sendPositions(fixAt(T0 + 60_000, 43.30, 76.90, 8));
             assertEquals(2, device.read().value);
             device.sendPositions(fixAt(T0 + 120_000, 43.30, 76.90, 8));
@@ -83,6 +83,44 @@ class KuzetIngestTest {
         }
         assertEquals(3, running.journaledMessages().size());
         assertEquals(2.0, running.server.ingestMetrics().duplicates(Protocol.KUZET));
+    }
+
+    @Test
+    void sequenceGapIsNackedAndNothingIsStoredUntilTheDeviceResends() throws Exception {
+        try (KuzetTestClient device = new KuzetTestClient(port())) {
+            device.login(TestFleet.KUZET_NUMBER, TestFleet.KUZET_KEY);
+            device.startSequenceAt(3);                        // 1 and 2 never arrived
+            device.sendPositions(fixAt(T0, 43.30, 76.90, 8));
+            KuzetTestClient.Reply nack = device.read();
+            assertEquals(KuzetMessageType.NACK, nack.type);
+            assertEquals(18, nack.status, "SEQUENCE_GAP");
+            assertEquals(3, nack.value);
+            device.startSequenceAt(1);
+            device.sendPositions(fixAt(T0, 43.30, 76.90, 8));
+            assertEquals(1, device.read().value);
+        }
+        assertEquals(1, running.journaledMessages().size());
+    }
+
+    @Test
+    void invalidCoordinateIsNackedThenConsumedSoTheNextMessageIsStillStored() throws Exception {
+        try (KuzetTestClient device = new KuzetTestClient(port())) {
+            device.login(TestFleet.KUZET_NUMBER, TestFleet.KUZET_KEY);
+            io.kuzet.protocol.DeviceMessage bad = fixAt(T0, 43.30, 76.90, 8);
+            bad.fix(0).latE7 = 950_000_000;                   // 95 degrees north
+            long badSeq = device.sendPositions(bad);
+            KuzetTestClient.Reply nack = device.read();
+            assertEquals(KuzetMessageType.NACK, nack.type);
+            assertEquals(8, nack.status, "COORDINATE_OUT_OF_RANGE");
+            assertEquals(badSeq, nack.value);
+            KuzetTestClient.Reply ack = device.read();
+            assertEquals(KuzetMessageType.ACK, ack.type, "resending would not help, so the message is consumed");
+            assertEquals(badSeq, ack.value);
+            long next = device.sendPositions(fixAt(T0 + 60_000, 43.30, 76.90, 8));
+            assertEquals(next, device.read().value);
+        }
+        assertEquals(1, running.journaledMessages().size(), "only the valid message carries data");
+        assertEquals(1.0, running.server.ingestMetrics().decodeErrors(Protocol.KUZET, DecodeError.COORDINATE_OUT_OF_RANGE));
     }
 
     @Test

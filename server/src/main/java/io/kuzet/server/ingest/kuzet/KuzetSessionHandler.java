@@ -132,7 +132,11 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         KuzetDecoder.decodeData(frame, msg);
         msg.deviceId = device.deviceNumber();
         long index = ingest.accept(state, Protocol.KUZET, msg, clockMs(), receivedNanos);
-        if (index == IngestService.DUPLICATE || ingest.journal().durability().immediate()) {
+        if (index == IngestService.GAP) {
+            nack(ctx, sequence, KuzetNackReason.SEQUENCE_GAP);
+        } else if (index == IngestService.DUPLICATE) {
+            ack(ctx, state.lastSequence(), receivedNanos);   // acked again with what is stored; stored once
+        } else if (ingest.journal().durability().immediate()) {
             ack(ctx, sequence, receivedNanos);
         } else {
             Channel channel = ctx.channel();
@@ -170,10 +174,37 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
     protected void onRefusedFrame(ChannelHandlerContext ctx, ProtocolException e) {
         long refused = refusedSequence >= 0 ? refusedSequence : frameDecoder.sequenceOfLastRefusedFrame();
         refusedSequence = -1;
+        nack(ctx, Math.max(0, refused), KuzetNackReason.of(e.reason()));
+        if (device != null && refused > 0 && resendingWillNotHelp(e.reason())) {
+            // validation failures are consumed so one bad message never blocks the device's buffer (protocol.md §4)
+            long index = ingest.consumeRefused(state, Protocol.KUZET, device.deviceNumber(), refused, e.reason().ordinal(), clockMs());
+            if (index == IngestService.GAP) {
+                nack(ctx, refused, KuzetNackReason.SEQUENCE_GAP);
+            } else {
+                long acked = state.lastSequence();
+                ingest.journal().durability().whenDurable(Math.max(index, 0), () -> {
+                    if (ctx.channel().eventLoop().inEventLoop()) {
+                        ack(ctx, acked, System.nanoTime());
+                    } else {
+                        ackFromCommitter(ctx.channel(), acked, System.nanoTime());
+                    }
+                });
+            }
+        }
+        ctx.flush();
+    }
+
+    private static boolean resendingWillNotHelp(io.kuzet.protocol.DecodeError reason) {
+        return switch (reason) {
+            case BAD_FIELD, COORDINATE_OUT_OF_RANGE, TIME_OUT_OF_RANGE, UNKNOWN_TYPE, UNSUPPORTED_VERSION -> true;
+            default -> false;
+        };
+    }
+
+    private void nack(ChannelHandlerContext ctx, long sequence, KuzetNackReason reason) {
         ByteBuf out = ctx.alloc().buffer(32);
-        KuzetEncoder.writeNack(out, ++serverSequence, Math.max(0, refused),
-                KuzetNackReason.of(e.reason()));
-        ctx.writeAndFlush(out, ctx.voidPromise());
+        KuzetEncoder.writeNack(out, ++serverSequence, sequence, reason);
+        reply(ctx, out);
     }
 
 
