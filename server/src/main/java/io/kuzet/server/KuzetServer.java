@@ -54,7 +54,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -83,12 +82,27 @@ public final class KuzetServer implements AutoCloseable {
     private final HttpServer http;
     private final TickSource ticks;
     private final String liveToken;
+    private final Map<String, HealthCheck> readiness;
     private final List<AutoCloseable> extras = new ArrayList<>();
 
-    /** Options that tests and the simulator set; production uses {@link #defaults()}. */
-    public record Options(LongSupplier clockMs, boolean automaticTicks) {
+    /**
+     * Options that tests and the simulator set; production uses {@link #defaults()}.
+     *
+     * @param httpExtension handlers appended to every HTTP connection after the operational routes (the operator API);
+     *                      receives the started server so it can reach the registry, live hub and journals; null = none
+     */
+    public record Options(LongSupplier clockMs, boolean automaticTicks,
+                          java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> httpExtension) {
+        public Options(LongSupplier clockMs, boolean automaticTicks) {
+            this(clockMs, automaticTicks, null);
+        }
+
         public static Options defaults() {
-            return new Options(System::currentTimeMillis, true);
+            return new Options(System::currentTimeMillis, true, null);
+        }
+
+        public Options withHttpExtension(java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> extension) {
+            return new Options(clockMs, automaticTicks, extension);
         }
     }
 
@@ -147,11 +161,12 @@ public final class KuzetServer implements AutoCloseable {
         if (config.live.token.isBlank()) {
             LOG.info("live alert stream token (generated, set live.token to fix it): {}", liveToken);
         }
-        Map<String, HealthCheck> readiness = new LinkedHashMap<>();
+        readiness = new java.util.concurrent.ConcurrentSkipListMap<>();
         readiness.put("core", () -> core.lagEntries() > config.limits.backpressureHighWatermark
                 ? "evaluation core lags " + core.lagEntries() + " journal entries" : null);
         http = config.ports.http < 0 ? null : new HttpServer(transport, boss, workers, config.server.bindAddress,
-                config.ports.http, prometheus, readiness, live, liveToken, null);
+                config.ports.http, prometheus, readiness, live, liveToken,
+                options.httpExtension() == null ? null : options.httpExtension().apply(this));
         ticks = options.automaticTicks() ? new TickSource(journal, options.clockMs(), config.core.tickIntervalMs) : null;
     }
 
@@ -260,6 +275,15 @@ public final class KuzetServer implements AutoCloseable {
 
     public LiveAlertHub live() {
         return live;
+    }
+
+    /** Adds a readiness condition shown on /health/ready (e.g. storage lag). Call before traffic starts. */
+    public void addReadinessCheck(String name, HealthCheck check) {
+        readiness.put(name, check);
+    }
+
+    public ServerConfig config() {
+        return config;
     }
 
     /** Closes {@code resource} together with the server (after the ports, before the journal). */
