@@ -35,6 +35,22 @@ public final class JournalCheckpoints {
     }
 
     /**
+     * Locks the journal's checkpoint row for this transaction and refuses a batch ending at or before it, before any
+     * row is copied: the caller is about to store records it already stored.
+     */
+    static void checkAhead(Connection c, String journalName, long journalIndex) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select journal_index from journal_checkpoints where journal_name = ? for update")) {
+            ps.setString(1, journalName);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getLong(1) >= journalIndex) {
+                    throw new StaleCheckpointException(journalName, journalIndex, rs.getLong(1));
+                }
+            }
+        }
+    }
+
+    /**
      * Moves the checkpoint forward inside the caller's transaction. Throws when it would not move forward: the
      * caller is writing records it already stored, and its transaction must roll back rather than store them twice.
      */

@@ -69,6 +69,7 @@ public final class PositionWriter {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
+                    JournalCheckpoints.checkAhead(c, journalName, journalIndex);
                     CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
                     if (!positions.isEmpty()) {
                         encoder.encode(positions);
