@@ -70,8 +70,11 @@ public final class WatchFrame {
             contentStart = first + 5;
             lengthMatches = plainMatches;
         }
-        int comma = frame.indexOf(contentStart, contentEnd, (byte) ',');
-        typeEnd = comma < 0 ? contentEnd : comma;
+        int i = contentStart;
+        while (i < contentEnd && frame.getByte(i) != ',') {
+            i++;
+        }
+        typeEnd = i;
         return this;
     }
 
