@@ -17,10 +17,12 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  *
  * <p>Stateless and thread-safe. A reply copies vendor, id and index from the request and allocates only a small
- * flyweight; the device-side writers allocate freely.
+ * flyweight; the device-side writers allocate the vendor bytes and a date scratch array per message.
  */
 public final class WatchEncoder {
     private static final byte[] INIT_REPLY = "INIT,1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FULL_SIGNAL = ",100,".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_STEPS_NO_ROLLS = ",0,0,".getBytes(StandardCharsets.US_ASCII);
 
     private WatchEncoder() {
     }
@@ -50,7 +52,7 @@ public final class WatchEncoder {
         // '[' MF '*' ID '*' [IIII '*'] copied from the request
         int headerEnd = f.indexStart() == WatchFrame.NO_INDEX ? f.idEnd() + 1 : f.indexStart() + 5;
         out.writeBytes(request, request.readerIndex(), headerEnd - request.readerIndex());
-        writeHex4(out, content.length);
+        writeHex(out, content.length, 4);
         out.writeByte('*').writeBytes(content).writeByte(']');
         return true;
     }
@@ -103,10 +105,10 @@ public final class WatchEncoder {
         writeUnsigned(out, Math.abs((long) fix.altitudeM));
         out.writeByte(',');
         writeUnsigned(out, fix.satellites);
-        out.writeBytes(",100,".getBytes(StandardCharsets.US_ASCII));  // GSM signal %
+        out.writeBytes(FULL_SIGNAL);  // GSM signal %
         writeUnsigned(out, batteryPercent);
-        out.writeBytes(",0,0,".getBytes(StandardCharsets.US_ASCII));  // steps, rolls
-        out.writeBytes(String.format("%08x", statusWord).getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(NO_STEPS_NO_ROLLS);
+        writeHex(out, statusWord, 8);
         end(out, lengthIndex);
     }
 
@@ -125,12 +127,12 @@ public final class WatchEncoder {
         int contentLength = out.writerIndex() - (lengthIndex + 5);
         int writerIndex = out.writerIndex();
         out.writerIndex(lengthIndex);
-        writeHex4(out, contentLength);
+        writeHex(out, contentLength, 4);
         out.writerIndex(writerIndex).writeByte(']');
     }
 
-    private static void writeHex4(ByteBuf out, int value) {
-        for (int shift = 12; shift >= 0; shift -= 4) {
+    private static void writeHex(ByteBuf out, int value, int digits) {
+        for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) {
             out.writeByte(Character.toUpperCase(Character.forDigit(value >> shift & 0xF, 16)));
         }
     }
