@@ -275,6 +275,9 @@ public final class KuzetDevice {
         }
         loggedIn = true;
         release(lastStored);
+        if (buffer.isEmpty() && lastStored >= nextSequence) {
+            nextSequence = lastStored + 1; // the server remembers more than this device (a restarted simulator): continue after it
+        }
         sentOnConnection = 0;
         CompletableFuture<Long> f = loginFuture;
         loginFuture = null;

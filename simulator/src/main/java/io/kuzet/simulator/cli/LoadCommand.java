@@ -1,0 +1,84 @@
+package io.kuzet.simulator.cli;
+
+import io.kuzet.simulator.load.LoadFleet;
+import io.kuzet.simulator.load.LoadOptions;
+import io.kuzet.simulator.load.LoadResult;
+import io.kuzet.simulator.load.LoadRun;
+import io.kuzet.simulator.load.ResultFiles;
+import io.kuzet.simulator.load.Target;
+import io.kuzet.simulator.target.HeapUsage;
+import io.kuzet.simulator.target.InProcessServer;
+import io.kuzet.simulator.target.SimClock;
+import io.kuzet.simulator.target.TempDataDir;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code load}: many devices over many connections; throughput, ack latency, fix-to-alert latency. */
+@Command(name = "load", mixinStandardHelpOptions = true,
+        description = "Many Kuzet devices over many connections, as fast as acks allow or at a fixed rate; HdrHistogram ack and "
+                + "fix-to-alert latency, JSON result and HTML chart. Remote servers need the devices provisioned with numbers "
+                + LoadFleet.FIRST_NUMBER + "+i and keys from DeviceKeys.")
+public final class LoadCommand implements Callable<Integer> {
+    @Mixin
+    TargetOptions target;
+
+    @Option(names = "--devices", defaultValue = "1000")
+    int devices;
+
+    @Option(names = "--duration", defaultValue = "30", description = "Measured seconds (default ${DEFAULT-VALUE}).")
+    int durationS;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds (default ${DEFAULT-VALUE}).")
+    int warmupS;
+
+    @Option(names = "--rate", defaultValue = "0", description = "Positions/s in total; 0 = as fast as acks allow.")
+    int rate;
+
+    @Option(names = "--batch", defaultValue = "10", description = "Fixes per POSITION_BATCH (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--window", defaultValue = "4", description = "Unacked messages per device (max 32; default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--violators", defaultValue = "0.01", description = "Share of devices entering the exclusion zone.")
+    double violators;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "target/load", description = "Directory for result.json and chart.html.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        LoadOptions options = new LoadOptions(devices, durationS, warmupS, rate, batch, Math.min(32, window), violators,
+                target.clientThreads, target.devicesPerSourceAddress, seed);
+        LoadResult result;
+        if (target.useInProcess()) {
+            try (TempDataDir dir = new TempDataDir("kuzet-load-");
+                 InProcessServer server = InProcessServer.start(dir.path(), SimClock.wall(), 0, 0, "load", c -> { })) {
+                server.provision(LoadFleet.registry(devices));
+                result = new LoadRun(options, new Target("127.0.0.1", server.kuzetPort(), server.httpPort(), server.liveToken()))
+                        .run(System.out::println, HeapUsage::usedAfterGc);
+            }
+        } else {
+            result = new LoadRun(options, new Target(target.host, target.port, target.httpPort, target.token)).run(System.out::println, null);
+        }
+        ResultFiles.writeJson(out.resolve("result.json"), result);
+        ResultFiles.writeChart(out.resolve("chart.html"), result);
+        System.out.printf("load: %,.0f positions/s (%,.0f messages/s) over %.1f s; ack p50 %.2f ms p99 %.2f ms p99.9 %.2f ms max %.2f ms%n",
+                result.positionsPerSecond(), result.messagesPerSecond(), result.measuredSeconds(), result.ackLatency().p50Ms(),
+                result.ackLatency().p99Ms(), result.ackLatency().p999Ms(), result.ackLatency().maxMs());
+        System.out.printf("load: fix-to-alert p50 %.2f ms p99 %.2f ms max %.2f ms (%d alerts timed, %d deciding fixes sent)%n",
+                result.fixToAlert().p50Ms(), result.fixToAlert().p99Ms(), result.fixToAlert().maxMs(), result.fixToAlert().count(),
+                result.alertsExpected());
+        if (result.heapPerIdleDeviceBytes() >= 0) {
+            System.out.printf("load: heap per idle connected device (client + server, in-process) %,d bytes%n", result.heapPerIdleDeviceBytes());
+        }
+        System.out.println("load: wrote " + out.resolve("result.json") + " and " + out.resolve("chart.html"));
+        return 0;
+    }
+}
