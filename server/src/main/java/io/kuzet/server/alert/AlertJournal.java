@@ -91,6 +91,10 @@ public final class AlertJournal implements Closeable {
         }
     }
 
+    public ChronicleQueue queue() {
+        return queue;
+    }
+
     /** A tailer for consumers that follow the journal (storage writer). */
     public ExcerptTailer createTailer() {
         return queue.createTailer();

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 final class RuleSetBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(RuleSetBuilder.class);
 
-    private final Map<Long, Zone> zones = new HashMap<>();
+    // keyed by the whole record, so an edited zone (same id, new GeoJSON) is parsed again
+    private final Map<ZoneRecord, Zone> zones = new HashMap<>();
 
     RuleSet build(RegistrySnapshot registry, OrderRecord order) {
         List<Rule> rules = new ArrayList<>();
@@ -79,15 +80,10 @@ final class RuleSetBuilder {
     }
 
     private Zone zone(RegistrySnapshot registry, long zoneId) {
-        Zone zone = zones.get(zoneId);
-        if (zone == null) {
-            ZoneRecord record = registry.zone(zoneId);
-            if (record == null) {
-                throw new IllegalArgumentException("zone " + zoneId + " does not exist");
-            }
-            zone = GeoJsonZoneReader.read(record.name(), record.geoJson());
-            zones.put(zoneId, zone);
+        ZoneRecord record = registry.zone(zoneId);
+        if (record == null) {
+            throw new IllegalArgumentException("zone " + zoneId + " does not exist");
         }
-        return zone;
+        return zones.computeIfAbsent(record, r -> GeoJsonZoneReader.read(r.name(), r.geoJson()));
     }
 }

@@ -1,0 +1,220 @@
+package io.kuzet.server.store;
+
+import io.kuzet.protocol.DeviceMessage;
+import io.kuzet.protocol.Fix;
+import io.kuzet.server.alert.Alert;
+import io.kuzet.server.alert.AlertJournal;
+import io.kuzet.server.journal.IngestJournal;
+import io.kuzet.server.journal.IngestReader;
+import io.kuzet.server.journal.IngestRecord;
+import io.kuzet.server.registry.DeviceRecord;
+import io.kuzet.server.registry.OrderRecord;
+import io.kuzet.server.registry.RegistryHolder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves journaled data into PostgreSQL, exactly once: tails the ingest journal and the alerts journal from the
+ * checkpoints stored in the database, writes batches with {@link PositionWriter} / {@link AlertWriter} (rows and
+ * checkpoint in one transaction), and on any failure re-reads from the stored checkpoint after a back-off. Ingestion
+ * and alerting never wait for it: a database outage only grows {@code kuzet_storage_lag_entries}.
+ *
+ * <p>Fixes of devices without an order in force at the fix time are not stored as subject data (counted in
+ * {@code kuzet_storage_positions_unassigned_total}; the journal keeps them). Runs on its own thread.
+ */
+public final class StorageAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StorageAgent.class);
+
+    private final IngestJournal journal;
+    private final AlertJournal alertJournal;
+    private final RegistryHolder registry;
+    private final PositionWriter positionWriter;
+    private final AlertWriter alertWriter;
+    private final int batchMaxRows;
+    private final Counter unassigned;
+    private final PositionBatch positions;
+    private final DeviceEventBatch events;
+    private final IngestRecord record = new IngestRecord();
+    private final Backoff backoff = new Backoff(100, 10_000);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long positionsCheckpoint = JournalCheckpoints.NONE;
+    private volatile long alertsCheckpoint = JournalCheckpoints.NONE;
+    private volatile long lastFailureMs;
+    private volatile String lastError;
+
+    public StorageAgent(IngestJournal journal, AlertJournal alertJournal, RegistryHolder registry, PositionWriter positionWriter,
+                        AlertWriter alertWriter, int batchMaxRows, MeterRegistry meters) {
+        this.journal = journal;
+        this.alertJournal = alertJournal;
+        this.registry = registry;
+        this.positionWriter = positionWriter;
+        this.alertWriter = alertWriter;
+        this.batchMaxRows = batchMaxRows;
+        this.positions = new PositionBatch(batchMaxRows + DeviceMessage.MAX_FIXES);
+        this.events = new DeviceEventBatch(1024);
+        this.unassigned = Counter.builder("kuzet_storage_positions_unassigned")
+                .description("fixes of devices without an active order, kept only in the journal").register(meters);
+        Gauge.builder("kuzet_storage_lag_entries", this, a -> a.lag(a.journal.queue(), a.positionsCheckpoint))
+                .tag("journal", "positions").description("journal entries not yet stored in the database").register(meters);
+        Gauge.builder("kuzet_storage_lag_entries", this, a -> a.lag(a.alertJournal.queue(), a.alertsCheckpoint))
+                .tag("journal", "alerts").description("journal entries not yet stored in the database").register(meters);
+        this.thread = new Thread(this::run, "kuzet-storage");
+        this.thread.setDaemon(true);
+    }
+
+    public StorageAgent start() {
+        thread.start();
+        return this;
+    }
+
+    /** Null when storage keeps up, else why /health/ready should say not ready. */
+    public String problem() {
+        if (lastError != null && System.currentTimeMillis() - lastFailureMs < 60_000) {
+            return "storage writes failing: " + lastError;
+        }
+        return null;
+    }
+
+    private double lag(net.openhft.chronicle.queue.ChronicleQueue queue, long checkpoint) {
+        long last = queue.lastIndex();
+        if (last == Long.MIN_VALUE || last < 0) {
+            return 0;
+        }
+        long from = checkpoint < 0 ? queue.firstIndex() : checkpoint;
+        if (from == Long.MAX_VALUE || from > last) {
+            return 0;
+        }
+        try {
+            long counted = ((net.openhft.chronicle.queue.impl.single.SingleChronicleQueue) queue).countExcerpts(from, last);
+            return Math.max(0, counted + (checkpoint < 0 ? 1 : 0)); // [from, last) plus last itself when nothing is stored
+        } catch (IllegalStateException e) {
+            return Double.NaN;
+        }
+    }
+
+    private void run() {
+        IngestReader reader = null;
+        ExcerptTailer alertTailer = null;
+        while (running) {
+            try {
+                if (reader == null) {
+                    positionsCheckpoint = positionWriter.checkpoint();
+                    reader = journal.createReader().startAfter(positionsCheckpoint);
+                }
+                if (alertTailer == null) {
+                    alertsCheckpoint = alertWriter.checkpoint();
+                    alertTailer = alertJournal.createTailer();
+                    if (alertsCheckpoint >= 0 && alertTailer.moveToIndex(alertsCheckpoint)) {
+                        alertTailer.readingDocument().close(); // skip the stored one
+                    }
+                }
+                int work = storePositions(reader) + storeAlerts(alertTailer);
+                backoff.reset();
+                lastError = null;
+                if (work == 0) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                }
+            } catch (SQLException | RuntimeException e) {
+                lastFailureMs = System.currentTimeMillis();
+                lastError = e.getMessage();
+                long delayMs = backoff.nextDelayMs();
+                LOG.warn("storage batch failed ({}); retrying from the stored checkpoint in {} ms", e.getMessage(), delayMs);
+                // the database holds the truth about what was stored: re-read from its checkpoints
+                if (reader != null) {
+                    reader.close();
+                    reader = null;
+                }
+                if (alertTailer != null) {
+                    alertTailer.close();
+                    alertTailer = null;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delayMs));
+            }
+        }
+        if (reader != null) {
+            reader.close();
+        }
+        if (alertTailer != null) {
+            alertTailer.close();
+        }
+    }
+
+    private int storePositions(IngestReader reader) throws SQLException {
+        positions.clear();
+        events.clear();
+        long lastIndex = JournalCheckpoints.NONE;
+        int records = 0;
+        while (positions.size() < batchMaxRows && reader.next(record)) {
+            records++;
+            lastIndex = record.index;
+            if (record.type != IngestRecord.TYPE_DEVICE_MESSAGE) {
+                continue; // ticks and refused messages hold no subject data
+            }
+            addRows(record);
+        }
+        if (records == 0) {
+            return 0;
+        }
+        positionWriter.write(positions, events, lastIndex);
+        positionsCheckpoint = lastIndex;
+        return records;
+    }
+
+    private void addRows(IngestRecord r) {
+        DeviceRecord device = registry.device(r.deviceId);
+        DeviceMessage msg = r.message;
+        for (int i = 0; i < msg.fixCount(); i++) {
+            Fix f = msg.fix(i);
+            OrderRecord order = device == null || device.subjectId() == 0 ? null : registry.activeOrder(device.subjectId(), f.timeMs);
+            if (order == null) {
+                unassigned.increment();
+                continue;
+            }
+            positions.add(r.deviceId, device.subjectId(), order.id(), f.timeMs, r.timeMs, f.latE7, f.lonE7, f.altitudeM,
+                    f.speedKmhX10, f.headingDeg, f.accuracyDm, f.hdopX10, f.satellites, f.flags, r.index);
+        }
+        for (int i = 0; i < msg.eventCount(); i++) {
+            long t = msg.eventTimeMs(i);
+            OrderRecord order = device == null || device.subjectId() == 0 ? null : registry.activeOrder(device.subjectId(), t);
+            if (order != null) {
+                events.add(r.deviceId, device.subjectId(), order.id(), t, r.timeMs, msg.eventType(i).code(), msg.eventValue(i), r.index);
+            }
+        }
+    }
+
+    private int storeAlerts(ExcerptTailer tailer) throws SQLException {
+        List<Alert> batch = new ArrayList<>();
+        long[] last = {JournalCheckpoints.NONE};
+        AlertJournal.readFrom(tailer, (alert, index) -> {
+            batch.add(alert);
+            last[0] = index;
+        }, 1000);
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        alertWriter.upsert(batch, last[0]);
+        alertsCheckpoint = last[0];
+        return batch.size();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
