@@ -1,0 +1,135 @@
+package io.kuzet.server.registry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kuzet.server.store.Database;
+import io.kuzet.server.store.SharedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProvisioningImporterTest {
+    private static final String TABLES = "agencies, users, subjects, zones, devices, device_assignments, orders, rules, "
+            + "schedules, schedule_exceptions";
+
+    private Database db;
+    private Path example;
+
+    @BeforeEach
+    void emptyRegistry() throws Exception {
+        db = SharedPostgres.database();
+        SharedPostgres.truncateAll(db);
+        example = Path.of(ProvisioningImporterTest.class.getResource("/provisioning/example.yaml").toURI());
+    }
+
+    @Test
+    void importingTheExampleTwiceLeavesTheSameRows() throws Exception {
+        ProvisioningImporter importer = new ProvisioningImporter(db.dataSource());
+        importer.importFile(example);
+        String first = dump();
+        importer.importFile(example);
+        assertEquals(first, dump());
+        assertTrue(first.contains("schedules=7"), first);
+    }
+
+    @Test
+    void registryLoadsWhatTheExampleProvisions() throws Exception {
+        new ProvisioningImporter(db.dataSource()).importFile(example);
+        RegistrySnapshot registry = new RegistryRepository(db.dataSource()).load();
+
+        DeviceRecord bracelet = registry.device("kuzet", 100001);
+        assertNotNull(bracelet);
+        assertEquals(DeviceRole.BRACELET, bracelet.role());
+        assertArrayEquals(HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"),
+                bracelet.secretKey());
+        SubjectRecord subject = registry.subject(bracelet.subjectId());
+        assertEquals("KZ-2026-0001", subject.externalCaseId());
+
+        OrderRecord order = registry.activeOrder(subject.id(), Instant.parse("2026-03-01T12:00:00Z").toEpochMilli());
+        assertEquals(OrderKind.PRE_TRIAL_RESTRICTION, order.kind());
+        assertEquals(ZoneId.of("Asia/Almaty"), order.timeZone());
+        assertEquals(RiskLevel.HIGH, order.riskLevel());
+        assertNull(registry.activeOrder(subject.id(), Instant.parse("2026-08-01T00:00:00Z").toEpochMilli()));
+
+        List<RuleRecord> rules = registry.rules(order.id());
+        assertEquals(3, rules.size());
+        RuleRecord curfew = rules.stream().filter(r -> r.kind().equals("CURFEW")).findFirst().orElseThrow();
+        assertEquals(7, curfew.windows().size());
+        assertEquals(new RuleRecord.Window(DayOfWeek.MONDAY, LocalTime.of(22, 0), LocalTime.of(6, 0)), curfew.windows().get(0));
+        assertEquals("Approved night shift", curfew.exceptions().get(0).reason());
+        assertTrue(registry.zone(curfew.zoneId()).geoJson().contains("Polygon"));
+        RuleRecord proximity = rules.stream().filter(r -> r.kind().equals("PROXIMITY")).findFirst().orElseThrow();
+        assertEquals(registry.device("gt06", 868120145233604L).id(), proximity.victimDeviceId());
+        assertEquals(0, registry.device("gt06", 868120145233604L).subjectId());
+        assertEquals(2, registry.assignedDevices().size());
+    }
+
+    @Test
+    void reassigningADeviceKeepsItsHistory(@TempDir Path dir) throws Exception {
+        ProvisioningImporter importer = new ProvisioningImporter(db.dataSource());
+        importer.importFile(example);
+        Path moved = dir.resolve("moved.yaml");
+        Files.writeString(moved, """
+                assignments:
+                  - device: {protocol: kuzet, number: 100001}
+                    subject: {agency: ALM, externalCaseId: KZ-2026-0002}
+                    assignedAt: 2026-04-01T00:00:00Z
+                """);
+        importer.importFile(moved);
+        importer.importFile(moved);
+        assertEquals(3, count("select count(*) from device_assignments"));
+        assertEquals(1, count("select count(*) from device_assignments where unassigned_at = '2026-04-01T00:00:00Z'"));
+        RegistrySnapshot registry = new RegistryRepository(db.dataSource()).load();
+        assertEquals("KZ-2026-0002", registry.subject(registry.device("kuzet", 100001).subjectId()).externalCaseId());
+    }
+
+    @Test
+    void fileReferringToAnUnknownSubjectImportsNothing(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, """
+                agencies:
+                  - {code: AST, name: Astana probation, region: Astana}
+                orders:
+                  - legalReference: "X-1"
+                    subject: {agency: AST, externalCaseId: NOPE}
+                    kind: PAROLE
+                    startsAt: 2026-01-01T00:00:00Z
+                    timeZone: Asia/Almaty
+                    riskLevel: LOW
+                """);
+        assertThrows(IllegalArgumentException.class, () -> new ProvisioningImporter(db.dataSource()).importFile(bad));
+        assertEquals(0, count("select count(*) from agencies"));
+    }
+
+    private String dump() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String table : TABLES.split(", ")) {
+            sb.append(table).append('=').append(count("select count(*) from " + table)).append(' ');
+            sb.append(count("select coalesce(sum(hashtext(t::text)), 0) from " + table + " t")).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
