@@ -24,7 +24,12 @@ public final class KuzetTestClient implements AutoCloseable {
     private long sequence;
 
     public KuzetTestClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
+    }
+
+    /** A client over an already connected socket (e.g. a TLS socket). */
+    public KuzetTestClient(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());
