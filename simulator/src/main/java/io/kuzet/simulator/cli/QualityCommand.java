@@ -44,9 +44,9 @@ public final class QualityCommand implements Callable<Integer> {
     }
 
     private static void print(QualityScore s) {
-        System.out.printf("  %-24s alerts %4d  true %4d  false %4d  precision %5.1f %%  recall (>50 m, >2 min) %d/%d = %5.1f %%  "
+        System.out.printf("  %-24s alerts %4d  true %4d  false %4d  precision %5.1f %%  recall (>50 m, >2 min, observable) %d/%d = %5.1f %% (+%d unobservable)  "
                         + "recall (all) %d/%d  delay p50 %.0f s p95 %.0f s  false/subject-day %.3f%n", s.method(), s.alerts(), s.trueAlerts(),
-                s.falseAlerts(), 100 * s.precision(), s.significantDetected(), s.significantEpisodes(), 100 * s.recallSignificant(),
+                s.falseAlerts(), 100 * s.precision(), s.significantDetected(), s.significantEpisodes(), 100 * s.recallSignificant(), s.significantUnobservable(),
                 s.allDetected(), s.allEpisodes(), s.delayP50Seconds(), s.delayP95Seconds(), s.falseAlertsPerSubjectDay());
     }
 }

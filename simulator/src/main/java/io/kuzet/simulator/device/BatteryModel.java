@@ -2,11 +2,11 @@ package io.kuzet.simulator.device;
 
 /**
  * A bracelet battery: drains with time and with every fix sent, charges while the wearer sits on the charger.
- * Typical figures: ~40 h at one fix a minute, full in ~2 h. Not thread-safe; one per device. Cost: arithmetic only.
+ * Typical figures: ~50 h at one fix a minute, full in ~2 h. Not thread-safe; one per device. Cost: arithmetic only.
  */
 public final class BatteryModel {
-    private static final double IDLE_DRAIN_PERCENT_PER_HOUR = 1.5;
-    private static final double DRAIN_PERCENT_PER_FIX = 0.015;
+    private static final double IDLE_DRAIN_PERCENT_PER_HOUR = 1.0;
+    private static final double DRAIN_PERCENT_PER_FIX = 0.01;
     private static final double CHARGE_PERCENT_PER_HOUR = 45;
 
     private double levelPercent;

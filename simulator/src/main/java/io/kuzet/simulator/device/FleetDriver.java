@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * Drives every bracelet of a {@link Fleet} through simulated time: at each {@link #step} a device whose reporting
  * interval is up (the order's interval, 15 s while its own geofence sees a violation) samples its subject's true
  * position through the GPS error model and sends the fix; batteries drain and charge (on the charger at home
- * 20:00-22:00 local on nine evenings in ten), low and critical battery raise device events, heartbeats go out every
+ * from 21:00 local on nine evenings in ten), low and critical battery raise device events, heartbeats go out every
  * 5 minutes, and a few coverage gaps per hundred subject-days buffer fixes that are replayed on reconnect. Seeded,
  * so the same fleet sends the same fixes. Used from one thread; the devices do their I/O on their event loops.
  */
@@ -117,7 +117,7 @@ public final class FleetDriver implements AutoCloseable {
             int localHour = java.time.Instant.ofEpochMilli(t).atZone(subject.city().timeZone()).getHour();
             TruthSample truth = subject.routine().sample(t);
             boolean atHome = "home".equals(truth.activity());
-            battery.setCharging(atHome && localHour >= 20 && localHour < 22 && chargesToday);
+            battery.setCharging(atHome && localHour >= 21 && chargesToday);
             if (battery.empty()) {
                 return; // off: nothing measured, nothing sent
             }

@@ -7,7 +7,8 @@ import java.util.SplittableRandom;
  * Turns a true position into the fix a bracelet's receiver would report. The error is a first-order Gauss-Markov
  * process per axis (correlation time ~60 s), so consecutive fixes drift together as real multipath errors do instead of
  * jumping independently; its size and the no-fix probability come from the {@link SkyView}. One instance per device,
- * seeded, so a run is reproducible. Not thread-safe. Cost: a few random draws per fix, no allocation.
+ * seeded, so a run is reproducible. Multipath outliers (see {@link SkyView#multipathProbability()}) come on top; an
+ * honest receiver widens its reported accuracy for them, an optimistic one reports a third of that. Not thread-safe. Cost: a few random draws per fix, no allocation.
  */
 public final class GpsErrorModel {
     private static final double CORRELATION_TIME_S = 60.0;
@@ -50,10 +51,21 @@ public final class GpsErrorModel {
             out.flags = 0;
             return false;
         }
-        GeoPoint observed = truth.offsetMetres(errorEastMetres, errorNorthMetres);
+        double east = errorEastMetres;
+        double north = errorNorthMetres;
+        double honestAccuracyMetres = sky.honestAccuracyMetres() * (0.8 + 0.4 * random.nextDouble());
+        if (random.nextDouble() < sky.multipathProbability()) {
+            double jumpMetres = 60 + random.nextDouble(190);
+            double bearing = random.nextDouble(2 * Math.PI);
+            east += jumpMetres * Math.sin(bearing);
+            north += jumpMetres * Math.cos(bearing);
+            // an honest receiver sees the degraded geometry and widens its estimate, though not all the way
+            honestAccuracyMetres = Math.max(honestAccuracyMetres, jumpMetres * (0.5 + 0.5 * random.nextDouble()));
+        }
+        GeoPoint observed = truth.offsetMetres(east, north);
         out.latE7 = (int) Math.round(observed.lat() * 1e7);
         out.lonE7 = (int) Math.round(observed.lon() * 1e7);
-        double accuracyMetres = sky.honestAccuracyMetres() * reporting.factor() * (0.8 + 0.4 * random.nextDouble());
+        double accuracyMetres = honestAccuracyMetres * reporting.factor();
         out.accuracyDm = (int) Math.round(Math.max(3.0, accuracyMetres) * 10);
         out.satellites = sky == SkyView.OPEN_SKY ? 9 + random.nextInt(4) : 4 + random.nextInt(4);
         out.flags = Fix.FLAG_VALID;

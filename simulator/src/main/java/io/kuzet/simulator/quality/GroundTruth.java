@@ -4,7 +4,10 @@ import io.kuzet.simulator.fleet.Fleet;
 import io.kuzet.simulator.fleet.SimSubject;
 import io.kuzet.simulator.fleet.ZoneSpec;
 import io.kuzet.simulator.gps.GeoPoint;
+import io.kuzet.simulator.device.SentFix;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -15,6 +18,27 @@ public final class GroundTruth {
     static final long SAMPLE_MS = 5_000;
 
     private GroundTruth() {
+    }
+
+    /** The episodes with the number of valid fixes the bracelets sent during each. */
+    public static List<Episode> withValidFixes(List<Episode> episodes, List<SentFix> fixes) {
+        Map<Long, List<SentFix>> bySubject = new HashMap<>();
+        for (SentFix f : fixes) {
+            if (f.valid()) {
+                bySubject.computeIfAbsent(f.subjectId(), k -> new ArrayList<>()).add(f);
+            }
+        }
+        List<Episode> out = new ArrayList<>(episodes.size());
+        for (Episode e : episodes) {
+            int n = 0;
+            for (SentFix f : bySubject.getOrDefault(e.subjectId(), List.of())) {
+                if (f.timeMs() >= e.startMs() && f.timeMs() < e.endMs()) {
+                    n++;
+                }
+            }
+            out.add(e.withValidFixes(n));
+        }
+        return out;
     }
 
     public static List<Episode> episodes(Fleet fleet) {
@@ -33,12 +57,12 @@ public final class GroundTruth {
                         }
                         maxDepth = Math.max(maxDepth, depth);
                     } else if (start >= 0) {
-                        out.add(new Episode(s.subjectId(), z.ruleId(), start, t, maxDepth));
+                        out.add(new Episode(s.subjectId(), z.ruleId(), start, t, maxDepth, -1));
                         start = -1;
                     }
                 }
                 if (start >= 0) {
-                    out.add(new Episode(s.subjectId(), z.ruleId(), start, fleet.endMs(), maxDepth));
+                    out.add(new Episode(s.subjectId(), z.ruleId(), start, fleet.endMs(), maxDepth, -1));
                 }
             }
         }

@@ -71,7 +71,7 @@ public final class QualityRun {
             serverAlerts = server.alerts();
             fixesSent = driver.fixesSent();
         }
-        List<Episode> episodes = GroundTruth.episodes(fleet);
+        List<Episode> episodes = GroundTruth.withValidFixes(GroundTruth.episodes(fleet), sent);
         List<RaisedAlert> zoneAlerts = new ArrayList<>();
         Map<String, Integer> others = new TreeMap<>();
         for (Alert a : serverAlerts) {

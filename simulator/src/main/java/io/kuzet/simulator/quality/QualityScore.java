@@ -8,13 +8,16 @@ import java.util.List;
  * episode of the same rule (from 2 minutes before it starts to 5 minutes after it ends, for GPS error and fix
  * spacing); an episode is detected when at least one true alert matches it. Immutable.
  *
- * @param recallSignificant share of significant episodes (deeper than 50 m, longer than 2 min) detected
+ * @param recallSignificant share of significant episodes (deeper than 50 m, longer than 2 min) with at least 3 valid
+ *                          fixes sent during them that were detected; {@code significantUnobservable} had fewer
+ *                          (battery dead, device off, shielded) and are left out
  * @param delayP50Seconds   median detection delay (detected at - episode start) over detected significant episodes
  */
 public record QualityScore(String method, int alerts, int trueAlerts, int falseAlerts, double precision,
-                           int significantEpisodes, int significantDetected, double recallSignificant,
+                           int significantEpisodes, int significantDetected, int significantUnobservable, double recallSignificant,
                            int allEpisodes, int allDetected, double recallAll,
-                           double delayP50Seconds, double delayP95Seconds, double falseAlertsPerSubjectDay) {
+                           double delayP50Seconds, double delayP95Seconds, double falseAlertsPerSubjectDay,
+                           List<Episode> missedSignificant) {
     static final long BEFORE_MS = 120_000;
     static final long AFTER_MS = 300_000;
 
@@ -39,18 +42,24 @@ public record QualityScore(String method, int alerts, int trueAlerts, int falseA
             }
         }
         int significant = 0;
+        int unobservable = 0;
         int significantDetected = 0;
         int allDetected = 0;
         List<Double> delays = new ArrayList<>();
+        List<Episode> missed = new ArrayList<>();
         for (int i = 0; i < episodes.size(); i++) {
             if (detected[i]) {
                 allDetected++;
             }
-            if (episodes.get(i).significant()) {
+            if (episodes.get(i).significant() && !episodes.get(i).observable()) {
+                unobservable++;
+            } else if (episodes.get(i).significant()) {
                 significant++;
                 if (detected[i]) {
                     significantDetected++;
                     delays.add(Math.max(0, firstDetectionMs[i] - episodes.get(i).startMs()) / 1000.0);
+                } else {
+                    missed.add(episodes.get(i));
                 }
             }
         }
@@ -58,9 +67,9 @@ public record QualityScore(String method, int alerts, int trueAlerts, int falseA
         int falseAlerts = alerts.size() - trueAlerts;
         return new QualityScore(method, alerts.size(), trueAlerts, falseAlerts,
                 alerts.isEmpty() ? 1.0 : (double) trueAlerts / alerts.size(),
-                significant, significantDetected, significant == 0 ? 1.0 : (double) significantDetected / significant,
+                significant, significantDetected, unobservable, significant == 0 ? 1.0 : (double) significantDetected / significant,
                 episodes.size(), allDetected, episodes.isEmpty() ? 1.0 : (double) allDetected / episodes.size(),
-                percentile(delays, 0.5), percentile(delays, 0.95), falseAlerts / subjectDays);
+                percentile(delays, 0.5), percentile(delays, 0.95), falseAlerts / subjectDays, List.copyOf(missed));
     }
 
     private static double percentile(List<Double> sorted, double p) {
