@@ -1,0 +1,151 @@
+package io.kuzet.server.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kuzet.server.KuzetServer;
+import io.kuzet.server.api.alerts.AlertRoutes;
+import io.kuzet.server.api.alerts.EscalationJob;
+import io.kuzet.server.api.audit.AuditLog;
+import io.kuzet.server.api.audit.AuditRoutes;
+import io.kuzet.server.api.auth.AuthRoutes;
+import io.kuzet.server.api.auth.BootstrapAdmin;
+import io.kuzet.server.api.auth.PasswordHasher;
+import io.kuzet.server.api.auth.TokenStore;
+import io.kuzet.server.api.auth.UserRoutes;
+import io.kuzet.server.api.console.ConsoleConfigRoutes;
+import io.kuzet.server.api.console.StaticFiles;
+import io.kuzet.server.api.http.ApiDispatcher;
+import io.kuzet.server.api.http.ApiHttpHandler;
+import io.kuzet.server.api.http.ApiRequest;
+import io.kuzet.server.api.http.ApiResponse;
+import io.kuzet.server.api.http.Route;
+import io.kuzet.server.api.http.Router;
+import io.kuzet.server.api.live.AgencyLiveHub;
+import io.kuzet.server.api.subjects.DeviceRoutes;
+import io.kuzet.server.api.subjects.RuleRoutes;
+import io.kuzet.server.api.subjects.SubjectRoutes;
+import io.kuzet.server.api.subjects.ZoneRoutes;
+import io.kuzet.server.api.tracks.EvidenceRoutes;
+import io.kuzet.server.api.tracks.TrackRoutes;
+import io.kuzet.server.registry.RegistryRepository;
+import io.netty.channel.socket.SocketChannel;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator API and console as an HTTP extension of the server:
+ * {@code KuzetServer.start(config, repository.load(), options.withHttpExtension(new OperatorApi(dataSource, repository, settings)))}.
+ * When the server applies it, it creates the bootstrap admin if no user exists, starts the worker pool, the
+ * agency-filtered live hub and the escalation job, and registers them to close with the server. Each HTTP
+ * connection then gets an {@link ApiHttpHandler} after the operational routes. Thread-safe once applied.
+ */
+public final class OperatorApi implements Function<KuzetServer, Consumer<SocketChannel>> {
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorApi.class);
+
+    private final DataSource dataSource;
+    private final RegistryRepository repository;
+    private final ApiSettings settings;
+    private final Supplier<Instant> clock;
+    private volatile EscalationJob escalation;
+    private volatile AgencyLiveHub liveHub;
+
+    public OperatorApi(DataSource dataSource, RegistryRepository repository, ApiSettings settings) {
+        this(dataSource, repository, settings, Instant::now);
+    }
+
+    /** As above with the clock used for token expiry, workflow times and escalation (tests pass a test clock). */
+    public OperatorApi(DataSource dataSource, RegistryRepository repository, ApiSettings settings, Supplier<Instant> clock) {
+        this.dataSource = dataSource;
+        this.repository = repository;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    public Consumer<SocketChannel> apply(KuzetServer server) {
+        PasswordHasher hasher = new PasswordHasher(settings.bcryptCost());
+        try {
+            BootstrapAdmin.ensure(dataSource, hasher, settings.adminPassword());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the bootstrap admin: " + e.getMessage(), e);
+        }
+        AuditLog audit = new AuditLog(clock);
+        TokenStore tokens = new TokenStore(dataSource, settings.tokenLifetime(), clock);
+        ApiContext ctx = new ApiContext(dataSource, audit, tokens, hasher, clock, server.registry(), repository, server.liveToken());
+
+        AgencyLiveHub hub = new AgencyLiveHub(server.alertJournal(), server.registry(), tokens);
+        liveHub = hub;
+        server.closeWith(hub);
+        escalation = new EscalationJob(dataSource, audit, clock, settings.escalationSla(), hub::publish);
+
+        List<Route> routes = new ArrayList<>();
+        routes.addAll(new AuthRoutes(ctx).routes());
+        routes.addAll(new UserRoutes(ctx).routes());
+        routes.addAll(new SubjectRoutes(ctx).routes());
+        routes.addAll(new DeviceRoutes(ctx).routes());
+        routes.addAll(new ZoneRoutes(ctx).routes());
+        routes.addAll(new RuleRoutes(ctx).routes());
+        routes.addAll(new AlertRoutes(ctx).routes());
+        routes.addAll(new TrackRoutes(ctx).routes());
+        routes.addAll(new EvidenceRoutes(ctx).routes());
+        routes.addAll(new AuditRoutes(ctx).routes());
+        routes.addAll(new ConsoleConfigRoutes(settings.tileUrl(), settings.tileAttribution()).routes());
+        ApiDispatcher dispatcher = new ApiDispatcher(new Router(routes), tokens, settings.maxJsonBodyBytes());
+        StaticFiles files = new StaticFiles();
+        Function<ApiRequest, ApiResponse> handler = r -> StaticFiles.handles(r.path()) ? files.serve(r) : dispatcher.dispatch(r);
+
+        AtomicInteger threadNo = new AtomicInteger();
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(settings.queueCapacity()), r -> {
+                    Thread t = new Thread(r, "kuzet-api-" + threadNo.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        server.closeWith(() -> {
+            workers.shutdown();
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        });
+        if (!settings.escalationInterval().isZero()) {
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kuzet-api-escalation");
+                t.setDaemon(true);
+                return t;
+            });
+            long ms = settings.escalationInterval().toMillis();
+            timer.scheduleWithFixedDelay(this::escalateQuietly, ms, ms, TimeUnit.MILLISECONDS);
+            server.closeWith(timer::shutdownNow);
+        }
+        LOG.info("operator API and console on the HTTP port ({} routes)", routes.size());
+        return ch -> hub.install(ch.pipeline(), new ApiHttpHandler(workers, handler));
+    }
+
+    /** Runs escalation now (the scheduled job does this every {@code escalationInterval}). */
+    public List<ObjectNode> escalateNow() throws SQLException {
+        return escalation.runOnce();
+    }
+
+    public AgencyLiveHub liveHub() {
+        return liveHub;
+    }
+
+    private void escalateQuietly() {
+        try {
+            escalation.runOnce();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("escalation run failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package io.kuzet.server.api.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kuzet.server.alert.AlertType;
+import io.kuzet.server.alert.Severity;
+import io.kuzet.server.api.ApiContext;
+import io.kuzet.server.api.auth.Principal;
+import io.kuzet.server.api.auth.Role;
+import io.kuzet.server.api.http.ApiException;
+import io.kuzet.server.api.http.ApiRequest;
+import io.kuzet.server.api.http.ApiResponse;
+import io.kuzet.server.api.http.Json;
+import io.kuzet.server.api.http.Route;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The alert queue and workflow. List and filter (state, severity, type, agency, subject, time), ordered by
+ * severity then detection time; acknowledge (operators), comment (operators), resolve with a disposition and a
+ * required note (supervisors); full history. Each action is one transaction: the state change, the
+ * {@code alert_actions} row and the audit entry commit together. Thread-safe.
+ */
+public final class AlertRoutes {
+    private static final Set<String> STATES = Set.of("OPEN", "ACKNOWLEDGED", "RESOLVED", "CLEARED");
+    private static final String COLUMNS = """
+            a.id, a.type, a.severity, a.subject_id, a.device_id, a.rule_id, a.fix_time, a.detected_at, a.late, a.state,
+            a.explanation, a.details::text, a.disposition, a.escalated, a.acknowledged_at, a.resolved_at, s.agency_id,
+            s.display_name, s.pre_trial""";
+
+    private final ApiContext ctx;
+
+    public AlertRoutes(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public List<Route> routes() {
+        return List.of(
+                new Route("GET", "/api/v1/alerts", Role.OPERATOR, this::list),
+                new Route("GET", "/api/v1/alerts/{id}", Role.OPERATOR, this::get),
+                new Route("GET", "/api/v1/alerts/{id}/history", Role.OPERATOR, this::history),
+                new Route("POST", "/api/v1/alerts/{id}/acknowledge", Role.OPERATOR, r -> act(r, "ACKNOWLEDGED")),
+                new Route("POST", "/api/v1/alerts/{id}/comment", Role.OPERATOR, r -> act(r, "COMMENTED")),
+                new Route("POST", "/api/v1/alerts/{id}/resolve", Role.SUPERVISOR, r -> act(r, "RESOLVED")));
+    }
+
+    private ApiResponse list(ApiRequest request) throws Exception {
+        Principal p = request.principal();
+        String state = upper(request.queryParam("state"));
+        if (state != null && !STATES.contains(state)) {
+            throw ApiException.badRequest("'state' must be one of " + STATES);
+        }
+        String severity = request.queryParam("severity") == null ? null
+                : Json.parseEnum("severity", request.queryParam("severity"), Severity.class).name();
+        String type = request.queryParam("type") == null ? null
+                : Json.parseEnum("type", request.queryParam("type"), AlertType.class).name();
+        long subject = request.queryParam("subjectId") == null ? 0 : Json.parseId("subjectId", request.queryParam("subjectId"));
+        long agency = request.queryParam("agencyId") == null ? 0 : Json.parseId("agencyId", request.queryParam("agencyId"));
+        if (!p.allAgencies()) {
+            if (agency != 0 && agency != p.agencyId()) {
+                throw ApiException.notFound("agency");
+            }
+            agency = p.agencyId();
+        }
+        Instant from = request.instantParam("from");
+        Instant to = request.instantParam("to");
+        int limit = request.intParam("limit", 200, 1, 1000);
+        ArrayNode out = Json.array();
+        try (Connection c = ctx.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("select " + COLUMNS + """
+                      from alerts a join subjects s on s.id = a.subject_id
+                     where (?::text is null or a.state = ?) and (?::text is null or a.severity = ?)
+                       and (?::text is null or a.type = ?) and (? = 0 or a.subject_id = ?) and (? = 0 or s.agency_id = ?)
+                       and (?::timestamptz is null or a.detected_at >= ?) and (?::timestamptz is null or a.detected_at < ?)
+                     order by case a.severity when 'CRITICAL' then 0 when 'HIGH' then 1 when 'MEDIUM' then 2 else 3 end,
+                              a.detected_at desc
+                     limit ?""")) {
+            int i = 1;
+            ps.setString(i++, state);
+            ps.setString(i++, state);
+            ps.setString(i++, severity);
+            ps.setString(i++, severity);
+            ps.setString(i++, type);
+            ps.setString(i++, type);
+            ps.setLong(i++, subject);
+            ps.setLong(i++, subject);
+            ps.setLong(i++, agency);
+            ps.setLong(i++, agency);
+            Timestamp f = from == null ? null : Timestamp.from(from);
+            Timestamp t = to == null ? null : Timestamp.from(to);
+            ps.setTimestamp(i++, f);
+            ps.setTimestamp(i++, f);
+            ps.setTimestamp(i++, t);
+            ps.setTimestamp(i++, t);
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(alert(rs));
+                }
+            }
+        }
+        return ApiResponse.ok(Json.object().set("alerts", out));
+    }
+
+    private ApiResponse get(ApiRequest request) throws Exception {
+        long id = request.idParam("id");
+        try (Connection c = ctx.dataSource().getConnection()) {
+            ObjectNode alert = visibleAlert(c, request.principal(), id);
+            alert.set("history", history(c, id));
+            return ApiResponse.ok(alert);
+        }
+    }
+
+    private ApiResponse history(ApiRequest request) throws Exception {
+        long id = request.idParam("id");
+        try (Connection c = ctx.dataSource().getConnection()) {
+            visibleAlert(c, request.principal(), id);
+            return ApiResponse.ok(Json.object().put("alertId", Long.toString(id)).set("history", history(c, id)));
+        }
+    }
+
+    /**
+     * One workflow step. Acknowledge: OPEN → ACKNOWLEDGED. Resolve: OPEN, ACKNOWLEDGED or CLEARED → RESOLVED with a
+     * disposition. Comment: any state. A step that does not fit the state answers 409.
+     */
+    private ApiResponse act(ApiRequest request, String action) throws Exception {
+        long id = request.idParam("id");
+        Principal p = request.principal();
+        JsonNode body = request.body().length == 0 ? Json.object() : request.json();
+        String note = action.equals("ACKNOWLEDGED") ? Json.optionalText(body, "note", 2000) : Json.requiredText(body, "note", 2000);
+        Disposition disposition = action.equals("RESOLVED") ? Json.requiredEnum(body, "disposition", Disposition.class) : null;
+        try (Connection c = ctx.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                ObjectNode alert = visibleAlert(c, p, id, true);
+                String state = alert.get("state").asText();
+                Instant now = ctx.now();
+                switch (action) {
+                    case "ACKNOWLEDGED" -> transition(c, id, state, Set.of("OPEN"),
+                            "update alerts set state = 'ACKNOWLEDGED', acknowledged_at = ? where id = ?", now, null);
+                    case "RESOLVED" -> transition(c, id, state, Set.of("OPEN", "ACKNOWLEDGED", "CLEARED"),
+                            "update alerts set state = 'RESOLVED', resolved_at = ?, disposition = ?,"
+                                    + " acknowledged_at = coalesce(acknowledged_at, ?) where id = ?", now, disposition.name());
+                    default -> { }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "insert into alert_actions (alert_id, user_id, action, at, note) values (?, ?, ?, ?, ?)")) {
+                    ps.setLong(1, id);
+                    ps.setLong(2, p.userId());
+                    ps.setString(3, action);
+                    ps.setTimestamp(4, Timestamp.from(now));
+                    ps.setString(5, disposition == null ? note : disposition.name() + ": " + note);
+                    ps.executeUpdate();
+                }
+                ObjectNode details = Json.object().put("alertId", Long.toString(id)).put("type", alert.get("type").asText())
+                        .put("fromState", state);
+                if (disposition != null) {
+                    details.put("disposition", disposition.name());
+                }
+                ctx.audit().append(c, p, "ALERT_" + action, alert.get("subjectId").asLong(), note, details);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+            c.setAutoCommit(true);
+            ObjectNode result = visibleAlert(c, p, id);
+            result.set("history", history(c, id));
+            return ApiResponse.ok(result);
+        }
+    }
+
+    private static void transition(Connection c, long id, String state, Set<String> allowed, String sql, Instant now,
+                                   String disposition) throws SQLException {
+        if (!allowed.contains(state)) {
+            throw ApiException.conflict("the alert is " + state + "; this step needs it to be one of " + allowed);
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            if (disposition == null) {
+                ps.setLong(2, id);
+            } else {
+                ps.setString(2, disposition);
+                ps.setTimestamp(3, Timestamp.from(now));
+                ps.setLong(4, id);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private static ObjectNode visibleAlert(Connection c, Principal p, long id) throws SQLException {
+        return visibleAlert(c, p, id, false);
+    }
+
+    private static ObjectNode visibleAlert(Connection c, Principal p, long id, boolean lock) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS
+                + " from alerts a join subjects s on s.id = a.subject_id where a.id = ?" + (lock ? " for update of a" : ""))) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !p.sees(rs.getLong(17))) {
+                    throw ApiException.notFound("alert");
+                }
+                return alert(rs);
+            }
+        }
+    }
+
+    private static ArrayNode history(Connection c, long alertId) throws SQLException {
+        ArrayNode out = Json.array();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select x.action, x.at, x.note, u.username from alert_actions x left join users u on u.id = x.user_id
+                where x.alert_id = ? order by x.at, x.id""")) {
+            ps.setLong(1, alertId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.addObject().put("action", rs.getString(1)).put("at", Json.instant(rs.getTimestamp(2)))
+                            .put("note", rs.getString(3)).put("user", rs.getString(4));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static ObjectNode alert(ResultSet rs) throws SQLException {
+        ObjectNode n = Json.object().put("alertId", Long.toString(rs.getLong(1))).put("type", rs.getString(2))
+                .put("severity", rs.getString(3)).put("subjectId", Long.toString(rs.getLong(4)))
+                .put("deviceId", Long.toString(rs.getLong(5))).put("ruleId", Long.toString(rs.getLong(6)))
+                .put("fixTime", Json.instant(rs.getTimestamp(7))).put("detectedAt", Json.instant(rs.getTimestamp(8)))
+                .put("late", rs.getBoolean(9)).put("state", rs.getString(10)).put("explanation", rs.getString(11));
+        try {
+            n.set("details", Json.MAPPER.readTree(rs.getString(12)));
+        } catch (java.io.IOException e) {
+            n.putObject("details");
+        }
+        n.put("disposition", rs.getString(13)).put("escalated", rs.getBoolean(14))
+                .put("acknowledgedAt", Json.instant(rs.getTimestamp(15))).put("resolvedAt", Json.instant(rs.getTimestamp(16)))
+                .put("agencyId", Long.toString(rs.getLong(17))).put("subjectName", rs.getString(18))
+                .put("presumedInnocent", rs.getBoolean(19))
+                .put("autoClears", autoClears(rs.getString(2)));
+        return n;
+    }
+
+    private static boolean autoClears(String type) {
+        try {
+            return AlertType.valueOf(type).autoClears();
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
+    private static String upper(String s) {
+        return s == null ? null : s.toUpperCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,86 @@
+package io.kuzet.server.api.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kuzet.server.api.ApiContext;
+import io.kuzet.server.api.http.ApiException;
+import io.kuzet.server.api.http.ApiRequest;
+import io.kuzet.server.api.http.ApiResponse;
+import io.kuzet.server.api.http.Json;
+import io.kuzet.server.api.http.Route;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+
+/**
+ * Login (password for a bearer token), logout, who-am-I and the live-stream token for the console. A failed login
+ * answers the same 401 whether the user is unknown, disabled or the password wrong. Thread-safe.
+ */
+public final class AuthRoutes {
+    private final ApiContext ctx;
+    /** A real hash to check against when the user does not exist, so timing does not reveal usernames. */
+    private final String dummyHash;
+
+    public AuthRoutes(ApiContext ctx) {
+        this.ctx = ctx;
+        this.dummyHash = ctx.hasher().hash("no such user " + System.nanoTime());
+    }
+
+    public List<Route> routes() {
+        return List.of(
+                new Route("POST", "/api/v1/auth/login", null, this::login),
+                new Route("POST", "/api/v1/auth/logout", Role.OPERATOR, this::logout),
+                new Route("GET", "/api/v1/auth/me", Role.OPERATOR, this::me),
+                new Route("GET", "/api/v1/auth/live-token", Role.OPERATOR, this::liveToken));
+    }
+
+    private ApiResponse login(ApiRequest request) throws Exception {
+        JsonNode body = request.json();
+        String username = Json.requiredText(body, "username", 100);
+        String password = Json.requiredText(body, "password", 200);
+        long userId = 0;
+        String hash = dummyHash;
+        try (Connection c = ctx.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("select id, password_hash from users where username = ? and not disabled")) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    userId = rs.getLong(1);
+                    hash = rs.getString(2);
+                }
+            }
+        }
+        boolean ok = ctx.hasher().matches(password, hash);
+        if (!ok || userId == 0) {
+            throw new ApiException(401, "unauthorized", "wrong username or password");
+        }
+        TokenStore.Issued issued = ctx.tokens().issue(userId);
+        Principal who = ctx.tokens().authenticate(issued.token());
+        return ApiResponse.ok(Json.object().put("token", issued.token()).put("expiresAt", issued.expiresAt().toString())
+                .set("user", principalJson(who)));
+    }
+
+    private ApiResponse logout(ApiRequest request) throws Exception {
+        ctx.tokens().revoke(request.header("authorization").substring(7).strip());
+        return ApiResponse.noContent();
+    }
+
+    private ApiResponse me(ApiRequest request) {
+        return ApiResponse.ok(principalJson(request.principal()));
+    }
+
+    /** The console needs the live WebSocket token; it is handed only to authenticated users. */
+    private ApiResponse liveToken(ApiRequest request) {
+        return ApiResponse.ok(Json.object().put("token", ctx.liveToken()).put("path", "/live"));
+    }
+
+    static com.fasterxml.jackson.databind.node.ObjectNode principalJson(Principal p) {
+        var n = Json.object().put("id", Long.toString(p.userId())).put("username", p.username()).put("role", p.role().dbValue());
+        if (p.allAgencies()) {
+            n.putNull("agencyId");
+        } else {
+            n.put("agencyId", Long.toString(p.agencyId()));
+        }
+        return n;
+    }
+}

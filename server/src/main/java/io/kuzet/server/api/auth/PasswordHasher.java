@@ -1,0 +1,42 @@
+package io.kuzet.server.api.auth;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Hashes and checks passwords with bcrypt. Thread-safe. Cost: about 2^cost bcrypt rounds, tens of milliseconds at
+ * the default cost of 10, which is the point (brute force is slow too); login runs on the API's worker pool.
+ */
+public final class PasswordHasher {
+    /** Shortest password accepted when a user is created. */
+    public static final int MIN_LENGTH = 10;
+    private static final int MAX_BYTES = 72; // bcrypt's input limit
+
+    private final int cost;
+
+    public PasswordHasher(int cost) {
+        this.cost = cost;
+    }
+
+    public String hash(String password) {
+        return BCrypt.withDefaults().hashToString(cost, password.toCharArray());
+    }
+
+    public boolean matches(String password, String hash) {
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+            return false;
+        }
+        return BCrypt.verifyer().verify(password.toCharArray(), hash).verified;
+    }
+
+    /** Null when acceptable, else why not. */
+    public static String weakness(String password) {
+        if (password.length() < MIN_LENGTH) {
+            return "the password must have at least " + MIN_LENGTH + " characters";
+        }
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+            return "the password must not exceed " + MAX_BYTES + " bytes";
+        }
+        return null;
+    }
+}

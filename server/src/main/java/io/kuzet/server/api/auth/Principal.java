@@ -1,0 +1,17 @@
+package io.kuzet.server.api.auth;
+
+/**
+ * The authenticated caller. {@code agencyId} 0 means a platform user who sees every agency (only admins may be
+ * created without an agency); any other value scopes every query to that agency. Immutable.
+ */
+public record Principal(long userId, String username, Role role, long agencyId) {
+
+    public boolean allAgencies() {
+        return agencyId == 0;
+    }
+
+    /** True when this caller may see data of {@code otherAgencyId}. */
+    public boolean sees(long otherAgencyId) {
+        return agencyId == 0 || agencyId == otherAgencyId;
+    }
+}

@@ -1,0 +1,191 @@
+package io.kuzet.server.api.subjects;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.kuzet.server.api.ApiContext;
+import io.kuzet.server.api.auth.Principal;
+import io.kuzet.server.api.auth.Role;
+import io.kuzet.server.api.auth.UserRoutes;
+import io.kuzet.server.api.http.ApiException;
+import io.kuzet.server.api.http.ApiRequest;
+import io.kuzet.server.api.http.ApiResponse;
+import io.kuzet.server.api.http.Json;
+import io.kuzet.server.api.http.Route;
+import io.kuzet.server.registry.DeviceRole;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Devices (admins register them; the secret key is write-only) and their assignment to subjects, with the full
+ * history of which device was on whom and when. Assigning closes nothing implicitly: a device already on a subject
+ * must be unassigned first (409). Each change reloads the registry, so ingestion and the core see it at once.
+ * Thread-safe.
+ */
+public final class DeviceRoutes {
+    private static final Set<String> PROTOCOLS = Set.of("kuzet", "gt06", "watch");
+
+    private final ApiContext ctx;
+
+    public DeviceRoutes(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public List<Route> routes() {
+        return List.of(
+                new Route("GET", "/api/v1/devices", Role.ADMIN, this::list),
+                new Route("POST", "/api/v1/devices", Role.ADMIN, this::create),
+                new Route("POST", "/api/v1/devices/{id}/assign", Role.ADMIN, this::assign),
+                new Route("POST", "/api/v1/devices/{id}/unassign", Role.ADMIN, this::unassign),
+                new Route("GET", "/api/v1/devices/{id}/assignments", Role.ADMIN, this::history));
+    }
+
+    private ApiResponse list(ApiRequest request) throws Exception {
+        ArrayNode out = Json.array();
+        try (Connection c = ctx.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     select d.id, d.protocol, d.device_number, d.role, d.firmware, a.subject_id
+                     from devices d left join device_assignments a on a.device_id = d.id and a.unassigned_at is null
+                     left join subjects s on s.id = a.subject_id
+                     where (? = 0 or s.agency_id = ? or a.subject_id is null) order by d.id limit 5000""")) {
+            ps.setLong(1, request.principal().agencyId());
+            ps.setLong(2, request.principal().agencyId());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long subject = rs.getLong(6);
+                    var n = out.addObject().put("id", Long.toString(rs.getLong(1))).put("protocol", rs.getString(2))
+                            .put("deviceNumber", Long.toString(rs.getLong(3))).put("role", rs.getString(4))
+                            .put("firmware", rs.getString(5));
+                    n.put("subjectId", subject == 0 ? null : Long.toString(subject));
+                }
+            }
+        }
+        return ApiResponse.ok(Json.object().set("devices", out));
+    }
+
+    private ApiResponse create(ApiRequest request) throws Exception {
+        JsonNode body = request.json();
+        String protocol = Json.requiredText(body, "protocol", 16).toLowerCase(java.util.Locale.ROOT);
+        if (!PROTOCOLS.contains(protocol)) {
+            throw ApiException.badRequest("'protocol' must be one of " + PROTOCOLS);
+        }
+        long number = Json.requiredId(body, "deviceNumber");
+        DeviceRole role = Json.requiredEnum(body, "role", DeviceRole.class);
+        String keyHex = Json.optionalText(body, "secretKeyHex", 128);
+        byte[] key = null;
+        if (keyHex != null) {
+            try {
+                key = HexFormat.of().parseHex(keyHex);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("'secretKeyHex' must be hexadecimal");
+            }
+        }
+        if (protocol.equals("kuzet") && (key == null || key.length < 16)) {
+            throw ApiException.badRequest("Kuzet devices authenticate with a key: 'secretKeyHex' of at least 16 bytes is required");
+        }
+        String firmware = Json.optionalText(body, "firmware", 100);
+        try (Connection c = ctx.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "insert into devices (protocol, device_number, secret_key, role, firmware) values (?, ?, ?, ?, ?)",
+                     Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, protocol);
+            ps.setLong(2, number);
+            ps.setBytes(3, key);
+            ps.setString(4, role.name());
+            ps.setString(5, firmware);
+            ps.executeUpdate();
+            long id = UserRoutes.generatedId(ps);
+            ctx.reloadRegistry();
+            return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("protocol", protocol)
+                    .put("deviceNumber", Long.toString(number)).put("role", role.name()));
+        }
+    }
+
+    private ApiResponse assign(ApiRequest request) throws Exception {
+        long deviceId = request.idParam("id");
+        long subjectId = Json.requiredId(request.json(), "subjectId");
+        Instant at = Json.optionalInstant(request.json(), "at");
+        Principal p = request.principal();
+        try (Connection c = ctx.dataSource().getConnection()) {
+            requireDevice(c, deviceId);
+            SubjectScope.subjectAgency(c, p, subjectId);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into device_assignments (device_id, subject_id, assigned_at) values (?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setLong(1, deviceId);
+                ps.setLong(2, subjectId);
+                ps.setTimestamp(3, Timestamp.from(at == null ? ctx.now() : at));
+                ps.executeUpdate();
+            } catch (java.sql.SQLException e) {
+                if ("23505".equals(e.getSQLState())) {
+                    throw ApiException.conflict("the device is assigned to a subject already; unassign it first");
+                }
+                throw e;
+            }
+            ctx.reloadRegistry();
+            return ApiResponse.ok(Json.object().put("deviceId", Long.toString(deviceId)).put("subjectId", Long.toString(subjectId)));
+        }
+    }
+
+    private ApiResponse unassign(ApiRequest request) throws Exception {
+        long deviceId = request.idParam("id");
+        try (Connection c = ctx.dataSource().getConnection()) {
+            requireDevice(c, deviceId);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    update device_assignments a set unassigned_at = greatest(?, a.assigned_at)
+                    from subjects s where s.id = a.subject_id and a.device_id = ? and a.unassigned_at is null
+                      and (? = 0 or s.agency_id = ?)""")) {
+                ps.setTimestamp(1, Timestamp.from(ctx.now()));
+                ps.setLong(2, deviceId);
+                ps.setLong(3, request.principal().agencyId());
+                ps.setLong(4, request.principal().agencyId());
+                if (ps.executeUpdate() == 0) {
+                    throw ApiException.conflict("the device is not assigned");
+                }
+            }
+            ctx.reloadRegistry();
+            return ApiResponse.noContent();
+        }
+    }
+
+    private ApiResponse history(ApiRequest request) throws Exception {
+        long deviceId = request.idParam("id");
+        ArrayNode out = Json.array();
+        try (Connection c = ctx.dataSource().getConnection()) {
+            requireDevice(c, deviceId);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select a.subject_id, a.assigned_at, a.unassigned_at from device_assignments a
+                    join subjects s on s.id = a.subject_id
+                    where a.device_id = ? and (? = 0 or s.agency_id = ?) order by a.assigned_at""")) {
+                ps.setLong(1, deviceId);
+                ps.setLong(2, request.principal().agencyId());
+                ps.setLong(3, request.principal().agencyId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.addObject().put("subjectId", Long.toString(rs.getLong(1)))
+                                .put("assignedAt", Json.instant(rs.getTimestamp(2)))
+                                .put("unassignedAt", Json.instant(rs.getTimestamp(3)));
+                    }
+                }
+            }
+        }
+        return ApiResponse.ok(Json.object().put("deviceId", Long.toString(deviceId)).set("assignments", out));
+    }
+
+    private static void requireDevice(Connection c, long deviceId) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select 1 from devices where id = ?")) {
+            ps.setLong(1, deviceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw ApiException.notFound("device");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.kuzet.server.api.subjects;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kuzet.geofence.zone.GeoJsonZoneReader;
+import io.kuzet.server.api.ApiContext;
+import io.kuzet.server.api.auth.Role;
+import io.kuzet.server.api.auth.UserRoutes;
+import io.kuzet.server.api.http.ApiException;
+import io.kuzet.server.api.http.ApiRequest;
+import io.kuzet.server.api.http.ApiResponse;
+import io.kuzet.server.api.http.Json;
+import io.kuzet.server.api.http.Route;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Zones as GeoJSON Features (WGS84): Polygon/MultiPolygon, Point with {@code properties.radius_m} (circle) or
+ * LineString with {@code properties.width_m} (corridor). Every upload is validated by the geofence module's
+ * {@link GeoJsonZoneReader} before it is stored, so the core never meets a zone it cannot build; its message is
+ * returned as the 400. An update reloads the registry and takes effect without a restart. Thread-safe.
+ */
+public final class ZoneRoutes {
+    private final ApiContext ctx;
+
+    public ZoneRoutes(ApiContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public List<Route> routes() {
+        return List.of(
+                new Route("GET", "/api/v1/zones", Role.OPERATOR, this::list),
+                new Route("POST", "/api/v1/zones", Role.SUPERVISOR, this::create),
+                new Route("GET", "/api/v1/zones/{id}", Role.OPERATOR, this::get),
+                new Route("PUT", "/api/v1/zones/{id}", Role.SUPERVISOR, this::update));
+    }
+
+    private ApiResponse list(ApiRequest request) throws Exception {
+        ArrayNode features = Json.array();
+        try (Connection c = ctx.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "select id, agency_id, name, geojson::text from zones where (? = 0 or agency_id = ?) order by id limit 5000")) {
+            ps.setLong(1, request.principal().agencyId());
+            ps.setLong(2, request.principal().agencyId());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    features.add(feature(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
+                }
+            }
+        }
+        return ApiResponse.ok(Json.object().put("type", "FeatureCollection").set("features", features));
+    }
+
+    private ApiResponse get(ApiRequest request) throws Exception {
+        long id = request.idParam("id");
+        try (Connection c = ctx.dataSource().getConnection()) {
+            SubjectScope.zoneAgency(c, request.principal(), id);
+            try (PreparedStatement ps = c.prepareStatement("select id, agency_id, name, geojson::text from zones where id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return ApiResponse.ok(feature(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
+                }
+            }
+        }
+    }
+
+    private ApiResponse create(ApiRequest request) throws Exception {
+        JsonNode body = request.json();
+        long agencyId = SubjectScope.targetAgency(request.principal(),
+                body.hasNonNull("agencyId") ? Json.requiredId(body, "agencyId") : 0);
+        String name = Json.requiredText(body, "name", 200);
+        String geojson = validated(name, body);
+        try (Connection c = ctx.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into zones (agency_id, name, geojson) values (?, ?, ?::jsonb)",
+                     Statement.RETURN_GENERATED_KEYS)) {
+            ps.setLong(1, agencyId);
+            ps.setString(2, name);
+            ps.setString(3, geojson);
+            ps.executeUpdate();
+            long id = UserRoutes.generatedId(ps);
+            ctx.reloadRegistry();
+            return ApiResponse.created(feature(id, agencyId, name, geojson));
+        }
+    }
+
+    private ApiResponse update(ApiRequest request) throws Exception {
+        long id = request.idParam("id");
+        JsonNode body = request.json();
+        String name = Json.requiredText(body, "name", 200);
+        String geojson = validated(name, body);
+        try (Connection c = ctx.dataSource().getConnection()) {
+            long agencyId = SubjectScope.zoneAgency(c, request.principal(), id);
+            try (PreparedStatement ps = c.prepareStatement("update zones set name = ?, geojson = ?::jsonb where id = ?")) {
+                ps.setString(1, name);
+                ps.setString(2, geojson);
+                ps.setLong(3, id);
+                ps.executeUpdate();
+            }
+            ctx.reloadRegistry();
+            return ApiResponse.ok(feature(id, agencyId, name, geojson));
+        }
+    }
+
+    /** The body's {@code geojson} member, checked by the geofence reader; 400 with its explanation otherwise. */
+    private static String validated(String name, JsonNode body) {
+        JsonNode geo = body.get("geojson");
+        if (geo == null || !geo.isObject()) {
+            throw ApiException.badRequest("'geojson' is required: a GeoJSON Feature or geometry object");
+        }
+        String text = Json.write(geo);
+        try {
+            GeoJsonZoneReader.read(name, text);
+        } catch (IllegalArgumentException e) { // GeofenceValidationException and JSON syntax errors
+            throw ApiException.badRequest("invalid zone: " + e.getMessage());
+        }
+        return text;
+    }
+
+    private static ObjectNode feature(long id, long agencyId, String name, String geojson) throws java.io.IOException {
+        JsonNode stored = Json.MAPPER.readTree(geojson);
+        ObjectNode f = Json.object().put("type", "Feature").put("id", Long.toString(id));
+        JsonNode geometry = "Feature".equals(stored.path("type").asText()) ? stored.get("geometry") : stored;
+        f.set("geometry", geometry);
+        ObjectNode props = stored.path("properties").isObject() ? ((ObjectNode) stored.get("properties")).deepCopy() : Json.object();
+        props.put("name", name).put("agencyId", Long.toString(agencyId));
+        f.set("properties", props);
+        return f;
+    }
+}
