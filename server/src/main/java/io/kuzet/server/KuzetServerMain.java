@@ -1,11 +1,129 @@
 package io.kuzet.server;
 
-/** Entry point of the Kuzet server. */
-public final class KuzetServerMain {
-    private KuzetServerMain() {
-    }
+import io.kuzet.server.config.ConfigException;
+import io.kuzet.server.config.ConfigLoader;
+import io.kuzet.server.config.ServerConfig;
+import io.kuzet.server.journal.Protocol;
+import io.kuzet.server.registry.ProvisioningImporter;
+import io.kuzet.server.registry.RegistryRepository;
+import io.kuzet.server.store.AlertWriter;
+import io.kuzet.server.store.Database;
+import io.kuzet.server.store.DatabaseSettings;
+import io.kuzet.server.store.PositionWriter;
+import io.kuzet.server.store.RetentionJob;
+import io.kuzet.server.store.StorageAgent;
+import io.kuzet.server.store.StorageMetrics;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Starts Kuzet: database (embedded PostgreSQL unless {@code database.url} is set, migrated by Flyway), optional
+ * provisioning import, registry, server (journal, core, ports, HTTP), storage writer and retention; stops them in
+ * reverse order on SIGTERM.
+ */
+@Command(name = "kuzet", mixinStandardHelpOptions = true, version = "Kuzet 0.1.0",
+        description = "Electronic-monitoring server for GPS ankle bracelets.")
+public final class KuzetServerMain implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(KuzetServerMain.class);
+
+    @Option(names = {"-c", "--config"}, description = "YAML configuration file (environment variables KUZET_* override it)")
+    Path configFile;
+
+    @Option(names = "--provision", description = "YAML provisioning file imported (idempotently) at start")
+    Path provisionFile;
+
+    @Option(names = "--data-dir", description = "data directory (journal, embedded database); default ./kuzet-data")
+    Path dataDir;
 
     public static void main(String[] args) {
-        throw new UnsupportedOperationException("server assembly lands with the server core issue");
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
+        System.exit(new CommandLine(new KuzetServerMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config;
+        try {
+            config = ConfigLoader.load(configFile, System.getenv());
+            if (dataDir != null) {
+                config.server.dataDir = dataDir.toString();
+            }
+            if (provisionFile != null) {
+                config.server.provisionFile = provisionFile.toString();
+            }
+            config.validate();
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        Running running = start(config, KuzetServer.Options.defaults());
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close, "kuzet-shutdown"));
+        KuzetServer server = running.server();
+        LOG.info("Kuzet is up: Kuzet {} / GT06 {} / Watch {} / HTTP http://localhost:{}/ (metrics /metrics, health /health/ready)",
+                server.port(Protocol.KUZET), server.port(Protocol.GT06), server.port(Protocol.WATCH), server.httpPort());
+        new CountDownLatch(1).await();
+        return 0;
+    }
+
+    /** Everything {@link #start} brought up, closed in reverse order. */
+    public record Running(Database database, KuzetServer server, StorageAgent storage, ScheduledExecutorService housekeeping)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            housekeeping.shutdownNow();
+            storage.close();
+            server.close();
+            database.close();
+        }
+    }
+
+    /** Brings the whole server up on {@code config}; used by the main and by end-to-end tests. */
+    public static Running start(ServerConfig config, KuzetServer.Options options) throws Exception {
+        Path dataDir = config.dataDir().toAbsolutePath();
+        Database database = Database.start(new DatabaseSettings(config.database.url.isBlank() ? null : config.database.url,
+                config.database.user, config.database.password, dataDir, config.database.embeddedPort, config.database.poolSize,
+                config.storage.positionsRetentionDays, config.storage.compressAfterDays));
+        try {
+            if (!config.server.provisionFile.isBlank()) {
+                new ProvisioningImporter(database.dataSource()).importFile(Path.of(config.server.provisionFile));
+                LOG.info("provisioning file {} imported", config.server.provisionFile);
+            }
+            RegistryRepository registryRepository = new RegistryRepository(database.dataSource());
+            KuzetServer server = KuzetServer.start(config, registryRepository.load(), options);
+            StorageMetrics storageMetrics = new StorageMetrics(server.meters());
+            StorageAgent storage = new StorageAgent(server.journal(), server.alertJournal(), server.registry(),
+                    new PositionWriter(database, "positions", storageMetrics),
+                    new AlertWriter(database.dataSource(), "alerts", storageMetrics), config.storage.batchMaxRows, server.meters()).start();
+            server.addReadinessCheck("storage", storage::problem);
+
+            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kuzet-housekeeping");
+                t.setDaemon(true);
+                return t;
+            });
+            RetentionJob retention = new RetentionJob(database, server.meters());
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    retention.run(Instant.now());
+                } catch (Exception e) {
+                    LOG.warn("retention run failed; it is retried in an hour", e);
+                }
+            }, 1, 60, TimeUnit.MINUTES);
+            return new Running(database, server, storage, housekeeping);
+        } catch (Exception e) {
+            database.close();
+            throw e;
+        }
     }
 }
