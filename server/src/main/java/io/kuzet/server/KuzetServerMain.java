@@ -3,6 +3,7 @@ package io.kuzet.server;
 import io.kuzet.server.config.ConfigException;
 import io.kuzet.server.config.ConfigLoader;
 import io.kuzet.server.config.ServerConfig;
+import io.kuzet.server.journal.JournalRetention;
 import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.registry.ProvisioningImporter;
 import io.kuzet.server.registry.RegistryRepository;
@@ -120,6 +121,18 @@ public final class KuzetServerMain implements Callable<Integer> {
                     LOG.warn("retention run failed; it is retried in an hour", e);
                 }
             }, 1, 60, TimeUnit.MINUTES);
+            JournalRetention ingestRetention = new JournalRetention(dataDir.resolve("journal"), config.journal.retentionDays,
+                    storage::positionsCheckpoint);
+            JournalRetention alertRetention = new JournalRetention(dataDir.resolve("alerts"), config.journal.retentionDays,
+                    storage::alertsCheckpoint);
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    ingestRetention.run(System.currentTimeMillis());
+                    alertRetention.run(System.currentTimeMillis());
+                } catch (Exception e) {
+                    LOG.warn("journal retention failed; it is retried in an hour", e);
+                }
+            }, 5, 60, TimeUnit.MINUTES);
             return new Running(database, server, storage, housekeeping);
         } catch (Exception e) {
             database.close();

@@ -77,6 +77,16 @@ public final class StorageAgent implements AutoCloseable {
         return this;
     }
 
+    /** Journal index of the last ingest record stored in the database, or -1. */
+    public long positionsCheckpoint() {
+        return positionsCheckpoint;
+    }
+
+    /** Journal index of the last alert stored in the database, or -1. */
+    public long alertsCheckpoint() {
+        return alertsCheckpoint;
+    }
+
     /** Null when storage keeps up, else why /health/ready should say not ready. */
     public String problem() {
         if (lastError != null && System.currentTimeMillis() - lastFailureMs < 60_000) {
