@@ -23,12 +23,22 @@ public final class SharedPostgres {
             try {
                 Path dir = Files.createTempDirectory("kuzet-store-test");
                 database = Database.start(DatabaseSettings.embedded(dir).withRetentionDays(30));
-                Runtime.getRuntime().addShutdownHook(new Thread(database::close, "shared-postgres-stop"));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndDelete(dir), "shared-postgres-stop"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return database;
+    }
+
+    /** Stops the database and removes its ~100 MB directory (data and extracted binaries). */
+    private static void stopAndDelete(Path dir) {
+        database.close();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Empties every table the tests write (the schema stays). */
