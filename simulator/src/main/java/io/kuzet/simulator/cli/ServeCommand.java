@@ -1,0 +1,44 @@
+package io.kuzet.simulator.cli;
+
+import io.kuzet.simulator.load.LoadFleet;
+import io.kuzet.simulator.target.InProcessServer;
+import io.kuzet.simulator.target.SimClock;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code serve}: a server in its own JVM provisioned with the load fleet, for load and storm runs that need more
+ * connections than one process may hold file descriptors for (client and server each use one per device).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run a server provisioned with the load fleet (devices " + LoadFleet.FIRST_NUMBER + "+i) until killed.")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--devices", defaultValue = "10000")
+    int devices;
+
+    @Option(names = "--kuzet-port", defaultValue = "5100")
+    int kuzetPort;
+
+    @Option(names = "--http-port", defaultValue = "8080")
+    int httpPort;
+
+    @Option(names = "--token", defaultValue = "load")
+    String token;
+
+    @Option(names = "--data-dir", defaultValue = "./kuzet-data/load")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), kuzetPort, httpPort, token, c -> { })) {
+            server.provision(LoadFleet.registry(devices));
+            System.out.println("serve: " + devices + " load devices provisioned; device port " + server.kuzetPort() + ", HTTP "
+                    + server.httpPort() + ", live token " + server.liveToken());
+            new CountDownLatch(1).await();
+        }
+        return 0;
+    }
+}
