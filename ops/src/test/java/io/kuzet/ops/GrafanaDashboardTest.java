@@ -18,10 +18,17 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Grafana dashboard: importable, bound to a Prometheus data-source variable, and written against docs/metrics.md. */
+/**
+ * The Grafana dashboard: importable, bound to a Prometheus data-source variable, and written against docs/metrics.md
+ * and against what a running server's /metrics really serves.
+ */
+@ExtendWith(FedKuzet.Resolver.class)
 class GrafanaDashboardTest {
+    /** Series Prometheus adds to every scrape; a server never serves them. */
+    private static final Set<String> ADDED_BY_PROMETHEUS = Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped");
     private static final String DATASOURCE_REF = "${datasource}";
     private static JsonNode dashboard;
     private static MetricContract contract;
@@ -91,6 +98,20 @@ class GrafanaDashboardTest {
             }
         }
         assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void everyQueryNamesOnlySeriesARunningServerExports(FedKuzet kuzet) {
+        Set<String> exported = kuzet.exportedSeries();
+        List<String> problems = new ArrayList<>();
+        for (Query query : queries()) {
+            for (String series : MetricContract.seriesNamesIn(query.expr)) {
+                if (!ADDED_BY_PROMETHEUS.contains(series) && !exported.contains(series)) {
+                    problems.add(query.where + ": '" + series + "' is not served by a running server's /metrics");
+                }
+            }
+        }
+        assertEquals(List.of(), problems, () -> "series served after a simulator feed: " + exported);
     }
 
     @Test
