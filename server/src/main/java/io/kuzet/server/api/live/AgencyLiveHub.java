@@ -13,7 +13,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,8 +64,7 @@ public final class AgencyLiveHub implements AutoCloseable {
     /** Adds the live-stream handlers and then {@code last} (the API handler) to an HTTP connection's pipeline. */
     public void install(ChannelPipeline pipeline, ChannelHandler last) {
         pipeline.addLast(new LiveHandshakeAuth(this))
-                .addLast(new WebSocketServerProtocolHandler(PATH, null, false, 65_536, false, true))
-                .addLast(new LiveSubscriber(this))
+                .addLast(new LiveSubscriber())
                 .addLast(last);
     }
 

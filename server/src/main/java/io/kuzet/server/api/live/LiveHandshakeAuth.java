@@ -1,6 +1,5 @@
 package io.kuzet.server.api.live;
 
-import io.kuzet.server.api.auth.Principal;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,18 +10,19 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.util.AttributeKey;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * Authenticates the live-stream handshake with an API bearer token ({@code ?token=}, since browsers cannot set
- * headers on WebSockets) off the event loop, then lets the handshake continue on the channel's event loop; a bad
- * token gets 401 and the connection closes. Other requests pass untouched. One instance per connection.
+ * headers on WebSockets) off the event loop, then completes the WebSocket handshake on the channel's event loop and
+ * subscribes the channel; a bad token gets 401 and the connection closes. Other requests pass untouched. The
+ * handshake is done here rather than by a second {@code WebSocketServerProtocolHandler}, because Netty installs one
+ * handshake handler per pipeline and the operational {@code /live} stream owns it. One instance per connection.
  */
 final class LiveHandshakeAuth extends ChannelInboundHandlerAdapter {
-    static final AttributeKey<Principal> PRINCIPAL = AttributeKey.valueOf("kuzet.api.live.principal");
-
     private final AgencyLiveHub hub;
 
     LiveHandshakeAuth(AgencyLiveHub hub) {
@@ -52,8 +52,19 @@ final class LiveHandshakeAuth extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
-            ctx.channel().attr(PRINCIPAL).set(principal);
-            ctx.fireChannelRead(request);
+            String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + AgencyLiveHub.PATH;
+            WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, false, 65_536)
+                    .newHandshaker(request);
+            if (handshaker == null) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            } else {
+                handshaker.handshake(ctx.channel(), request).addListener(f -> {
+                    if (f.isSuccess()) {
+                        hub.subscribe(ctx.channel(), principal);
+                    }
+                });
+            }
+            request.release();
         }));
     }
 }

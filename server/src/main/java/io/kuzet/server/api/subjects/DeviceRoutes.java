@@ -162,7 +162,7 @@ public final class DeviceRoutes {
             try (PreparedStatement ps = c.prepareStatement("""
                     select a.subject_id, a.assigned_at, a.unassigned_at from device_assignments a
                     join subjects s on s.id = a.subject_id
-                    where a.device_id = ? and (? = 0 or s.agency_id = ?) order by a.assigned_at""")) {
+                    where a.device_id = ? and (? = 0 or s.agency_id = ?) order by a.assigned_at, a.id""")) {
                 ps.setLong(1, deviceId);
                 ps.setLong(2, request.principal().agencyId());
                 ps.setLong(3, request.principal().agencyId());
