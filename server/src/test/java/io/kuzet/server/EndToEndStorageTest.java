@@ -49,7 +49,9 @@ class EndToEndStorageTest {
         TestClock clock = new TestClock(T0);
         try (KuzetServerMain.Running running = KuzetServerMain.start(config, new KuzetServer.Options(clock, false))) {
             try (KuzetTestClient device = new KuzetTestClient(running.server().port(Protocol.KUZET))) {
-                assertEquals(0, device.login(100001, KEY).status);
+                KuzetTestClient.Reply login = device.login(100001, KEY);
+                assertEquals(0, login.status);
+                assertEquals(30, login.reportingIntervalS, "a high-risk order reports every 30 s");
                 for (int i = 0; i < 12; i++) {
                     long t = T0 + i * 30_000L;
                     clock.set(t);

@@ -172,6 +172,11 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
         return context.directory.find(protocol, deviceNumber);
     }
 
+    /** How often the device should report, from its order's risk level. */
+    protected final int reportingIntervalS(DeviceRecord record) {
+        return context.directory.reportingIntervalS(record, clockMs());
+    }
+
     /** Pauses reading from this channel when the core is too far behind. */
     protected final void afterAcceptedFrame(io.netty.channel.Channel channel) {
         context.backpressure.afterFrame(channel);

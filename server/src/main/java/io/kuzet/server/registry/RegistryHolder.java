@@ -30,6 +30,12 @@ public final class RegistryHolder implements DeviceDirectory, CoreDirectory {
     }
 
     @Override
+    public int reportingIntervalS(DeviceRecord device, long nowMs) {
+        OrderRecord order = device.subjectId() == 0 ? null : snapshot.activeOrder(device.subjectId(), nowMs);
+        return ReportingInterval.forRisk(order == null ? null : order.riskLevel());
+    }
+
+    @Override
     public DeviceRecord device(long deviceId) {
         return snapshot.device(deviceId);
     }

@@ -46,6 +46,7 @@ class KuzetIngestTest {
             assertEquals(KuzetMessageType.LOGIN_RESULT, login.type);
             assertEquals(0, login.status);
             assertEquals(0, login.value, "nothing stored yet");
+            assertEquals(60, login.reportingIntervalS, "a medium-risk order reports every minute");
             for (int i = 0; i < 5; i++) {
                 long seq = device.sendPositions(fixAt(T0 + i * 60_000L, 43.30, 76.90, 8));
                 KuzetTestClient.Reply ack = device.read();

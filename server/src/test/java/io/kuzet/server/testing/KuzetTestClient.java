@@ -120,6 +120,7 @@ public final class KuzetTestClient implements AutoCloseable {
             case LOGIN_RESULT -> {
                 reply.status = KuzetDecoder.loginResultStatus(buf);
                 reply.value = KuzetDecoder.loginResultLastStoredSequence(buf);
+                reply.reportingIntervalS = KuzetDecoder.loginResultReportingIntervalS(buf);
             }
             case ACK -> reply.value = KuzetDecoder.ackedSequence(buf);
             case NACK -> {
@@ -154,6 +155,7 @@ public final class KuzetTestClient implements AutoCloseable {
         public int status;
         public long value;
         public byte[] nonce;
+        public int reportingIntervalS;
 
         @Override
         public String toString() {

@@ -27,9 +27,6 @@ import io.netty.channel.ChannelHandlerContext;
  * before login gets NACK NOT_LOGGED_IN and a close. One instance per connection, used on its event loop only.
  */
 public final class KuzetSessionHandler extends DeviceSessionHandler {
-    /** Reporting interval sent at login until the order's risk level says otherwise. */
-    private static final int DEFAULT_REPORTING_INTERVAL_S = 60;
-
     private final KuzetFrameDecoder frameDecoder;
     private final IngestService ingest;
     private final Counter positionFrames;
@@ -115,7 +112,7 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         loggedIn(ctx, record);
         ByteBuf out = ctx.alloc().buffer(64);
         KuzetEncoder.writeLoginResult(out, ++serverSequence, KuzetLoginStatus.OK, state.lastSequence(), clockMs(),
-                DEFAULT_REPORTING_INTERVAL_S);
+                reportingIntervalS(record));
         reply(ctx, out);
     }
 
