@@ -195,14 +195,14 @@ public final class KuzetServer implements AutoCloseable {
             ConnectionGuard guard = guard(Protocol.GT06);
             ports.bind(Protocol.GT06, false, config.ports.gt06, ch -> {
                 ch.pipeline().addLast(guard).addLast(new IdleStateHandler(limits.idleTimeoutS, 0, 0));
-                Gt06Pipeline.install(ch, ingestContext, ingest);
+                Gt06Pipeline.install(ch, ingestContext, ingest, limits.maxFrameBytes);
             });
         }
         if (config.ports.watch >= 0) {
             ConnectionGuard guard = guard(Protocol.WATCH);
             ports.bind(Protocol.WATCH, false, config.ports.watch, ch -> {
                 ch.pipeline().addLast(guard).addLast(new IdleStateHandler(limits.idleTimeoutS, 0, 0));
-                WatchPipeline.install(ch, ingestContext, ingest);
+                WatchPipeline.install(ch, ingestContext, ingest, limits.maxFrameBytes);
             });
         }
     }

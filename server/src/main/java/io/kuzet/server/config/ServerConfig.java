@@ -55,7 +55,8 @@ public final class ServerConfig {
     }
 
     public static final class Limits {
-        public int maxFrameBytes = 4096;
+        /** Largest GT06 / Watch frame accepted; the Kuzet protocol's own limit is fixed at 4096 bytes by its spec. */
+        public int maxFrameBytes = 2048;
         public int idleTimeoutS = 600;
         public int handshakeTimeoutS = 10;
         public int maxConnectionsPerAddress = 200;

@@ -10,7 +10,7 @@ public final class Gt06Pipeline {
     private Gt06Pipeline() {
     }
 
-    public static void install(SocketChannel ch, IngestContext context, IngestService ingest) {
-        ch.pipeline().addLast(new Gt06FrameDecoder()).addLast(new Gt06SessionHandler(context, ingest));
+    public static void install(SocketChannel ch, IngestContext context, IngestService ingest, int maxFrameBytes) {
+        ch.pipeline().addLast(new Gt06FrameDecoder(maxFrameBytes)).addLast(new Gt06SessionHandler(context, ingest));
     }
 }

@@ -10,7 +10,7 @@ public final class WatchPipeline {
     private WatchPipeline() {
     }
 
-    public static void install(SocketChannel ch, IngestContext context, IngestService ingest) {
-        ch.pipeline().addLast(new WatchFrameDecoder()).addLast(new WatchSessionHandler(context, ingest));
+    public static void install(SocketChannel ch, IngestContext context, IngestService ingest, int maxFrameBytes) {
+        ch.pipeline().addLast(new WatchFrameDecoder(maxFrameBytes)).addLast(new WatchSessionHandler(context, ingest));
     }
 }
