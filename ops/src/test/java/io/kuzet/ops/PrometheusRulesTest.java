@@ -120,9 +120,30 @@ class PrometheusRulesTest {
         assertEquals(List.of(), problems);
     }
 
+    @Test
+    void fastCopyForTheLiveTestShortensEveryForAndRangeAndStillPassesPromtool(@TempDir Path dir) throws IOException {
+        String fast = PrometheusProcess.fastRules(Files.readString(OpsFiles.ALERT_RULES));
+        Files.writeString(dir.resolve("fast.yml"), fast);
+        assertTrue(Promtool.runExpectingSuccess(dir, "check", "rules", "fast.yml").contains("SUCCESS"));
+        List<String> slow = new ArrayList<>();
+        Matcher m = Pattern.compile("for:\\s*(\\S+)|\\[(\\w+)(?::\\w+)?]").matcher(fast);
+        while (m.find()) {
+            String duration = m.group(1) != null ? m.group(1) : m.group(2);
+            if (!duration.equals(PrometheusProcess.FAST_FOR) && !duration.equals(PrometheusProcess.FAST_RANGE)) {
+                slow.add(m.group());
+            }
+        }
+        assertEquals(List.of(), slow, "durations left unshortened in the live test's rules");
+        assertEquals(alerts().keySet(), alerts(YAML.readTree(fast)).keySet());
+    }
+
     static Map<String, JsonNode> alerts() throws IOException {
+        return alerts(YAML.readTree(OpsFiles.ALERT_RULES.toFile()));
+    }
+
+    private static Map<String, JsonNode> alerts(JsonNode rulesFile) {
         Map<String, JsonNode> alerts = new LinkedHashMap<>();
-        for (JsonNode group : YAML.readTree(OpsFiles.ALERT_RULES.toFile()).path("groups")) {
+        for (JsonNode group : rulesFile.path("groups")) {
             for (JsonNode rule : group.path("rules")) {
                 if (rule.has("alert")) {
                     JsonNode previous = alerts.put(rule.path("alert").asText(), rule);
