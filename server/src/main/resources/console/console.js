@@ -202,7 +202,7 @@
         $('track-slider').max = Math.max(0, state.track.length - 1);
         $('track-slider').value = $('track-slider').max;
         state.track.forEach(function (f) { bounds.push([f.geometry.coordinates[1], f.geometry.coordinates[0]]); });
-        if (bounds.length) { state.map.fitBounds(bounds, { maxZoom: 16, padding: [20, 20] }); }
+        if (bounds.length) { state.map.fitBounds(L.latLngBounds(bounds).pad(0.4), { maxZoom: 15 }); }
         showTrackPoint();
       });
   }

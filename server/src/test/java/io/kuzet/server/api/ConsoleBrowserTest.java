@@ -1,0 +1,126 @@
+package io.kuzet.server.api;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The console in headless Chromium (Debian {@code chromium} + {@code chromium-driver}, installed by {@code .ci/run}):
+ * a supervisor logs in, an alert raised by a device over TCP appears live without a reload, is acknowledged and
+ * resolved in the page, and the database holds the actions and the audit entries. Leaves
+ * {@code server/target/console-screenshot.png}.
+ */
+class ConsoleBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    @TempDir
+    Path dataDir;
+    @TempDir
+    Path profile;
+    ApiHarness h;
+    ChromeDriver browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+                "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+        h = new ApiHarness(dataDir);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--window-size=1400,900");
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), options);
+        browser.manage().timeouts().implicitlyWait(Duration.ZERO);
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    /** The storage writer is not part of this test; the walk's fixes are stored as it would store them. */
+    private void storeTrackOfTheWalk() throws Exception {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            java.time.Instant t = java.time.Instant.ofEpochMilli(io.kuzet.server.testing.RunningServer.T0 + i * 30_000L);
+            double north = i < 4 ? 1000 - i * 200 : 80 + i * 3;
+            long latE7 = Math.round(io.kuzet.server.testing.TestFleet.latNorthOfCentre(north) * 1e7);
+            values.append(i == 0 ? "" : ",").append("(1000, 10, 100, '").append(t).append("', '").append(t).append("', ")
+                    .append(latE7).append(", 769450000, ").append(6 + i % 4).append(", 0, ").append(i + 1).append(")");
+        }
+        h.exec("insert into positions (device_id, subject_id, order_id, fix_time, received_at, lat_e7, lon_e7, accuracy_m, flags,"
+                + " journal_index) values " + values);
+    }
+
+    @Test
+    void supervisorSeesAnAlertFromATcpDeviceLiveAndAcknowledgesAndResolvesItInTheConsole() throws Exception {
+        browser.get(h.base() + "/");
+        new Select(browser.findElement(By.id("lang"))).selectByValue("ru");
+        assertEquals("Войти", browser.findElement(By.id("login-btn")).getText(), "Russian interface text");
+        new Select(browser.findElement(By.id("lang"))).selectByValue("kk");
+        assertEquals("Кіру", browser.findElement(By.id("login-btn")).getText(), "Kazakh interface text");
+        new Select(browser.findElement(By.id("lang"))).selectByValue("en");
+
+        browser.findElement(By.id("username")).sendKeys("sup-alm");
+        browser.findElement(By.id("password")).sendKeys(ApiHarness.PASSWORD);
+        browser.findElement(By.id("login-btn")).click();
+        await().atMost(Duration.ofSeconds(15)).until(() -> "true".equals(browser.findElement(By.id("live-status")).getAttribute("data-connected")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> h.api.liveHub().subscribers() == 1);
+
+        h.walkIntoExclusionZone();
+        await().atMost(Duration.ofSeconds(15)).until(() -> !browser.findElements(By.cssSelector("#queue li")).isEmpty());
+        WebElement item = browser.findElement(By.cssSelector("#queue li"));
+        String alertId = item.getAttribute("data-alert-id");
+        await().atMost(Duration.ofSeconds(15)).until(() -> h.scalar("select count(*) from alerts where id = " + alertId) == 1);
+        storeTrackOfTheWalk();
+        item.click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "OPEN".equals(browser.findElement(By.id("alert-state")).getAttribute("data-state")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElement(By.id("track-time")).getText().isEmpty());
+        Files.createDirectories(Path.of("target"));
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", "console-screenshot.png"),
+                StandardCopyOption.REPLACE_EXISTING);
+
+        browser.findElement(By.id("ack-btn")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "ACKNOWLEDGED".equals(
+                browser.findElement(By.id("alert-state")).getAttribute("data-state")));
+        new Select(browser.findElement(By.id("disposition"))).selectByValue("SUBJECT_CONTACTED");
+        browser.findElement(By.id("note")).sendKeys("Phoned the subject; he left the zone");
+        browser.findElement(By.id("resolve-btn")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "RESOLVED".equals(
+                browser.findElement(By.id("alert-state")).getAttribute("data-state")));
+
+        assertEquals(List.of("RESOLVED SUBJECT_CONTACTED"),
+                h.strings("select state || ' ' || disposition from alerts where id = " + alertId));
+        assertEquals(List.of("ACKNOWLEDGED", "RESOLVED"),
+                h.strings("select action from alert_actions where alert_id = " + alertId + " order by id"));
+        assertEquals(List.of("ALERT_ACKNOWLEDGED sup-alm", "ALERT_RESOLVED sup-alm"), h.strings(
+                "select a.action || ' ' || u.username from audit_log a join users u on u.id = a.user_id"
+                        + " where a.details->>'alertId' = '" + alertId + "' order by a.id"));
+        assertEquals(1, h.scalar("select count(*) from audit_log where action = 'LOCATION_TRACK_READ' and subject_id = 10"),
+                "the map's track read is audited");
+    }
+}
