@@ -34,7 +34,7 @@ class BadInputOverSocketsTest {
     @BeforeEach
     void start() throws InterruptedException {
         running = new RunningServer(dataDir, TestFleet.registry(900), c -> {
-            c.limits.handshakeTimeoutS = 1;
+            c.limits.handshakeTimeoutS = 3;   // short for the slowloris test, long enough for a real login on a loaded machine
             c.limits.maxConnectionsPerAddress = 200;
         });
     }
@@ -65,7 +65,7 @@ class BadInputOverSocketsTest {
             OutputStream out = slow.getOutputStream();
             out.write(new byte[] {0x4B, 0x5A, 1});              // three bytes of a header, then nothing
             out.flush();
-            slow.setSoTimeout(5_000);
+            slow.setSoTimeout(15_000);
             InputStream in = slow.getInputStream();
             assertEquals(-1, in.read(), "the server closes the connection");
         }
@@ -93,6 +93,11 @@ class BadInputOverSocketsTest {
 
     @Test
     void randomBytesOnEveryPortNeverStopTheServerOrTouchAnotherDevicesData() throws Exception {
+        ch.qos.logback.classic.Logger badInputLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                "io.kuzet.server.ingest.BadInput");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        badInputLog.addAppender(logged);
         Random random = new Random(42);
         for (int port : new int[] {kuzetPort(), running.server.port(Protocol.GT06), running.server.port(Protocol.WATCH)}) {
             for (int c = 0; c < 20; c++) {
@@ -112,5 +117,10 @@ class BadInputOverSocketsTest {
         assertEquals(TestFleet.KUZET_DEVICE, journaled.get(0)[0]);
         double decodeErrors = running.server.meters().find("kuzet_decode_errors").counters().stream().mapToDouble(c -> c.count()).sum();
         assertTrue(decodeErrors > 0, "garbage was counted as decode errors");
+        badInputLog.detachAppender(logged);
+        assertTrue(logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains("refused frame from /127.0.0.1")),
+                "each refusal says what and where");
+        assertTrue(logged.list.stream().allMatch(e -> e.getThrowableProxy() == null), "no stack trace per bad frame");
+        assertTrue(logged.list.size() < decodeErrors + 60, "logging is rate-limited: " + logged.list.size() + " lines");
     }
 }
