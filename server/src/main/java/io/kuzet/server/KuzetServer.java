@@ -30,7 +30,6 @@ import io.kuzet.server.metrics.IngestMetrics;
 import io.kuzet.server.metrics.JournalDiskMetrics;
 import io.kuzet.server.registry.RegistryHolder;
 import io.kuzet.server.registry.RegistrySnapshot;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -122,7 +121,9 @@ public final class KuzetServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(prometheus);
         new UptimeMetrics().bindTo(prometheus);
         new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(prometheus);
-        Gauge.builder("kuzet_build_info", () -> 1).tag("version", version()).register(prometheus);
+        // a Prometheus info metric: a Micrometer gauge named *_info would be exported without the _info suffix
+        io.prometheus.metrics.core.metrics.Info.builder().name("kuzet_build_info").help("Kuzet version; always 1")
+                .labelNames("version").register(prometheus.getPrometheusRegistry()).addLabelValues(version());
 
         Durability.Factory durability = config.journal.durability == ServerConfig.Durability.FSYNC
                 ? FsyncGroupCommit.factory(config.journal.fsyncIntervalMs) : ProcessDurability.FACTORY;

@@ -1,5 +1,7 @@
 package io.kuzet.server;
 
+import io.kuzet.server.api.ApiSettings;
+import io.kuzet.server.api.OperatorApi;
 import io.kuzet.server.config.ConfigException;
 import io.kuzet.server.config.ConfigLoader;
 import io.kuzet.server.config.ServerConfig;
@@ -71,7 +73,7 @@ public final class KuzetServerMain implements Callable<Integer> {
         Running running = start(config, KuzetServer.Options.defaults());
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "kuzet-shutdown"));
         KuzetServer server = running.server();
-        LOG.info("Kuzet is up: Kuzet {} / GT06 {} / Watch {} / HTTP http://localhost:{}/ (metrics /metrics, health /health/ready)",
+        LOG.info("Kuzet is up: Kuzet {} / GT06 {} / Watch {} / console and API http://localhost:{}/ (metrics /metrics, health /health/ready)",
                 server.port(Protocol.KUZET), server.port(Protocol.GT06), server.port(Protocol.WATCH), server.httpPort());
         new CountDownLatch(1).await();
         return 0;
@@ -101,7 +103,13 @@ public final class KuzetServerMain implements Callable<Integer> {
                 LOG.info("provisioning file {} imported", config.server.provisionFile);
             }
             RegistryRepository registryRepository = new RegistryRepository(database.dataSource());
-            KuzetServer server = KuzetServer.start(config, registryRepository.load(), options);
+            ApiSettings apiSettings = ApiSettings.defaults().withTiles(config.api.tileUrl, config.api.tileAttribution);
+            if (!config.api.adminPassword.isBlank()) {
+                apiSettings = apiSettings.withAdminPassword(config.api.adminPassword);
+            }
+            KuzetServer.Options withApi = options.httpExtension() != null ? options
+                    : options.withHttpExtension(new OperatorApi(database.dataSource(), registryRepository, apiSettings));
+            KuzetServer server = KuzetServer.start(config, registryRepository.load(), withApi);
             StorageMetrics storageMetrics = new StorageMetrics(server.meters());
             StorageAgent storage = new StorageAgent(server.journal(), server.alertJournal(), server.registry(),
                     new PositionWriter(database, "positions", storageMetrics),

@@ -19,6 +19,7 @@ public final class ServerConfig {
     public Database database = new Database();
     public Storage storage = new Storage();
     public Live live = new Live();
+    public Api api = new Api();
 
     public static final class Server {
         public String dataDir = "./kuzet-data";
@@ -99,6 +100,14 @@ public final class ServerConfig {
     public static final class Live {
         /** Bearer token required by the live alert stream; empty = a random token is generated and logged at start. */
         public String token = "";
+    }
+
+    public static final class Api {
+        /** Password of the bootstrap {@code admin} user created when no user exists; empty = a generated one, logged once. */
+        public String adminPassword = "";
+        /** Map tile URL template for the console (e.g. an internal tile server); empty = no tiles, zones and tracks still drawn. */
+        public String tileUrl = "";
+        public String tileAttribution = "";
     }
 
     public Path dataDir() {

@@ -31,7 +31,8 @@ public final class AuthRoutes {
                 new Route("POST", "/api/v1/auth/login", null, this::login),
                 new Route("POST", "/api/v1/auth/logout", Role.OPERATOR, this::logout),
                 new Route("GET", "/api/v1/auth/me", Role.OPERATOR, this::me),
-                new Route("GET", "/api/v1/auth/live-token", Role.OPERATOR, this::liveToken));
+                // the raw stream carries every agency's alerts: platform admins only (operators use /api/v1/live)
+                new Route("GET", "/api/v1/auth/live-token", Role.ADMIN, this::liveToken));
     }
 
     private ApiResponse login(ApiRequest request) throws Exception {
