@@ -20,10 +20,13 @@ import picocli.CommandLine.Option;
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = "Many Kuzet devices over many connections, as fast as acks allow or at a fixed rate; HdrHistogram ack and "
                 + "fix-to-alert latency, JSON result and HTML chart. Remote servers need the devices provisioned with numbers "
-                + LoadFleet.FIRST_NUMBER + "+i and keys from DeviceKeys.")
+                + LoadFleet.FIRST_NUMBER + "+i and keys from DeviceKeys (GT06: IMEIs " + LoadFleet.FIRST_IMEI + "+i).")
 public final class LoadCommand implements Callable<Integer> {
     @Mixin
     TargetOptions target;
+
+    @Option(names = "--protocol", defaultValue = "kuzet", description = "kuzet or gt06 (GT06: one fix per frame; default ${DEFAULT-VALUE}).")
+    String protocol;
 
     @Option(names = "--devices", defaultValue = "1000")
     int devices;
@@ -54,14 +57,16 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LoadOptions options = new LoadOptions(devices, durationS, warmupS, rate, batch, Math.min(32, window), violators,
+        boolean gt06 = "gt06".equals(protocol);
+        LoadOptions options = new LoadOptions(protocol, devices, durationS, warmupS, rate, gt06 ? 1 : batch, Math.min(32, window), violators,
                 target.clientThreads, target.devicesPerSourceAddress, seed);
         LoadResult result;
         if (target.useInProcess()) {
             try (TempDataDir dir = new TempDataDir("kuzet-load-");
-                 InProcessServer server = InProcessServer.start(dir.path(), SimClock.wall(), 0, 0, "load", c -> { })) {
-                server.provision(LoadFleet.registry(devices));
-                result = new LoadRun(options, new Target("127.0.0.1", server.kuzetPort(), server.httpPort(), server.liveToken()))
+                 InProcessServer server = InProcessServer.start(dir.path(), SimClock.wall(), 0, 0, "load", c -> c.ports.gt06 = gt06 ? 0 : -1)) {
+                server.provision(LoadFleet.registry(devices, protocol));
+                int port = gt06 ? server.gt06Port() : server.kuzetPort();
+                result = new LoadRun(options, new Target("127.0.0.1", port, server.httpPort(), server.liveToken()))
                         .run(System.out::println, HeapUsage::usedAfterGc);
             }
         } else {

@@ -19,6 +19,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--devices", defaultValue = "10000")
     int devices;
 
+    @Option(names = "--protocol", defaultValue = "kuzet", description = "Protocol of the provisioned load devices: kuzet or gt06.")
+    String protocol;
+
+    @Option(names = "--gt06-port", defaultValue = "5023")
+    int gt06Port;
+
     @Option(names = "--kuzet-port", defaultValue = "5100")
     int kuzetPort;
 
@@ -33,10 +39,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), kuzetPort, httpPort, token, c -> { })) {
-            server.provision(LoadFleet.registry(devices));
+        try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), kuzetPort, httpPort, token, c -> c.ports.gt06 = gt06Port)) {
+            server.provision(LoadFleet.registry(devices, protocol));
             System.out.println("serve: " + devices + " load devices provisioned; device port " + server.kuzetPort() + ", HTTP "
-                    + server.httpPort() + ", live token " + server.liveToken());
+                    + server.httpPort() + ", GT06 " + server.gt06Port() + ", live token " + server.liveToken());
             new CountDownLatch(1).await();
         }
         return 0;

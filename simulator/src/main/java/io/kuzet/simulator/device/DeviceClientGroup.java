@@ -43,6 +43,12 @@ public final class DeviceClientGroup implements AutoCloseable {
         return new KuzetDevice(deviceNumber, key, group.next(), template, remote, sourceAddress(index), listener);
     }
 
+    /** A new GT06 tracker, pinned to the next event loop. */
+    public synchronized Gt06Device newGt06Device(long imei, DeviceListener listener) {
+        int index = created++;
+        return new Gt06Device(imei, group.next(), template, remote, sourceAddress(index), listener);
+    }
+
     private InetSocketAddress sourceAddress(int index) {
         if (!loopback || devicesPerSourceAddress <= 0) {
             return null;

@@ -24,6 +24,8 @@ import java.util.List;
  */
 public final class LoadFleet {
     public static final long FIRST_NUMBER = 800_000_000L;
+    /** IMEI of GT06 load device i is {@code FIRST_IMEI + i}. */
+    public static final long FIRST_IMEI = 860_000_000_000_000L;
     public static final GeoPoint ZONE_CENTRE = new GeoPoint(43.2380, 76.9450);
     public static final double ZONE_RADIUS_METRES = 200;
     static final long ZONE_ID = 1;
@@ -35,7 +37,17 @@ public final class LoadFleet {
         return FIRST_NUMBER + index;
     }
 
+    public static long imei(int index) {
+        return FIRST_IMEI + index;
+    }
+
     public static RegistrySnapshot registry(int devices) {
+        return registry(devices, "kuzet");
+    }
+
+    /** The registry with every device speaking {@code protocol} ({@code kuzet} or {@code gt06}). */
+    public static RegistrySnapshot registry(int devices, String protocol) {
+        boolean gt06 = "gt06".equals(protocol);
         List<SubjectRecord> subjects = new ArrayList<>(devices);
         List<OrderRecord> orders = new ArrayList<>(devices);
         List<DeviceRecord> deviceRecords = new ArrayList<>(devices);
@@ -46,7 +58,8 @@ public final class LoadFleet {
             subjects.add(new SubjectRecord(id, 1, "KZ-LOAD-" + id, "Load subject " + id));
             orders.add(new OrderRecord(id, id, "Load order " + id, OrderKind.PAROLE, start, null, ZoneId.of("Asia/Almaty"),
                     RiskLevel.MEDIUM, 86_400, 86_400));
-            deviceRecords.add(new DeviceRecord(id, "kuzet", number(i), DeviceKeys.derive(number(i)), DeviceRole.BRACELET, id));
+            deviceRecords.add(gt06 ? new DeviceRecord(id, "gt06", imei(i), null, DeviceRole.BRACELET, id)
+                    : new DeviceRecord(id, "kuzet", number(i), DeviceKeys.derive(number(i)), DeviceRole.BRACELET, id));
             rules.add(new RuleRecord(id, id, "Stay away from Republic Square", "EXCLUSION", ZONE_ID, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), List.of()));
         }
         String geoJson = "{\"type\":\"Feature\",\"properties\":{\"radius_m\":" + ZONE_RADIUS_METRES + "},"

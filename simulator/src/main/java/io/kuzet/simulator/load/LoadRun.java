@@ -7,6 +7,7 @@ import io.kuzet.protocol.kuzet.KuzetEncoder;
 import io.kuzet.simulator.device.DeviceClientGroup;
 import io.kuzet.simulator.device.DeviceKeys;
 import io.kuzet.simulator.device.DeviceListener;
+import io.kuzet.simulator.device.Gt06Device;
 import io.kuzet.simulator.device.KuzetDevice;
 import io.kuzet.simulator.gps.GeoPoint;
 import io.kuzet.simulator.target.LiveAlertStream;
@@ -24,7 +25,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Many Kuzet devices over many connections on one event loop group, sending position batches as fast as acks allow
+ * Many Kuzet (or GT06) devices over many connections on one event loop group, sending position batches as fast as acks allow
  * (a window of messages in flight per device) or at a fixed total rate, while a share of them walks in and out of an
  * exclusion zone. Records ack round-trip (send → cumulative ACK) and fix-to-alert latency (the deciding violating
  * fix sent → its alert on the live WebSocket) in HdrHistograms, prints a progress line every second and returns a
@@ -65,7 +66,7 @@ public final class LoadRun {
                 options.devicesPerSourceAddress())) {
             SplittableRandom random = new SplittableRandom(options.seed());
             List<LoadDevice> devices = new ArrayList<>(options.devices());
-            long baseTimeMs = System.currentTimeMillis();
+            long baseTimeMs = System.currentTimeMillis() / 1000 * 1000; // whole seconds: GT06 carries no milliseconds
             for (int i = 0; i < options.devices(); i++) {
                 boolean violator = random.nextDouble() < options.violatorShare();
                 double bearing = random.nextDouble(2 * Math.PI);
@@ -82,7 +83,7 @@ public final class LoadRun {
             long startNanos = System.nanoTime();
             if (options.ratePositionsPerSecond() <= 0) {
                 for (LoadDevice d : devices) {
-                    d.device.eventLoop().execute(d::fillWindow);
+                    d.eventLoop().execute(d::fillWindow);
                 }
             } else {
                 startFixedRate(devices);
@@ -148,7 +149,7 @@ public final class LoadRun {
         for (int from = 0; from < devices.size(); from += chunk) {
             List<CompletableFuture<Long>> logins = new ArrayList<>();
             for (int i = from; i < Math.min(devices.size(), from + chunk); i++) {
-                logins.add(devices.get(i).device.connect());
+                logins.add(devices.get(i).connect());
             }
             CompletableFuture.allOf(logins.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             if ((from / chunk) % 10 == 9) {
@@ -161,7 +162,7 @@ public final class LoadRun {
         double messagesPerSecond = (double) options.ratePositionsPerSecond() / options.fixesPerMessage();
         java.util.Map<io.netty.channel.EventLoop, List<LoadDevice>> byLoop = new java.util.IdentityHashMap<>();
         for (LoadDevice d : devices) {
-            byLoop.computeIfAbsent(d.device.eventLoop(), k -> new ArrayList<>()).add(d);
+            byLoop.computeIfAbsent(d.eventLoop(), k -> new ArrayList<>()).add(d);
         }
         double perLoopPerTick = messagesPerSecond / byLoop.size() / 1000.0;
         byLoop.forEach((loop, list) -> {
@@ -203,7 +204,9 @@ public final class LoadRun {
 
     /** One load device; all fields confined to its event loop. */
     private final class LoadDevice implements DeviceListener {
-        final KuzetDevice device;
+        private final KuzetDevice device;
+        private final Gt06Device gt06;
+        private final long deviceNumber;
         private final boolean violator;
         private final GeoPoint home;
         private final DeviceMessage message = new DeviceMessage();
@@ -212,10 +215,26 @@ public final class LoadRun {
         int inFlight;
 
         LoadDevice(DeviceClientGroup group, int index, boolean violator, GeoPoint home, long baseTimeMs) {
-            this.device = group.newDevice(LoadFleet.number(index), DeviceKeys.derive(LoadFleet.number(index)), this);
+            if ("gt06".equals(options.protocol())) {
+                this.gt06 = group.newGt06Device(LoadFleet.imei(index), this);
+                this.device = null;
+                this.deviceNumber = LoadFleet.imei(index);
+            } else {
+                this.device = group.newDevice(LoadFleet.number(index), DeviceKeys.derive(LoadFleet.number(index)), this);
+                this.gt06 = null;
+                this.deviceNumber = LoadFleet.number(index);
+            }
             this.violator = violator;
             this.home = home;
             this.baseTimeMs = baseTimeMs;
+        }
+
+        io.netty.channel.EventLoop eventLoop() {
+            return device != null ? device.eventLoop() : gt06.eventLoop();
+        }
+
+        CompletableFuture<Long> connect() {
+            return device != null ? device.connect() : gt06.connect();
         }
 
         void fillWindow() {
@@ -247,14 +266,21 @@ public final class LoadRun {
                     decidingTimeMs = timeMs;
                 }
             }
-            inFlight++;
             if (deciding) {
-                decidingFixSentNanos.put(new AlertKey(device.deviceNumber(), decidingTimeMs), System.nanoTime());
+                decidingFixSentNanos.put(new AlertKey(deviceNumber, decidingTimeMs), System.nanoTime());
                 if (measuring) {
                     decidingFixesSent.increment();
                 }
             }
-            device.submit((out, seq) -> KuzetEncoder.writePositionBatch(out, seq, message), message.fixCount());
+            if (device != null) {
+                inFlight++;
+                device.submit((out, seq) -> KuzetEncoder.writePositionBatch(out, seq, message), message.fixCount());
+            } else {
+                for (int i = 0; i < message.fixCount(); i++) {
+                    inFlight++;
+                    gt06.sendLocation(message.fix(i));
+                }
+            }
         }
 
         @Override
