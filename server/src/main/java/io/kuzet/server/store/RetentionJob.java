@@ -93,8 +93,9 @@ public final class RetentionJob {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             long rows = count(c, table, slice);
             if (flavour == SchemaFlavour.TIMESCALEDB) {
+                // drop_chunks takes its bounds as "any": untyped JDBC parameters need an explicit type.
                 try (PreparedStatement drop = c.prepareStatement(
-                        "select drop_chunks(?::regclass, older_than => ?, newer_than => ?)")) {
+                        "select drop_chunks(?::regclass, older_than => ?::timestamptz, newer_than => ?::timestamptz)")) {
                     drop.setString(1, table.tableName());
                     drop.setTimestamp(2, Timestamp.from(slice.to));
                     drop.setTimestamp(3, Timestamp.from(slice.from));

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>TimescaleDB when {@code pg_available_extensions} lists it and {@code create extension} succeeds:
  *       hypertables with 1-day chunks, compression settings (segment by device, order by time) and a continuous
- *       aggregate with a refresh policy;</li>
+ *       aggregate with a refresh policy, real-time ({@code materialized_only = false}) so that rows not yet
+ *       materialized are counted as they are by the plain view;</li>
  *   <li>plain PostgreSQL otherwise: tables range-partitioned by day with a default partition for rows outside the
  *       partitions created so far, and an ordinary view with the same columns as the continuous aggregate.</li>
  * </ul>
@@ -88,7 +89,8 @@ final class TimeSeriesMigration implements JavaMigration {
             "alter table device_events set (timescaledb.compress, timescaledb.compress_segmentby = 'device_id', "
                     + "timescaledb.compress_orderby = 'event_time')",
             """
-            create materialized view if not exists subject_daily_summary with (timescaledb.continuous) as
+            create materialized view if not exists subject_daily_summary
+            with (timescaledb.continuous, timescaledb.materialized_only = false) as
             select subject_id, time_bucket(interval '1 day', fix_time) as day, count(*) as fixes,
                    min(fix_time) as first_fix, max(fix_time) as last_fix
             from positions group by subject_id, time_bucket(interval '1 day', fix_time)

@@ -176,6 +176,11 @@ abstract class StorageContract {
                 + subjectId + ", to_timestamp(" + expiredHeld / 1000.0 + "), to_timestamp(" + (expiredHeld + 4_000) / 1000.0
                 + "), 'alert 42 evidence', 'supervisor')");
 
+        if (db.timescale()) {
+            // In production expired chunks are long compressed (compressAfterDays < retention): retention must cope.
+            assertEquals(2, countQuery("select count(compress_chunk(c)) from show_chunks('positions', older_than => interval '7 days') c"));
+        }
+
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         long deleted = new RetentionJob(db, registry).run(now);
 
@@ -188,7 +193,21 @@ abstract class StorageContract {
             List<LocalDate> days = db.partitions().days(TimeSeriesTable.POSITIONS);
             assertFalse(days.contains(LocalDate.ofInstant(Instant.ofEpochMilli(expiredFree), ZoneOffset.UTC)));
             assertTrue(days.contains(LocalDate.ofInstant(Instant.ofEpochMilli(expiredHeld), ZoneOffset.UTC)));
+        } else {
+            assertEquals(0, countQuery("select count(*) from timescaledb_information.chunks where hypertable_name = 'positions'"
+                    + " and range_start <= to_timestamp(" + expiredFree / 1000.0 + ") and range_end > to_timestamp(" + expiredFree / 1000.0 + ")"));
+            assertEquals(1, countQuery("select count(*) from timescaledb_information.chunks where hypertable_name = 'positions'"
+                    + " and range_start <= to_timestamp(" + expiredHeld / 1000.0 + ") and range_end > to_timestamp(" + expiredHeld / 1000.0 + ")"));
         }
+    }
+
+    @Test
+    void dailySummaryCountsFixesAsSoonAsTheyAreStored() throws SQLException {
+        long today = Math.floorDiv(now(), DAY_MS) * DAY_MS; // today 00:00 UTC: the 30 fixes stay in one day
+        new PositionWriter(db, "ingest", metrics).write(fixes(0, 30, today), 29);
+        // A plain view on PostgreSQL, a real-time continuous aggregate (nothing materialized yet) on TimescaleDB.
+        assertEquals(30, countQuery("select fixes from subject_daily_summary where subject_id = " + subjectId
+                + " and day = date_trunc('day', to_timestamp(" + today / 1000.0 + "), 'UTC')"));
     }
 
     @Test
