@@ -114,7 +114,7 @@ public final class ScenarioRunner {
             double distance = 0;
             if (spec.proximity != null) {
                 ScenarioFile.Subject v = null;
-                for (ScenarioFile.Subject candidate : registryScenarioSubjects(registry)) {
+                for (ScenarioFile.Subject candidate : registry.scenarioSubjects) {
                     if (candidate.id.equals(spec.proximity.victim)) {
                         v = candidate;
                     }
@@ -208,10 +208,6 @@ public final class ScenarioRunner {
                 CompletableFuture<Long> all = device.allAcked();
                 all.get(10, TimeUnit.SECONDS);
             }
-        }
-
-        private static List<ScenarioFile.Subject> registryScenarioSubjects(ScenarioRegistry registry) {
-            return registry.scenarioSubjects;
         }
     }
 }
