@@ -24,7 +24,7 @@ import java.util.function.Supplier;
 /**
  * A reconnect storm: N devices log in, lose coverage, each buffer M one-fix messages (a fix a minute, flagged
  * BUFFERED), then all reconnect at random moments within a window and replay. Measures the time until the last
- * buffered message is acked and checks that every fix was acked and, given the journal, stored exactly once.
+ * buffered message is acked (a device whose login times out retries a second later, up to 5 times) and checks that every fix was acked and, given the journal, stored exactly once.
  * One run per instance.
  */
 public final class StormRun {
@@ -43,6 +43,27 @@ public final class StormRun {
         this.clientThreads = clientThreads;
         this.devicesPerSourceAddress = devicesPerSourceAddress;
         this.seed = seed;
+    }
+
+    /** Connects, and after a refused or timed-out login tries again a second later, as devices do in a storm. */
+    private static CompletableFuture<Long> connectWithRetry(KuzetDevice device, int attempts) {
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        device.connect().whenComplete((lastStored, e) -> {
+            if (e == null) {
+                result.complete(lastStored);
+            } else if (attempts <= 1) {
+                result.completeExceptionally(e);
+            } else {
+                device.eventLoop().schedule(() -> connectWithRetry(device, attempts - 1).whenComplete((l, e2) -> {
+                    if (e2 == null) {
+                        result.complete(l);
+                    } else {
+                        result.completeExceptionally(e2);
+                    }
+                }), 1, TimeUnit.SECONDS);
+            }
+        });
+        return result;
     }
 
     /**
@@ -66,7 +87,7 @@ public final class StormRun {
             for (int from = 0; from < devices; from += 500) {
                 List<CompletableFuture<Long>> logins = new ArrayList<>();
                 for (int i = from; i < Math.min(devices, from + 500); i++) {
-                    logins.add(list.get(i).connect());
+                    logins.add(connectWithRetry(list.get(i), 5));
                 }
                 CompletableFuture.allOf(logins.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
                 for (CompletableFuture<Long> f : logins) {
@@ -112,7 +133,7 @@ public final class StormRun {
                 KuzetDevice d = list.get(i);
                 long delayMs = windowS <= 0 ? 0 : random.nextLong(windowS * 1000L);
                 CompletableFuture<Long> done = new CompletableFuture<>();
-                d.eventLoop().schedule(() -> d.connect().whenComplete((l, e) -> {
+                d.eventLoop().schedule(() -> connectWithRetry(d, 5).whenComplete((l, e) -> {
                     if (e != null) {
                         done.completeExceptionally(e);
                     }
