@@ -55,7 +55,8 @@ public final class PipelineRun {
             CoreMetrics coreMetrics = new CoreMetrics(meters, () -> 0);
             AlertEmitter emitter = new AlertEmitter(alertJournal, coreMetrics);
             Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-            long[] decodedNanosByFix = new long[(int) Math.min(arg, 50_000_000) + DEVICES];
+            long total = mode.equals("throughput") ? arg : arg * 20;   // latency mode runs 20 s
+            long[] decodedNanosByFix = new long[(int) Math.min(total, 50_000_000)];
             long[] alerts = new long[1];
             boolean measureLatency = !mode.equals("throughput");
             emitter.addListener(alert -> {
@@ -83,11 +84,11 @@ public final class PipelineRun {
             f.satellites = 9;
             f.flags = Fix.FLAG_VALID;
             DeviceMessage decoded = new DeviceMessage();
-            long total = mode.equals("throughput") ? arg : arg * 20;   // latency mode runs 20 s
             long rate = mode.equals("throughput") ? 0 : arg;
             if (rate > 0) {
                 core.start();
             }
+            long warmupFixes = rate * 5;                   // latency is recorded after 5 s, once the JIT has settled
             long start = System.nanoTime();
             for (long i = 0; i < total; i++) {
                 int d = (int) (i % DEVICES);
@@ -107,7 +108,7 @@ public final class PipelineRun {
                 }
                 decoded.deviceId = 700_000_000L + d;
                 KuzetDecoder.decodeData(frame, decoded);
-                if (i < decodedNanosByFix.length) {
+                if (i < decodedNanosByFix.length && i >= warmupFixes) {
                     decodedNanosByFix[(int) i] = System.nanoTime();
                 }
                 ingest.accept(states[d], Protocol.KUZET, decoded, f.timeMs, 0);
