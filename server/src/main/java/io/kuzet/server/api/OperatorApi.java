@@ -86,7 +86,7 @@ public final class OperatorApi implements Function<KuzetServer, Consumer<SocketC
         TokenStore tokens = new TokenStore(dataSource, settings.tokenLifetime(), clock);
         ApiContext ctx = new ApiContext(dataSource, audit, tokens, hasher, clock, server.registry(), repository, server.liveToken());
 
-        AgencyLiveHub hub = new AgencyLiveHub(server.alertJournal(), server.registry(), tokens);
+        AgencyLiveHub hub = new AgencyLiveHub(server.alertJournal(), server.journal(), server.registry(), tokens);
         liveHub = hub;
         server.closeWith(hub);
         escalation = new EscalationJob(dataSource, audit, clock, settings.escalationSla(), hub::publish);

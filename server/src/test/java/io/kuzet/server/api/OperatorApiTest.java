@@ -253,12 +253,13 @@ class OperatorApiTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> h.api.liveHub().subscribers() == 2);
             String alertId = raisedAlertId(operator);
             await().atMost(Duration.ofSeconds(5)).until(() -> almMessages.stream().anyMatch(m -> m.contains(alertId)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> almMessages.stream().anyMatch(m -> m.contains("\"kind\":\"position\"")));
             assertTrue(h.api.escalateNow().isEmpty(), "not due yet");
             h.clock.advance(Duration.ofMinutes(6).toMillis());
             assertEquals(1, h.api.escalateNow().size());
             assertTrue(h.api.escalateNow().isEmpty(), "escalates once");
             await().atMost(Duration.ofSeconds(5)).until(() -> almMessages.stream().anyMatch(m -> m.contains("\"kind\":\"escalation\"")));
-            assertTrue(astMessages.isEmpty(), "another agency hears nothing: " + astMessages);
+            assertTrue(astMessages.isEmpty(), "another agency hears nothing, neither alerts nor positions: " + astMessages);
             JsonNode alert = h.json("GET", "/api/v1/alerts/" + alertId, operator, null, 200);
             assertTrue(alert.get("escalated").asBoolean());
             assertEquals(List.of("ESCALATED"), alert.get("history").findValuesAsText("action"));
