@@ -19,9 +19,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * A Kuzet server in this JVM for demo, quality, scenarios and in-process load: embedded defaults, the simulator's
- * clock (wall or simulated; with a simulated clock the simulator drives absence timers with {@link #tick}), and
- * provisioning by swapping the registry snapshot. Thread-safe as the server is; close it once.
+ * A Kuzet server without database, operator API or console in this JVM, for quality, scenarios, serve and in-process
+ * load: embedded defaults, the simulator's clock (wall or simulated; with a simulated clock the simulator drives
+ * absence timers with {@link #tick}), and provisioning by swapping the registry snapshot. Thread-safe as the server is; close it once.
  */
 public final class InProcessServer implements AutoCloseable, FleetProvisioner {
     private final KuzetServer server;
