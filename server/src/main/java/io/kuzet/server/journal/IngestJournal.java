@@ -34,6 +34,13 @@ public final class IngestJournal implements Closeable {
         }
     };
 
+    private final FastThreadLocal<java.nio.ByteBuffer> scratch = new FastThreadLocal<>() {
+        @Override
+        protected java.nio.ByteBuffer initialValue() {
+            return java.nio.ByteBuffer.allocate(IngestRecordCodec.MAX_DEVICE_MESSAGE_BYTES).order(java.nio.ByteOrder.nativeOrder());
+        }
+    };
+
     public IngestJournal(Path directory, Durability.Factory durabilityFactory) {
         this.queue = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY).build();
         this.durability = durabilityFactory.create(queue);
@@ -42,8 +49,10 @@ public final class IngestJournal implements Closeable {
     /** Appends a device message and returns its journal index. */
     public long appendDeviceMessage(long receivedMs, long receivedNanoTime, long deviceId, int protocol, DeviceMessage message) {
         ExcerptAppender appender = appenders.get();
+        java.nio.ByteBuffer encoded = scratch.get();
+        IngestRecordCodec.encodeDeviceMessage(encoded, receivedMs, receivedNanoTime, deviceId, protocol, message);
         try (DocumentContext dc = appender.writingDocument()) {
-            IngestRecordCodec.writeDeviceMessage(dc.wire().bytes(), receivedMs, receivedNanoTime, deviceId, protocol, message);
+            dc.wire().bytes().write(encoded.array(), 0, encoded.position());
         }
         long index = appender.lastIndexAppended();
         durability.appended(appender);
