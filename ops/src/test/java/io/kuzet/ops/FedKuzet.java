@@ -179,7 +179,7 @@ final class FedKuzet implements ExtensionContext.Store.CloseableResource {
                 }).join();
             });
         } catch (IOException | RuntimeException e) {
-            System.err.println("could not stop the embedded PostgreSQL of " + dataDir + ": " + e);
+            org.slf4j.LoggerFactory.getLogger(FedKuzet.class).warn("could not stop the embedded PostgreSQL of {}: {}", dataDir, e.toString());
         }
     }
 

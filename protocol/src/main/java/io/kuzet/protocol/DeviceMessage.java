@@ -62,12 +62,6 @@ public final class DeviceMessage {
         return fixes[fixCount++].clear();
     }
 
-    /** Drops the fix most recently returned by {@link #addFix()} (e.g. a record with no position). */
-    public void removeLastFix() {
-        if (fixCount > 0) {
-            fixCount--;
-        }
-    }
 
     public int fixCount() {
         return fixCount;

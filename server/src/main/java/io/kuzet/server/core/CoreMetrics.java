@@ -49,10 +49,6 @@ public final class CoreMetrics {
         }
     }
 
-    /** An open alert that an operator resolved (for alerts that never clear by themselves). */
-    void resolvedByOperator(AlertType type) {
-        open[type.ordinal()].decrementAndGet();
-    }
 
     void evaluated(long nanos) {
         evaluation.record(nanos, TimeUnit.NANOSECONDS);
@@ -66,7 +62,4 @@ public final class CoreMetrics {
         return open[type.ordinal()].get();
     }
 
-    public Timer fixToAlertTimer() {
-        return fixToAlert;
-    }
 }

@@ -46,10 +46,6 @@ public final class IngestContext {
         return scratch.get().clear();
     }
 
-    public SessionRegistry sessions() {
-        return sessions;
-    }
-
     public IngestMetrics metrics() {
         return metrics;
     }

@@ -4,7 +4,6 @@ import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.server.journal.IngestJournal;
 import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.metrics.IngestMetrics;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The protocol-neutral step of ingestion: de-duplicate a decoded message and append it to the journal.
@@ -20,7 +19,6 @@ public final class IngestService {
 
     private final IngestJournal journal;
     private final IngestMetrics metrics;
-    private final LongAdder appended = new LongAdder();
 
     public IngestService(IngestJournal journal, IngestMetrics metrics) {
         this.journal = journal;
@@ -42,7 +40,6 @@ public final class IngestService {
             long index = journal.appendDeviceMessage(receivedMs, receivedNanoTime, state.deviceId, protocol.code(), msg);
             metrics.journalAppended(System.nanoTime() - start);
             state.remember(protocol, msg);
-            appended.increment();
             return index;
         }
     }
@@ -71,8 +68,4 @@ public final class IngestService {
         return journal;
     }
 
-    /** Device messages journaled since start. */
-    public long appendedSinceStart() {
-        return appended.sum();
-    }
 }

@@ -21,12 +21,4 @@ public final class SessionRegistry {
         byDevice.remove(deviceId, channel);
     }
 
-    /** The device's live connection, or null. */
-    public Channel channel(long deviceId) {
-        return byDevice.get(deviceId);
-    }
-
-    public int size() {
-        return byDevice.size();
-    }
 }

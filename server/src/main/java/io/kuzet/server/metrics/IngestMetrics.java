@@ -29,7 +29,8 @@ public final class IngestMetrics {
     private final Counter[] positions = new Counter[Protocol.values().length];
     private final Counter[] duplicates = new Counter[Protocol.values().length];
     private final Timer[] ackLatency = new Timer[Protocol.values().length];
-    private final ConcurrentHashMap<String, Counter> frames = new ConcurrentHashMap<>();
+    @SuppressWarnings("unchecked")
+    private final ConcurrentHashMap<String, Counter>[] frames = new ConcurrentHashMap[Protocol.values().length];
     private final Counter journalAppends;
     private final Timer journalAppendLatency;
     private final Counter backpressurePauses;
@@ -38,6 +39,7 @@ public final class IngestMetrics {
         this.registry = registry;
         for (Protocol p : Protocol.values()) {
             int i = p.ordinal();
+            frames[i] = new ConcurrentHashMap<>();
             devicesConnected[i] = registry.gauge("kuzet_devices_connected", io.micrometer.core.instrument.Tags.of("protocol", p.label()), new AtomicInteger());
             connectionsOpen[i] = registry.gauge("kuzet_connections_open", io.micrometer.core.instrument.Tags.of("protocol", p.label()), new AtomicInteger());
             for (DecodeError e : DecodeError.values()) {
@@ -120,18 +122,20 @@ public final class IngestMetrics {
         return connectionsRefused[p.ordinal()][reason.ordinal()].count();
     }
 
-    /** Counts a decoded frame; {@code type} must be one of a small fixed set of constants (message type names). */
+    /** Counts a decoded frame; {@code type} must come from a small fixed set of constants (message type names). */
     public void frame(Protocol p, String type) {
-        frames.computeIfAbsent(p.label() + '/' + type, k -> Counter.builder("kuzet_frames_received")
-                .description("frames decoded, by message type").tags("protocol", p.label(), "type", type)
-                .register(registry)).increment();
+        frameCounter(p, type).increment();
     }
 
-    /** Pre-resolved frame counter for hot paths. */
+    /** The frame counter of a protocol and message type; a map read without allocation once it exists. */
     public Counter frameCounter(Protocol p, String type) {
-        return frames.computeIfAbsent(p.label() + '/' + type, k -> Counter.builder("kuzet_frames_received")
-                .description("frames decoded, by message type").tags("protocol", p.label(), "type", type)
-                .register(registry));
+        Counter counter = frames[p.ordinal()].get(type);
+        if (counter == null) {
+            counter = frames[p.ordinal()].computeIfAbsent(type, t -> Counter.builder("kuzet_frames_received")
+                    .description("frames decoded, by message type").tags("protocol", p.label(), "type", t)
+                    .register(registry));
+        }
+        return counter;
     }
 
     public void positions(Protocol p, int count) {

@@ -20,6 +20,9 @@ import io.netty.channel.ChannelHandlerContext;
  * One instance per connection.
  */
 public final class WatchSessionHandler extends DeviceSessionHandler {
+    private static final String[] TYPE_LABELS = java.util.Arrays.stream(WatchDecoder.Result.values())
+            .map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
+
     private final WatchDecoder decoder;
     private final IngestService ingest;
 
@@ -33,7 +36,7 @@ public final class WatchSessionHandler extends DeviceSessionHandler {
     protected void onFrame(ChannelHandlerContext ctx, ByteBuf frame, long receivedNanos) {
         DeviceMessage msg = scratch();
         WatchDecoder.Result result = decoder.decode(frame, msg);
-        context.metrics().frame(Protocol.WATCH, result.name().toLowerCase());
+        context.metrics().frame(Protocol.WATCH, TYPE_LABELS[result.ordinal()]);
         if (device == null || device.deviceNumber() != msg.deviceId) {
             DeviceRecord record = lookup(msg.deviceId);
             if (record == null) {
