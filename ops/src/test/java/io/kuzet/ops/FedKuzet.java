@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 final class FedKuzet implements ExtensionContext.Store.CloseableResource {
     static final int DEVICES = 10;
-    static final String LIVE_TOKEN = "ops-live-test-token";
+    static final String LIVE_TOKEN = "ops-live-test-token-0123456789abcdef";
     private static final Path SERVER_JAR = OpsFiles.ROOT.resolve("server/target/kuzet-server.jar");
     static final Path SIMULATOR_JAR = OpsFiles.ROOT.resolve("simulator/target/kuzet-simulator.jar");
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(90);

@@ -2,6 +2,7 @@ package io.kuzet.server;
 
 import io.kuzet.protocol.kuzet.KuzetFrameDecoder;
 import io.kuzet.server.alert.AlertJournal;
+import io.kuzet.server.config.SecretFile;
 import io.kuzet.server.config.ServerConfig;
 import io.kuzet.server.core.AlertEmitter;
 import io.kuzet.server.core.CoreMetrics;
@@ -50,9 +51,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -158,9 +157,14 @@ public final class KuzetServer implements AutoCloseable {
         ports = new DevicePorts(transport, boss, workers, config.server.bindAddress);
         bindDevicePorts(ingest);
 
-        liveToken = config.live.token.isBlank() ? HexFormat.of().formatHex(SecureRandom.getSeed(16)) : config.live.token;
         if (config.live.token.isBlank()) {
-            LOG.info("live alert stream token (generated, set live.token to fix it): {}", liveToken);
+            SecretFile.Secret generated = SecretFile.readOrCreate(dataDir, "live-token", 16);
+            liveToken = generated.value();
+            if (generated.created()) {
+                LOG.info("live alert stream token generated into {} (owner-only; set live.token to choose it)", generated.path());
+            }
+        } else {
+            liveToken = config.live.token;
         }
         readiness = new java.util.concurrent.ConcurrentSkipListMap<>();
         readiness.put("core", () -> core.lagEntries() > config.limits.backpressureHighWatermark

@@ -1,6 +1,9 @@
 package io.kuzet.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuzet.server.api.ApiSettings;
+import io.kuzet.server.api.audit.AuditLog;
+import io.kuzet.server.api.http.Json;
 import io.kuzet.server.api.OperatorApi;
 import io.kuzet.server.config.ConfigException;
 import io.kuzet.server.config.ConfigLoader;
@@ -98,8 +101,11 @@ public final class KuzetServerMain implements Callable<Integer> {
                 config.database.user, config.database.password, dataDir, config.database.embeddedPort, config.database.poolSize,
                 config.storage.positionsRetentionDays, config.storage.compressAfterDays));
         try {
+            AuditLog audit = AuditLog.open(dataDir, Instant::now, database.dataSource());
             if (!config.server.provisionFile.isBlank()) {
-                new ProvisioningImporter(database.dataSource()).importFile(Path.of(config.server.provisionFile));
+                new ProvisioningImporter(database.dataSource(), (c, source, sha256, counts) -> audit.append(c, null,
+                        "PROVISIONING_IMPORTED", 0, null, Json.MAPPER.<ObjectNode>valueToTree(counts).put("file", source)
+                                .put("sha256", sha256))).importFile(Path.of(config.server.provisionFile));
                 LOG.info("provisioning file {} imported", config.server.provisionFile);
             }
             RegistryRepository registryRepository = new RegistryRepository(database.dataSource());
@@ -121,7 +127,9 @@ public final class KuzetServerMain implements Callable<Integer> {
                 t.setDaemon(true);
                 return t;
             });
-            RetentionJob retention = new RetentionJob(database, server.meters());
+            RetentionJob retention = new RetentionJob(database, server.meters()).onRun((now, cutoff, positions, events) ->
+                    audit.append(database.dataSource(), null, "RETENTION_RUN", 0, null, Json.object().put("at", now.toString())
+                            .put("cutoff", cutoff.toString()).put("positionsDeleted", positions).put("eventsDeleted", events)));
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
                     retention.run(Instant.now());

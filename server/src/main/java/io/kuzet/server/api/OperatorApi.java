@@ -77,12 +77,13 @@ public final class OperatorApi implements Function<KuzetServer, Consumer<SocketC
     @Override
     public Consumer<SocketChannel> apply(KuzetServer server) {
         PasswordHasher hasher = new PasswordHasher(settings.bcryptCost());
+        AuditLog audit;
         try {
-            BootstrapAdmin.ensure(dataSource, hasher, settings.adminPassword());
+            audit = AuditLog.open(server.config().dataDir(), clock, dataSource);
+            BootstrapAdmin.ensure(dataSource, hasher, settings.adminPassword(), server.config().dataDir(), audit);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the bootstrap admin: " + e.getMessage(), e);
         }
-        AuditLog audit = new AuditLog(clock);
         TokenStore tokens = new TokenStore(dataSource, settings.tokenLifetime(), clock);
         ApiContext ctx = new ApiContext(dataSource, audit, tokens, hasher, clock, server.registry(), repository, server.liveToken());
 

@@ -98,12 +98,18 @@ public final class ServerConfig {
     }
 
     public static final class Live {
-        /** Bearer token required by the live alert stream; empty = a random token is generated and logged at start. */
+        /**
+         * Bearer token required by the live alert stream, at least 128 bits; empty = a random token generated once into
+         * {@code <dataDir>/secrets/live-token} (owner-only) and reused on later starts.
+         */
         public String token = "";
     }
 
     public static final class Api {
-        /** Password of the bootstrap {@code admin} user created when no user exists; empty = a generated one, logged once. */
+        /**
+         * Password of the bootstrap {@code admin} user created when no user exists; empty = a generated one-time password
+         * written to {@code <dataDir>/secrets/admin-password} (owner-only) that must be changed at the first login.
+         */
         public String adminPassword = "";
         /** Map tile URL template for the console (e.g. an internal tile server); empty = no tiles, zones and tracks still drawn. */
         public String tileUrl = "";
@@ -148,10 +154,27 @@ public final class ServerConfig {
         positive(problems, "database.poolSize", database.poolSize);
         positive(problems, "storage.positionsRetentionDays", storage.positionsRetentionDays);
         positive(problems, "storage.batchMaxRows", storage.batchMaxRows);
+        if (!live.token.isBlank() && tokenBits(live.token) < MIN_TOKEN_BITS) {
+            problems.add("live.token is too weak: about " + tokenBits(live.token) + " bits, at least " + MIN_TOKEN_BITS
+                    + " are required (32 hexadecimal digits or 22 random base64 characters); leave it empty to have one"
+                    + " generated into " + SecretFile.dir(dataDir()));
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  - " + String.join("\n  - ", problems));
         }
         return this;
+    }
+
+    /** Shortest accepted configured token strength. */
+    public static final int MIN_TOKEN_BITS = 128;
+
+    /**
+     * The most a token can carry if its characters were random: 4 bits per character when it is all hexadecimal
+     * digits, 6 (base64) otherwise. A guess from above, so a refused token is surely too short.
+     */
+    public static int tokenBits(String token) {
+        boolean hex = token.chars().allMatch(ch -> Character.digit(ch, 16) >= 0);
+        return token.length() * (hex ? 4 : 6);
     }
 
     private static void checkPort(List<String> problems, String name, int port) {

@@ -17,6 +17,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -34,17 +35,39 @@ public final class ProvisioningImporter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
+    private final AuditSink audit;
 
+    /** Records each import in the audit log, inside the import's transaction. */
+    @FunctionalInterface
+    public interface AuditSink {
+        /**
+         * @param source the file imported
+         * @param sha256 hexadecimal SHA-256 of its bytes (identifies exactly what was imported)
+         * @param counts entries per section of the file
+         */
+        void imported(Connection c, String source, String sha256, Map<String, Integer> counts) throws SQLException;
+    }
+
+    /** An importer whose runs are not audited (tests of the import itself). */
     public ProvisioningImporter(DataSource dataSource) {
+        this(dataSource, null);
+    }
+
+    public ProvisioningImporter(DataSource dataSource, AuditSink audit) {
         this.dataSource = dataSource;
+        this.audit = audit;
     }
 
     public void importFile(Path yaml) throws IOException, SQLException {
-        ProvisioningFile file = YAML.readValue(yaml.toFile(), ProvisioningFile.class);
+        byte[] bytes = java.nio.file.Files.readAllBytes(yaml);
+        ProvisioningFile file = YAML.readValue(bytes, ProvisioningFile.class);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 new Run(c).all(file);
+                if (audit != null) {
+                    audit.imported(c, yaml.toString(), sha256(bytes), counts(file));
+                }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -52,6 +75,27 @@ public final class ProvisioningImporter {
             } finally {
                 c.setAutoCommit(true);
             }
+        }
+    }
+
+    private static Map<String, Integer> counts(ProvisioningFile f) {
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        counts.put("agencies", Run.list(f.agencies()).size());
+        counts.put("users", Run.list(f.users()).size());
+        counts.put("subjects", Run.list(f.subjects()).size());
+        counts.put("zones", Run.list(f.zones()).size());
+        counts.put("devices", Run.list(f.devices()).size());
+        counts.put("orders", Run.list(f.orders()).size());
+        counts.put("rules", Run.list(f.orders()).stream().mapToInt(o -> Run.list(o.rules()).size()).sum());
+        counts.put("assignments", Run.list(f.assignments()).size());
+        return counts;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -129,6 +173,11 @@ public final class ProvisioningImporter {
         private void rule(long orderId, long agencyId, ProvisioningFile.Rule r) throws SQLException {
             Long zoneId = r.zone() == null ? null : id("select id from zones where agency_id = ? and name = ?", agencyId, r.zone());
             Long victim = r.victimDevice() == null ? null : device(r.victimDevice());
+            if (victim != null && VictimUnits.check(c, victim, agencyId) != VictimUnits.Problem.NONE) {
+                throw new IllegalArgumentException("rule '" + r.name() + "': victim device " + r.victimDevice().protocol() + " "
+                        + r.victimDevice().number() + " is not a victim unit of this agency ("
+                        + VictimUnits.check(c, victim, agencyId) + ")");
+            }
             long ruleId = id("""
                     insert into rules (order_id, name, kind, zone_id, victim_device_id, distance_m, warn_distance_m,
                                        grace_m, open_fixes, open_dwell_s, close_fixes, close_dwell_s, active)

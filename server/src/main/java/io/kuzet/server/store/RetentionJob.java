@@ -43,6 +43,13 @@ public final class RetentionJob {
     private final Counter positionsDeleted;
     private final Counter eventsDeleted;
     private final AtomicLong lastRunEpochSeconds = new AtomicLong();
+    private volatile RunListener listener;
+
+    /** Told of every completed run (the server audits them). */
+    @FunctionalInterface
+    public interface RunListener {
+        void completed(Instant now, Instant cutoff, long positionsDeleted, long eventsDeleted) throws SQLException;
+    }
 
     public RetentionJob(Database database, MeterRegistry registry) {
         this(database.dataSource(), database.flavour(), database.partitions(),
@@ -66,10 +73,17 @@ public final class RetentionJob {
                 .description("rows removed by retention").register(registry);
     }
 
+    /** Sets who is told of each completed run; returns this. */
+    public RetentionJob onRun(RunListener l) {
+        this.listener = l;
+        return this;
+    }
+
     /** Applies retention as of {@code now}; returns the rows deleted (both tables). */
     public long run(Instant now) throws SQLException {
         Instant cutoff = now.minusSeconds(retentionDays * 86_400L);
         long total = 0;
+        long[] perTable = new long[TimeSeriesTable.values().length];
         for (TimeSeriesTable table : TimeSeriesTable.values()) {
             long rows = 0;
             for (Slice slice : expiredSlices(table, cutoff)) {
@@ -79,10 +93,16 @@ public final class RetentionJob {
                 rows += deleteUnheld(table, table.defaultPartition(), null, cutoff);
             }
             (table == TimeSeriesTable.POSITIONS ? positionsDeleted : eventsDeleted).increment(rows);
+            perTable[table.ordinal()] = rows;
             total += rows;
         }
         lastRunEpochSeconds.set(now.getEpochSecond());
         LOG.info("retention before {}: {} rows deleted", cutoff, total);
+        RunListener l = listener;
+        if (l != null) {
+            l.completed(now, cutoff, perTable[TimeSeriesTable.POSITIONS.ordinal()],
+                    total - perTable[TimeSeriesTable.POSITIONS.ordinal()]);
+        }
         return total;
     }
 

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 
 /** Starts an in-process server on free ports with a test clock and no automatic ticks. */
 public final class RunningServer implements AutoCloseable {
-    public static final String LIVE_TOKEN = "test-live-token";
+    public static final String LIVE_TOKEN = "test-live-token-0123456789abcdef";
     public static final long T0 = 1_780_000_000_000L; // 2026-05-28T20:26:40Z
 
     public final TestClock clock = new TestClock(T0);

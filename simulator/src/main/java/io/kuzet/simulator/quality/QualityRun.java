@@ -48,7 +48,7 @@ public final class QualityRun {
         SimClock clock = SimClock.simulated(startMs);
         List<Alert> serverAlerts;
         long fixesSent;
-        try (InProcessServer server = InProcessServer.start(dataDir, clock, 0, -1, "quality", c -> { });
+        try (InProcessServer server = InProcessServer.start(dataDir, clock, 0, -1, "", c -> { });
              DeviceClientGroup group = new DeviceClientGroup("127.0.0.1", server.kuzetPort(), 1, 0);
              FleetDriver driver = new FleetDriver(fleet, group, sent::add)) {
             server.provision(fleet);

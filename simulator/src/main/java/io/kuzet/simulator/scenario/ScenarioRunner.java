@@ -42,7 +42,7 @@ public final class ScenarioRunner {
         long endMs = startMs + Durations.toMillis(scenario.duration);
         ScenarioRegistry registry = new ScenarioRegistry(scenario);
         SimClock clock = SimClock.simulated(startMs);
-        try (InProcessServer server = InProcessServer.start(dataDir, clock, 0, -1, "scenario", c -> { });
+        try (InProcessServer server = InProcessServer.start(dataDir, clock, 0, -1, "", c -> { });
              DeviceClientGroup group = new DeviceClientGroup("127.0.0.1", server.kuzetPort(), 1, 0)) {
             server.provision(registry.snapshot);
             List<Driver> drivers = new ArrayList<>();

@@ -16,7 +16,7 @@ class LoadAndStormSmokeTest {
 
     @Test
     void aShortLoadRunAcksPositionsAndTimesAlertsFromTheLiveStream() throws Exception {
-        try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), 0, 0, "smoke", c -> { })) {
+        try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), 0, 0, "", c -> { })) {
             server.provision(LoadFleet.registry(50));
             LoadResult r = new LoadRun(new LoadOptions("kuzet", 50, 2, 1, 0, 10, 4, 0.2, 1, 0, 1),
                     new Target("127.0.0.1", server.kuzetPort(), server.httpPort(), server.liveToken())).run(line -> { }, null);
@@ -29,7 +29,7 @@ class LoadAndStormSmokeTest {
 
     @Test
     void aShortGt06LoadRunGetsEveryLocationFrameAcked() throws Exception {
-        try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), 0, 0, "smoke", c -> c.ports.gt06 = 0)) {
+        try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), 0, 0, "", c -> c.ports.gt06 = 0)) {
             server.provision(LoadFleet.registry(50, "gt06"));
             LoadResult r = new LoadRun(new LoadOptions("gt06", 50, 2, 1, 0, 1, 4, 0.2, 1, 0, 1),
                     new Target("127.0.0.1", server.gt06Port(), server.httpPort(), server.liveToken())).run(line -> { }, null);
@@ -40,7 +40,7 @@ class LoadAndStormSmokeTest {
 
     @Test
     void aSmallStormIsAbsorbedWithEveryFixJournaledOnce() throws Exception {
-        try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), 0, -1, "smoke", c -> { })) {
+        try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), 0, -1, "", c -> { })) {
             server.provision(LoadFleet.registry(200));
             StormResult r = new StormRun(200, 20, 1, 1, 0, 1).run(new Target("127.0.0.1", server.kuzetPort(), -1, ""),
                     server::journaledMessages, line -> { });

@@ -20,7 +20,7 @@ class StormRunSlowTest {
 
     @Test
     void fiveThousandDevicesReplayingAnHourEachLoseAndDuplicateNothing() throws Exception {
-        try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), 0, -1, "slow",
+        try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), 0, -1, "",
                 c -> c.limits.handshakeTimeoutS = 60)) {
             server.provision(LoadFleet.registry(5000));
             StormResult r = new StormRun(5000, 60, 10, 1, 0, 1).run(new Target("127.0.0.1", server.kuzetPort(), -1, ""),

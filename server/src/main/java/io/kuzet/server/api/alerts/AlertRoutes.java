@@ -164,7 +164,13 @@ public final class AlertRoutes {
                 if (disposition != null) {
                     details.put("disposition", disposition.name());
                 }
-                ctx.audit().append(c, p, "ALERT_" + action, alert.get("subjectId").asLong(), note, details);
+                String afterState = action.equals("COMMENTED") ? state : action;
+                ObjectNode after = Json.object().put("state", afterState);
+                if (disposition != null) {
+                    after.put("disposition", disposition.name());
+                }
+                ctx.audit().append(c, p, "ALERT_" + action, alert.get("subjectId").asLong(), note, details,
+                        Json.object().put("state", state), after);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

@@ -76,7 +76,8 @@ public final class AuthRoutes {
     }
 
     static com.fasterxml.jackson.databind.node.ObjectNode principalJson(Principal p) {
-        var n = Json.object().put("id", Long.toString(p.userId())).put("username", p.username()).put("role", p.role().dbValue());
+        var n = Json.object().put("id", Long.toString(p.userId())).put("username", p.username()).put("role", p.role().dbValue())
+                .put("mustChangePassword", p.mustChangePassword());
         if (p.allAgencies()) {
             n.putNull("agencyId");
         } else {

@@ -54,13 +54,14 @@ public final class TokenStore {
     public Principal authenticate(String token) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     select u.id, u.username, u.role, coalesce(u.agency_id, 0)
+                     select u.id, u.username, u.role, coalesce(u.agency_id, 0), u.must_change_password
                      from api_tokens t join users u on u.id = t.user_id
                      where t.token_hash = ? and t.expires_at > ? and not u.disabled""")) {
             ps.setBytes(1, digest(token));
             ps.setTimestamp(2, Timestamp.from(clock.get()));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Principal(rs.getLong(1), rs.getString(2), Role.fromDb(rs.getString(3)), rs.getLong(4)) : null;
+                return rs.next() ? new Principal(rs.getLong(1), rs.getString(2), Role.fromDb(rs.getString(3)), rs.getLong(4),
+                        rs.getBoolean(5)) : null;
             }
         }
     }
@@ -70,6 +71,18 @@ public final class TokenStore {
              PreparedStatement ps = c.prepareStatement("delete from api_tokens where token_hash = ?")) {
             ps.setBytes(1, digest(token));
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Revokes every token of the user except {@code keepToken} (null = all); returns how many. Disabling a user, a
+     * role change, a reset and a password change end the user's other sessions this way.
+     */
+    public int revokeAllOf(Connection c, long userId, String keepToken) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("delete from api_tokens where user_id = ? and token_hash <> ?")) {
+            ps.setLong(1, userId);
+            ps.setBytes(2, keepToken == null ? new byte[0] : digest(keepToken));
+            return ps.executeUpdate();
         }
     }
 

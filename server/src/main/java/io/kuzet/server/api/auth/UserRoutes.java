@@ -3,6 +3,7 @@ package io.kuzet.server.api.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.kuzet.server.api.ApiContext;
+import io.kuzet.server.api.audit.AuditLog;
 import io.kuzet.server.api.http.ApiException;
 import io.kuzet.server.api.http.ApiRequest;
 import io.kuzet.server.api.http.ApiResponse;
@@ -15,11 +16,16 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * Agencies and users. Admins create both; an agency admin creates users of its own agency only, and only a platform
- * admin (no agency) may create agencies or users without an agency. Everyone may list the agencies they see.
- * Thread-safe.
+ * Agencies and users with their lifecycle. Admins create both; an agency admin creates and manages users of its own
+ * agency only (other users answer 404), and only a platform admin (no agency) may create agencies or manage users
+ * without an agency. Everyone may list the agencies they see and change their own password (with the current one).
+ * An admin reset sets a one-time password the user must change at the next login; disabling, a role change and a
+ * reset revoke the user's tokens in the token store, so open sessions end. Every change is audited with the user's
+ * row before and after (never the password hash). Thread-safe.
  */
 public final class UserRoutes {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private final ApiContext ctx;
 
     public UserRoutes(ApiContext ctx) {
@@ -31,7 +37,12 @@ public final class UserRoutes {
                 new Route("GET", "/api/v1/agencies", Role.OPERATOR, this::listAgencies),
                 new Route("POST", "/api/v1/agencies", Role.ADMIN, this::createAgency),
                 new Route("GET", "/api/v1/users", Role.ADMIN, this::listUsers),
-                new Route("POST", "/api/v1/users", Role.ADMIN, this::createUser));
+                new Route("POST", "/api/v1/users", Role.ADMIN, this::createUser),
+                new Route("POST", "/api/v1/auth/password", Role.OPERATOR, this::changeOwnPassword),
+                new Route("POST", "/api/v1/users/{id}/reset-password", Role.ADMIN, this::resetPassword),
+                new Route("POST", "/api/v1/users/{id}/disable", Role.ADMIN, r -> setDisabled(r, true)),
+                new Route("POST", "/api/v1/users/{id}/enable", Role.ADMIN, r -> setDisabled(r, false)),
+                new Route("PUT", "/api/v1/users/{id}/role", Role.ADMIN, this::changeRole));
     }
 
     private ApiResponse listAgencies(ApiRequest request) throws Exception {
@@ -65,8 +76,13 @@ public final class UserRoutes {
             ps.setString(1, code);
             ps.setString(2, name);
             ps.setString(3, region);
-            ps.executeUpdate();
-            long id = generatedId(ps);
+            long id = AuditLog.inTransaction(c, tx -> {
+                ps.executeUpdate();
+                long created = generatedId(ps);
+                ctx.audit().change(tx, request.principal(), "AGENCY_CREATED", 0, "agencies", created, null,
+                        AuditLog.row(tx, "agencies", created));
+                return created;
+            });
             ctx.reloadRegistry();
             return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("code", code).put("name", name)
                     .put("region", region));
@@ -130,7 +146,8 @@ public final class UserRoutes {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "insert into users (username, password_hash, role, agency_id) values (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                    "insert into users (username, password_hash, role, agency_id, password_changed_at) values (?, ?, ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, username);
                 ps.setString(2, ctx.hasher().hash(password));
                 ps.setString(3, role.dbValue());
@@ -139,8 +156,13 @@ public final class UserRoutes {
                 } else {
                     ps.setLong(4, agencyId);
                 }
-                ps.executeUpdate();
-                long id = generatedId(ps);
+                ps.setTimestamp(5, java.sql.Timestamp.from(ctx.now()));
+                long id = AuditLog.inTransaction(c, tx -> {
+                    ps.executeUpdate();
+                    long created = generatedId(ps);
+                    ctx.audit().change(tx, p, "USER_CREATED", 0, "users", created, null, AuditLog.row(tx, "users", created));
+                    return created;
+                });
                 var n = Json.object().put("id", Long.toString(id)).put("username", username).put("role", role.dbValue());
                 if (agencyId == 0) {
                     n.putNull("agencyId");
@@ -150,6 +172,148 @@ public final class UserRoutes {
                 return ApiResponse.created(n);
             }
         }
+    }
+
+    /** {@code {"currentPassword": "...", "newPassword": "..."}}: ends the caller's other sessions, keeps this one. */
+    private ApiResponse changeOwnPassword(ApiRequest request) throws Exception {
+        Principal p = request.principal();
+        JsonNode body = request.json();
+        String current = Json.requiredText(body, "currentPassword", 200);
+        String next = Json.requiredText(body, "newPassword", 200);
+        String weakness = PasswordHasher.weakness(next);
+        if (weakness != null) {
+            throw ApiException.badRequest(weakness);
+        }
+        if (next.equals(current)) {
+            throw ApiException.badRequest("the new password must differ from the current one");
+        }
+        try (Connection c = ctx.dataSource().getConnection()) {
+            AuditLog.inTransaction(c, tx -> {
+                String hash;
+                try (PreparedStatement ps = tx.prepareStatement("select password_hash from users where id = ? for update")) {
+                    ps.setLong(1, p.userId());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw ApiException.notFound("user");
+                        }
+                        hash = rs.getString(1);
+                    }
+                }
+                if (!ctx.hasher().matches(current, hash)) {
+                    throw new ApiException(403, "wrong_password", "the current password is wrong");
+                }
+                JsonNode before = AuditLog.row(tx, "users", p.userId());
+                setPassword(tx, p.userId(), next, false);
+                ctx.tokens().revokeAllOf(tx, p.userId(), bearer(request));
+                ctx.audit().change(tx, p, "USER_PASSWORD_CHANGED", 0, "users", p.userId(), before, AuditLog.row(tx, "users", p.userId()));
+                return null;
+            });
+        }
+        return ApiResponse.noContent();
+    }
+
+    /** Sets a generated one-time password (answered once, stored only hashed) the user must change at the next login. */
+    private ApiResponse resetPassword(ApiRequest request) throws Exception {
+        long id = request.idParam("id");
+        String oneTime = oneTimePassword();
+        try (Connection c = ctx.dataSource().getConnection()) {
+            AuditLog.inTransaction(c, tx -> {
+                JsonNode before = managedUser(tx, request.principal(), id);
+                setPassword(tx, id, oneTime, true);
+                ctx.tokens().revokeAllOf(tx, id, null);
+                ctx.audit().change(tx, request.principal(), "USER_PASSWORD_RESET", 0, "users", id, before, AuditLog.row(tx, "users", id));
+                return null;
+            });
+        }
+        return ApiResponse.ok(Json.object().put("id", Long.toString(id)).put("oneTimePassword", oneTime)
+                .put("mustChangePassword", true));
+    }
+
+    private ApiResponse setDisabled(ApiRequest request, boolean disabled) throws Exception {
+        long id = request.idParam("id");
+        if (disabled && id == request.principal().userId()) {
+            throw ApiException.badRequest("you cannot disable yourself");
+        }
+        return update(request, id, disabled ? "USER_DISABLED" : "USER_ENABLED", "update users set disabled = ? where id = ?",
+                disabled, null);
+    }
+
+    /** {@code {"role": "OPERATOR" | "SUPERVISOR" | "ADMIN"}}; the user's tokens are revoked so the new role applies at once. */
+    private ApiResponse changeRole(ApiRequest request) throws Exception {
+        long id = request.idParam("id");
+        Role role = Json.requiredEnum(request.json(), "role", Role.class);
+        if (id == request.principal().userId()) {
+            throw ApiException.badRequest("you cannot change your own role");
+        }
+        return update(request, id, "USER_ROLE_CHANGED", "update users set role = ? where id = ?", role.dbValue(), role);
+    }
+
+    /**
+     * One audited change of a managed user's row; revokes the user's tokens (every change here narrows or widens
+     * what the user may do, so sessions start over). {@code newRole} is non-null for a role change.
+     */
+    private ApiResponse update(ApiRequest request, long id, String action, String sql, Object value, Role newRole) throws Exception {
+        try (Connection c = ctx.dataSource().getConnection()) {
+            JsonNode after = AuditLog.inTransaction(c, tx -> {
+                JsonNode before = managedUser(tx, request.principal(), id);
+                if (newRole != null && newRole != Role.ADMIN && before.path("agency_id").isNull()) {
+                    throw ApiException.badRequest("a user without an agency can only be an admin");
+                }
+                try (PreparedStatement ps = tx.prepareStatement(sql)) {
+                    ps.setObject(1, value);
+                    ps.setLong(2, id);
+                    ps.executeUpdate();
+                }
+                ctx.tokens().revokeAllOf(tx, id, null);
+                JsonNode now = AuditLog.row(tx, "users", id);
+                ctx.audit().change(tx, request.principal(), action, 0, "users", id, before, now);
+                return now;
+            });
+            return ApiResponse.ok(userJson(after));
+        }
+    }
+
+    /** The user's row when the caller may manage it (own agency; platform users only by platform admins), else 404. */
+    private static JsonNode managedUser(Connection c, Principal p, long id) throws java.sql.SQLException {
+        JsonNode row = AuditLog.row(c, "users", id);
+        if (row == null || !p.allAgencies() && (row.path("agency_id").isNull() || row.path("agency_id").asLong() != p.agencyId())) {
+            throw ApiException.notFound("user");
+        }
+        return row;
+    }
+
+    private void setPassword(Connection c, long userId, String password, boolean mustChange) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "update users set password_hash = ?, must_change_password = ?, password_changed_at = ? where id = ?")) {
+            ps.setString(1, ctx.hasher().hash(password));
+            ps.setBoolean(2, mustChange);
+            ps.setTimestamp(3, java.sql.Timestamp.from(ctx.now()));
+            ps.setLong(4, userId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static String bearer(ApiRequest request) {
+        String header = request.header("authorization");
+        return header == null || header.length() < 7 ? null : header.substring(7).strip();
+    }
+
+    private static String oneTimePassword() {
+        byte[] raw = new byte[15];
+        RANDOM.nextBytes(raw);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode userJson(JsonNode row) {
+        var n = Json.object().put("id", Long.toString(row.get("id").asLong())).put("username", row.get("username").asText())
+                .put("role", row.get("role").asText()).put("disabled", row.get("disabled").asBoolean())
+                .put("mustChangePassword", row.path("must_change_password").asBoolean());
+        if (row.path("agency_id").isNull() || row.path("agency_id").isMissingNode()) {
+            n.putNull("agencyId");
+        } else {
+            n.put("agencyId", Long.toString(row.get("agency_id").asLong()));
+        }
+        return n;
     }
 
     /** The id the database assigned to the row just inserted. */

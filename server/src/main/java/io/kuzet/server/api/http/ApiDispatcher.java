@@ -14,6 +14,10 @@ import org.slf4j.LoggerFactory;
 public final class ApiDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ApiDispatcher.class);
 
+    /** What a user who must change the password may still call. */
+    private static final java.util.Set<String> PASSWORD_CHANGE_ROUTES =
+            java.util.Set.of("/api/v1/auth/password", "/api/v1/auth/logout", "/api/v1/auth/me");
+
     private final Router router;
     private final TokenStore tokens;
     private final int maxJsonBodyBytes;
@@ -50,6 +54,10 @@ public final class ApiDispatcher {
                 }
                 if (!principal.role().atLeast(route.minimumRole())) {
                     return ApiResponse.error(403, "forbidden", "this needs the role " + route.minimumRole().dbValue() + " or higher");
+                }
+                if (principal.mustChangePassword() && !PASSWORD_CHANGE_ROUTES.contains(route.template())) {
+                    return ApiResponse.error(403, "password_change_required",
+                            "change the password first (POST /api/v1/auth/password); nothing else is allowed until then");
                 }
                 request.principal(principal);
             }

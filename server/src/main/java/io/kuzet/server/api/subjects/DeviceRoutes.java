@@ -2,7 +2,9 @@ package io.kuzet.server.api.subjects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuzet.server.api.ApiContext;
+import io.kuzet.server.api.audit.AuditLog;
 import io.kuzet.server.api.auth.Principal;
 import io.kuzet.server.api.auth.Role;
 import io.kuzet.server.api.auth.UserRoutes;
@@ -99,8 +101,13 @@ public final class DeviceRoutes {
             ps.setBytes(3, key);
             ps.setString(4, role.name());
             ps.setString(5, firmware);
-            ps.executeUpdate();
-            long id = UserRoutes.generatedId(ps);
+            long id = AuditLog.inTransaction(c, tx -> {
+                ps.executeUpdate();
+                long created = UserRoutes.generatedId(ps);
+                ctx.audit().change(tx, request.principal(), "DEVICE_CREATED", 0, "devices", created, null,
+                        AuditLog.row(tx, "devices", created));
+                return created;
+            });
             ctx.reloadRegistry();
             return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("protocol", protocol)
                     .put("deviceNumber", Long.toString(number)).put("role", role.name()));
@@ -121,7 +128,13 @@ public final class DeviceRoutes {
                 ps.setLong(1, deviceId);
                 ps.setLong(2, subjectId);
                 ps.setTimestamp(3, Timestamp.from(at == null ? ctx.now() : at));
-                ps.executeUpdate();
+                AuditLog.inTransaction(c, tx -> {
+                    ps.executeUpdate();
+                    long created = UserRoutes.generatedId(ps);
+                    ctx.audit().change(tx, p, "DEVICE_ASSIGNED", subjectId, "device_assignments", created, null,
+                            AuditLog.row(tx, "device_assignments", created));
+                    return null;
+                });
             } catch (java.sql.SQLException e) {
                 if ("23505".equals(e.getSQLState())) {
                     throw ApiException.conflict("the device is assigned to a subject already; unassign it first");
@@ -137,18 +150,32 @@ public final class DeviceRoutes {
         long deviceId = request.idParam("id");
         try (Connection c = ctx.dataSource().getConnection()) {
             requireDevice(c, deviceId);
-            try (PreparedStatement ps = c.prepareStatement("""
-                    update device_assignments a set unassigned_at = greatest(?, a.assigned_at)
-                    from subjects s where s.id = a.subject_id and a.device_id = ? and a.unassigned_at is null
-                      and (? = 0 or s.agency_id = ?)""")) {
-                ps.setTimestamp(1, Timestamp.from(ctx.now()));
-                ps.setLong(2, deviceId);
-                ps.setLong(3, request.principal().agencyId());
-                ps.setLong(4, request.principal().agencyId());
-                if (ps.executeUpdate() == 0) {
-                    throw ApiException.conflict("the device is not assigned");
+            AuditLog.inTransaction(c, tx -> {
+                long assignment;
+                long subjectId;
+                try (PreparedStatement ps = tx.prepareStatement("""
+                        update device_assignments a set unassigned_at = greatest(?, a.assigned_at)
+                        from subjects s where s.id = a.subject_id and a.device_id = ? and a.unassigned_at is null
+                          and (? = 0 or s.agency_id = ?)
+                        returning a.id, a.subject_id""")) {
+                    ps.setTimestamp(1, Timestamp.from(ctx.now()));
+                    ps.setLong(2, deviceId);
+                    ps.setLong(3, request.principal().agencyId());
+                    ps.setLong(4, request.principal().agencyId());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw ApiException.conflict("the device is not assigned");
+                        }
+                        assignment = rs.getLong(1);
+                        subjectId = rs.getLong(2);
+                    }
                 }
-            }
+                ObjectNode after = (ObjectNode) AuditLog.row(tx, "device_assignments", assignment);
+                ObjectNode before = after.deepCopy().putNull("unassigned_at");
+                ctx.audit().change(tx, request.principal(), "DEVICE_UNASSIGNED", subjectId, "device_assignments", assignment,
+                        before, after);
+                return null;
+            });
             ctx.reloadRegistry();
             return ApiResponse.noContent();
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuzet.server.api.ApiContext;
+import io.kuzet.server.api.audit.AuditLog;
 import io.kuzet.server.api.auth.Principal;
 import io.kuzet.server.api.auth.Role;
 import io.kuzet.server.api.auth.UserRoutes;
@@ -12,6 +13,7 @@ import io.kuzet.server.api.http.ApiRequest;
 import io.kuzet.server.api.http.ApiResponse;
 import io.kuzet.server.api.http.Json;
 import io.kuzet.server.api.http.Route;
+import io.kuzet.server.registry.VictimUnits;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -90,9 +92,16 @@ public final class RuleRoutes {
             throw ApiException.badRequest("a proximity rule needs 'distanceM' > 0");
         }
         try (Connection c = ctx.dataSource().getConnection()) {
-            SubjectScope.orderSubject(c, p, orderId);
+            long subjectId = SubjectScope.orderSubject(c, p, orderId);
             if (zoneId != 0) {
                 SubjectScope.zoneAgency(c, p, zoneId);
+            }
+            if (victimId != 0) {
+                switch (VictimUnits.check(c, victimId, SubjectScope.subjectAgency(c, p, subjectId))) {
+                    case NOT_FOUND -> throw ApiException.notFound("victim device");
+                    case NOT_A_VICTIM_UNIT -> throw ApiException.badRequest("'victimDeviceId' must be a device with the role VICTIM_UNIT");
+                    default -> { }
+                }
             }
             c.setAutoCommit(false);
             long id;
@@ -123,6 +132,7 @@ public final class RuleRoutes {
                         insertException(c, id, e);
                     }
                 }
+                ctx.audit().change(c, p, "RULE_CREATED", subjectId, "rules", id, null, ruleSnapshot(c, id));
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -137,11 +147,16 @@ public final class RuleRoutes {
     private ApiResponse deactivate(ApiRequest request) throws Exception {
         long ruleId = request.idParam("id");
         try (Connection c = ctx.dataSource().getConnection()) {
-            ruleOrder(c, request.principal(), ruleId);
-            try (PreparedStatement ps = c.prepareStatement("update rules set active = false where id = ?")) {
-                ps.setLong(1, ruleId);
-                ps.executeUpdate();
-            }
+            long subjectId = ruleOrder(c, request.principal(), ruleId);
+            AuditLog.inTransaction(c, tx -> {
+                JsonNode before = ruleSnapshot(tx, ruleId);
+                try (PreparedStatement ps = tx.prepareStatement("update rules set active = false where id = ?")) {
+                    ps.setLong(1, ruleId);
+                    ps.executeUpdate();
+                }
+                ctx.audit().change(tx, request.principal(), "RULE_DEACTIVATED", subjectId, "rules", ruleId, before, ruleSnapshot(tx, ruleId));
+                return null;
+            });
             ctx.reloadRegistry();
             return ApiResponse.noContent();
         }
@@ -150,14 +165,28 @@ public final class RuleRoutes {
     private ApiResponse addException(ApiRequest request) throws Exception {
         long ruleId = request.idParam("id");
         try (Connection c = ctx.dataSource().getConnection()) {
-            ruleOrder(c, request.principal(), ruleId);
-            insertException(c, ruleId, request.json());
+            long subjectId = ruleOrder(c, request.principal(), ruleId);
+            AuditLog.inTransaction(c, tx -> {
+                long id = insertException(tx, ruleId, request.json());
+                ctx.audit().change(tx, request.principal(), "RULE_EXCEPTION_ADDED", subjectId, "schedule_exceptions", id, null,
+                        AuditLog.row(tx, "schedule_exceptions", id));
+                return null;
+            });
             ctx.reloadRegistry();
             return ApiResponse.created(Json.object().put("ruleId", Long.toString(ruleId)));
         }
     }
 
-    private static void ruleOrder(Connection c, Principal p, long ruleId) throws SQLException {
+    /** A rule's row with its weekly schedule and exceptions, as the audit log keeps it. */
+    private static JsonNode ruleSnapshot(Connection c, long ruleId) throws SQLException {
+        ObjectNode row = (ObjectNode) AuditLog.row(c, "rules", ruleId);
+        row.set("schedule", schedule(c, ruleId));
+        row.set("exceptions", exceptions(c, ruleId));
+        return row;
+    }
+
+    /** The subject of the rule's order when the caller sees it, else 404. */
+    private static long ruleOrder(Connection c, Principal p, long ruleId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select order_id from rules where id = ?")) {
             ps.setLong(1, ruleId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -165,7 +194,7 @@ public final class RuleRoutes {
                     throw ApiException.notFound("rule");
                 }
                 try {
-                    SubjectScope.orderSubject(c, p, rs.getLong(1));
+                    return SubjectScope.orderSubject(c, p, rs.getLong(1));
                 } catch (ApiException e) {
                     throw ApiException.notFound("rule");
                 }
@@ -199,7 +228,7 @@ public final class RuleRoutes {
     }
 
     /** An exception: {"date": "2026-06-01", "start": "09:00", "end": "13:00", "action": "add"|"remove", "reason": "..."}. */
-    private static void insertException(Connection c, long ruleId, JsonNode e) throws SQLException {
+    private static long insertException(Connection c, long ruleId, JsonNode e) throws SQLException {
         String action = Json.requiredText(e, "action", 10);
         if (!action.equals("add") && !action.equals("remove")) {
             throw ApiException.badRequest("'action' must be 'add' (an extra window) or 'remove' (an approved absence)");
@@ -212,7 +241,7 @@ public final class RuleRoutes {
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into schedule_exceptions (rule_id, on_date, start_time, end_time, action, reason)
-                values (?, ?, ?, ?, ?, ?)""")) {
+                values (?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
             ps.setLong(1, ruleId);
             ps.setObject(2, date);
             ps.setObject(3, time(e, "start"));
@@ -220,6 +249,7 @@ public final class RuleRoutes {
             ps.setString(5, action);
             ps.setString(6, Json.requiredText(e, "reason", 500));
             ps.executeUpdate();
+            return UserRoutes.generatedId(ps);
         }
     }
 

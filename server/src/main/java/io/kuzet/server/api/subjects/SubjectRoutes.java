@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuzet.server.api.ApiContext;
+import io.kuzet.server.api.audit.AuditLog;
 import io.kuzet.server.api.auth.Principal;
 import io.kuzet.server.api.auth.Role;
 import io.kuzet.server.api.auth.UserRoutes;
@@ -96,8 +97,13 @@ public final class SubjectRoutes {
             ps.setString(2, caseId);
             ps.setString(3, name);
             ps.setBoolean(4, preTrial);
-            ps.executeUpdate();
-            long id = UserRoutes.generatedId(ps);
+            long id = AuditLog.inTransaction(c, tx -> {
+                ps.executeUpdate();
+                long created = UserRoutes.generatedId(ps);
+                ctx.audit().change(tx, request.principal(), "SUBJECT_CREATED", created, "subjects", created, null,
+                        AuditLog.row(tx, "subjects", created));
+                return created;
+            });
             ctx.reloadRegistry();
             return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("agencyId", Long.toString(agencyId))
                     .put("externalCaseId", caseId).put("displayName", name).put("preTrial", preTrial));
@@ -146,8 +152,13 @@ public final class SubjectRoutes {
                 ps.setString(7, risk.name());
                 ps.setInt(8, noComm);
                 ps.setInt(9, noFix);
-                ps.executeUpdate();
-                long id = UserRoutes.generatedId(ps);
+                long id = AuditLog.inTransaction(c, tx -> {
+                    ps.executeUpdate();
+                    long created = UserRoutes.generatedId(ps);
+                    ctx.audit().change(tx, request.principal(), "ORDER_CREATED", subjectId, "orders", created, null,
+                            AuditLog.row(tx, "orders", created));
+                    return created;
+                });
                 ctx.reloadRegistry();
                 return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("subjectId", Long.toString(subjectId))
                         .put("legalReference", reference).put("kind", kind.name()).put("presumedInnocent", kind.presumedInnocent())
@@ -165,15 +176,22 @@ public final class SubjectRoutes {
             ends = ctx.now();
         }
         try (Connection c = ctx.dataSource().getConnection()) {
-            SubjectScope.orderSubject(c, request.principal(), orderId);
-            try (PreparedStatement ps = c.prepareStatement("update orders set ends_at = ? where id = ? and starts_at < ?")) {
-                ps.setTimestamp(1, Timestamp.from(ends));
-                ps.setLong(2, orderId);
-                ps.setTimestamp(3, Timestamp.from(ends));
-                if (ps.executeUpdate() == 0) {
-                    throw ApiException.badRequest("'endsAt' must be after the order's start");
+            long subjectId = SubjectScope.orderSubject(c, request.principal(), orderId);
+            Instant end = ends;
+            AuditLog.inTransaction(c, tx -> {
+                JsonNode before = AuditLog.row(tx, "orders", orderId);
+                try (PreparedStatement ps = tx.prepareStatement("update orders set ends_at = ? where id = ? and starts_at < ?")) {
+                    ps.setTimestamp(1, Timestamp.from(end));
+                    ps.setLong(2, orderId);
+                    ps.setTimestamp(3, Timestamp.from(end));
+                    if (ps.executeUpdate() == 0) {
+                        throw ApiException.badRequest("'endsAt' must be after the order's start");
+                    }
                 }
-            }
+                ctx.audit().change(tx, request.principal(), "ORDER_ENDED", subjectId, "orders", orderId, before,
+                        AuditLog.row(tx, "orders", orderId));
+                return null;
+            });
             ctx.reloadRegistry();
             return ApiResponse.ok(Json.object().put("id", Long.toString(orderId)).put("endsAt", ends.toString()));
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuzet.geofence.zone.GeoJsonZoneReader;
 import io.kuzet.server.api.ApiContext;
+import io.kuzet.server.api.audit.AuditLog;
 import io.kuzet.server.api.auth.Role;
 import io.kuzet.server.api.auth.UserRoutes;
 import io.kuzet.server.api.http.ApiException;
@@ -81,8 +82,12 @@ public final class ZoneRoutes {
             ps.setLong(1, agencyId);
             ps.setString(2, name);
             ps.setString(3, geojson);
-            ps.executeUpdate();
-            long id = UserRoutes.generatedId(ps);
+            long id = AuditLog.inTransaction(c, tx -> {
+                ps.executeUpdate();
+                long created = UserRoutes.generatedId(ps);
+                ctx.audit().change(tx, request.principal(), "ZONE_CREATED", 0, "zones", created, null, AuditLog.row(tx, "zones", created));
+                return created;
+            });
             ctx.reloadRegistry();
             return ApiResponse.created(feature(id, agencyId, name, geojson));
         }
@@ -95,12 +100,17 @@ public final class ZoneRoutes {
         String geojson = validated(name, body);
         try (Connection c = ctx.dataSource().getConnection()) {
             long agencyId = SubjectScope.zoneAgency(c, request.principal(), id);
-            try (PreparedStatement ps = c.prepareStatement("update zones set name = ?, geojson = ?::jsonb where id = ?")) {
-                ps.setString(1, name);
-                ps.setString(2, geojson);
-                ps.setLong(3, id);
-                ps.executeUpdate();
-            }
+            AuditLog.inTransaction(c, tx -> {
+                JsonNode before = AuditLog.row(tx, "zones", id);
+                try (PreparedStatement ps = tx.prepareStatement("update zones set name = ?, geojson = ?::jsonb where id = ?")) {
+                    ps.setString(1, name);
+                    ps.setString(2, geojson);
+                    ps.setLong(3, id);
+                    ps.executeUpdate();
+                }
+                ctx.audit().change(tx, request.principal(), "ZONE_UPDATED", 0, "zones", id, before, AuditLog.row(tx, "zones", id));
+                return null;
+            });
             ctx.reloadRegistry();
             return ApiResponse.ok(feature(id, agencyId, name, geojson));
         }

@@ -83,15 +83,18 @@ public final class EvidenceRoutes {
         }
     }
 
-    private static void hold(Connection c, long subjectId, Instant from, Instant to, Principal p, String digest) throws SQLException {
+    private void hold(Connection c, long subjectId, Instant from, Instant to, Principal p, String digest) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "insert into legal_holds (subject_id, from_time, to_time, reason, created_by) values (?, ?, ?, ?, ?)")) {
+                "insert into legal_holds (subject_id, from_time, to_time, reason, created_by) values (?, ?, ?, ?, ?)",
+                java.sql.Statement.RETURN_GENERATED_KEYS)) {
             ps.setLong(1, subjectId);
             ps.setTimestamp(2, Timestamp.from(from));
             ps.setTimestamp(3, Timestamp.from(to));
             ps.setString(4, "evidence export sha256=" + digest);
             ps.setString(5, p.username());
             ps.executeUpdate();
+            long id = io.kuzet.server.api.auth.UserRoutes.generatedId(ps);
+            ctx.audit().change(c, p, "LEGAL_HOLD_CREATED", subjectId, "legal_holds", id, null, AuditLog.row(c, "legal_holds", id));
         }
     }
 }
