@@ -61,6 +61,7 @@ public final class OperatorApi implements Function<KuzetServer, Consumer<SocketC
     private final Supplier<Instant> clock;
     private volatile EscalationJob escalation;
     private volatile AgencyLiveHub liveHub;
+    private volatile List<Route> routes = List.of();
 
     public OperatorApi(DataSource dataSource, RegistryRepository repository, ApiSettings settings) {
         this(dataSource, repository, settings, Instant::now);
@@ -104,6 +105,7 @@ public final class OperatorApi implements Function<KuzetServer, Consumer<SocketC
         routes.addAll(new EvidenceRoutes(ctx).routes());
         routes.addAll(new AuditRoutes(ctx).routes());
         routes.addAll(new ConsoleConfigRoutes(settings.tileUrl(), settings.tileAttribution()).routes());
+        this.routes = List.copyOf(routes);
         ApiDispatcher dispatcher = new ApiDispatcher(new Router(routes), tokens, settings.maxJsonBodyBytes());
         StaticFiles files = new StaticFiles();
         Function<ApiRequest, ApiResponse> handler = r -> StaticFiles.handles(r.path()) ? files.serve(r) : dispatcher.dispatch(r);
@@ -136,6 +138,11 @@ public final class OperatorApi implements Function<KuzetServer, Consumer<SocketC
     /** Runs escalation now (the scheduled job does this every {@code escalationInterval}). */
     public List<ObjectNode> escalateNow() throws SQLException {
         return escalation.runOnce();
+    }
+
+    /** The route table once applied (tests enumerate it, e.g. to prove every mutating route is audited). */
+    public List<Route> routes() {
+        return routes;
     }
 
     public AgencyLiveHub liveHub() {

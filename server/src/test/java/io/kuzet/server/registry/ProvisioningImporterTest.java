@@ -117,6 +117,44 @@ class ProvisioningImporterTest {
         assertEquals(0, count("select count(*) from agencies"));
     }
 
+    @Test
+    void proximityRuleCannotNameAVictimUnitOfAnotherAgency(@TempDir Path dir) throws Exception {
+        new ProvisioningImporter(db.dataSource()).importFile(example); // ALM's rule ties the gt06 victim unit to ALM
+        Path foreign = dir.resolve("foreign.yaml");
+        Files.writeString(foreign, """
+                agencies:
+                  - {code: AST, name: Astana probation, region: Astana}
+                subjects:
+                  - {agency: AST, externalCaseId: AST-1, displayName: Other}
+                orders:
+                  - legalReference: "AST court 1"
+                    subject: {agency: AST, externalCaseId: AST-1}
+                    kind: PAROLE
+                    startsAt: 2026-01-01T00:00:00Z
+                    timeZone: Asia/Almaty
+                    riskLevel: LOW
+                    rules:
+                      - name: Keep away
+                        kind: PROXIMITY
+                        victimDevice: {protocol: gt06, number: 868120145233604}
+                        distanceM: 500
+                """);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new ProvisioningImporter(db.dataSource()).importFile(foreign));
+        assertTrue(refused.getMessage().contains("not a victim unit of this agency"), refused.getMessage());
+        assertEquals(0, count("select count(*) from agencies where code = 'AST'"), "nothing of the file is imported");
+    }
+
+    @Test
+    void eachImportReachesTheAuditSinkOnceWithItsDigestAndCounts() throws Exception {
+        List<String> seen = new java.util.ArrayList<>();
+        new ProvisioningImporter(db.dataSource(), (c, source, sha256, counts) -> seen.add(sha256 + " " + counts)).importFile(example);
+        assertEquals(1, seen.size());
+        String digest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(example)));
+        assertTrue(seen.get(0).startsWith(digest + " {agencies="), seen.get(0));
+        assertTrue(seen.get(0).contains("rules=3"), seen.get(0));
+    }
+
     private String dump() throws Exception {
         StringBuilder sb = new StringBuilder();
         for (String table : TABLES.split(", ")) {
