@@ -35,7 +35,8 @@ public final class AuditRoutes {
         ArrayNode out = Json.array();
         try (Connection c = ctx.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     select l.id, l.at, u.username, l.action, l.subject_id, l.purpose, l.details::text, encode(l.hash, 'hex')
+                     select l.id, l.at, u.username, l.action, l.subject_id, l.purpose, l.details::text, encode(l.hash, 'hex'),
+                            l.before::text, l.after::text
                      from audit_log l left join users u on u.id = l.user_id left join subjects s on s.id = l.subject_id
                      where (? = 0 or s.agency_id = ? or (l.subject_id is null and u.agency_id = ?))
                      order by l.id desc limit ?""")) {
@@ -46,11 +47,14 @@ public final class AuditRoutes {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long subject = rs.getLong(5);
-                    out.addObject().put("id", Long.toString(rs.getLong(1))).put("at", Json.instant(rs.getTimestamp(2)))
+                    var entry = out.addObject();
+                    entry.put("id", Long.toString(rs.getLong(1))).put("at", Json.instant(rs.getTimestamp(2)))
                             .put("user", rs.getString(3)).put("action", rs.getString(4))
                             .put("subjectId", subject == 0 ? null : Long.toString(subject)).put("purpose", rs.getString(6))
                             .put("hash", rs.getString(8))
                             .set("details", Json.MAPPER.readTree(rs.getString(7)));
+                    entry.set("before", rs.getString(9) == null ? null : Json.MAPPER.readTree(rs.getString(9)));
+                    entry.set("after", rs.getString(10) == null ? null : Json.MAPPER.readTree(rs.getString(10)));
                 }
             }
         }
