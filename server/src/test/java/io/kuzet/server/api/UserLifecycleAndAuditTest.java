@@ -225,6 +225,19 @@ class UserLifecycleAndAuditTest {
     }
 
     @Test
+    void entryAppendedWithAnotherKeyIsReportedBrokenAtItsId() throws Exception {
+        String admin = h.login("admin");
+        h.json("GET", "/api/v1/positions/latest", admin, null, 200);
+        byte[] wrongKey = new byte[32];
+        java.util.Arrays.fill(wrongKey, (byte) 7);
+        new io.kuzet.server.api.audit.AuditLog(Instant::now, wrongKey).append(h.db.dataSource(), null, "FORGED", 0, null, null);
+        JsonNode broken = h.json("GET", "/api/v1/audit/verify", admin, null, 200);
+        assertFalse(broken.get("intact").asBoolean(), broken.toString());
+        assertEquals(h.scalar("select id from audit_log where action = 'FORGED'"), broken.get("brokenAtId").asLong());
+        assertTrue(broken.get("problem").asText().contains("audit key"), broken.toString());
+    }
+
+    @Test
     void auditChainRebuiltWithPlainSha256IsReportedBroken() throws Exception {
         String admin = h.login("admin");
         for (int i = 0; i < 3; i++) {
