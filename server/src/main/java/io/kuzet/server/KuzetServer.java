@@ -75,6 +75,7 @@ public final class KuzetServer implements AutoCloseable {
     private final RegistryHolder registry;
     private final LiveAlertHub live;
     private final IngestContext ingestContext;
+    private final DeviceLedger ledger;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final DevicePorts ports;
@@ -143,10 +144,10 @@ public final class KuzetServer implements AutoCloseable {
         core.start();
 
         IngestMetrics ingestMetrics = new IngestMetrics(prometheus);
-        DeviceLedger ledger = new DeviceLedger();
+        ledger = new DeviceLedger();
         long scanned = ledger.rebuild(journal);
         LOG.info("de-duplication ledger rebuilt from {} journal records", scanned);
-        IngestService ingest = new IngestService(journal, ingestMetrics);
+        IngestService ingest = new IngestService(journal, ingestMetrics, config.limits);
         BackpressureGate gate = new BackpressureGate(core::lagEntries, config.limits.backpressureHighWatermark,
                 config.limits.backpressureLowWatermark, ingestMetrics);
         ingestContext = new IngestContext(ingest, ledger, registry, ingestMetrics, gate, config.limits, options.clockMs());
@@ -268,6 +269,11 @@ public final class KuzetServer implements AutoCloseable {
 
     public PrometheusMeterRegistry meters() {
         return prometheus;
+    }
+
+    /** What ingestion knows per device: stored sequence, de-duplication keys, clock-fault count. */
+    public DeviceLedger deviceLedger() {
+        return ledger;
     }
 
     public IngestMetrics ingestMetrics() {
