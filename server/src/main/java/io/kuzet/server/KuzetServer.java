@@ -92,18 +92,37 @@ public final class KuzetServer implements AutoCloseable {
      *                      receives the started server so it can reach the registry, live hub and journals; null = none
      */
     public record Options(LongSupplier clockMs, boolean automaticTicks,
-                          java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> httpExtension) {
+                          java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> httpExtension,
+                          DurableStateLoader durableState) {
         public Options(LongSupplier clockMs, boolean automaticTicks) {
-            this(clockMs, automaticTicks, null);
+            this(clockMs, automaticTicks, null, null);
+        }
+
+        public Options(LongSupplier clockMs, boolean automaticTicks,
+                       java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> httpExtension) {
+            this(clockMs, automaticTicks, httpExtension, null);
         }
 
         public static Options defaults() {
-            return new Options(System::currentTimeMillis, true, null);
+            return new Options(System::currentTimeMillis, true, null, null);
         }
 
         public Options withHttpExtension(java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> extension) {
-            return new Options(clockMs, automaticTicks, extension);
+            return new Options(clockMs, automaticTicks, extension, durableState);
         }
+
+        public Options withDurableState(DurableStateLoader loader) {
+            return new Options(clockMs, automaticTicks, httpExtension, loader);
+        }
+    }
+
+    /**
+     * Brings in state kept outside the journal (the database's stored device sequences), after the journal is open and
+     * the ledger rebuilt from it, before anything is appended or a device port opens.
+     */
+    @FunctionalInterface
+    public interface DurableStateLoader {
+        void load(IngestJournal journal, DeviceLedger ledger) throws Exception;
     }
 
     private KuzetServer(ServerConfig config, RegistrySnapshot initialRegistry, Options options) throws InterruptedException {
@@ -147,6 +166,13 @@ public final class KuzetServer implements AutoCloseable {
         ledger = new DeviceLedger();
         long scanned = ledger.rebuild(journal);
         LOG.info("de-duplication ledger rebuilt from {} journal records", scanned);
+        if (options.durableState() != null) {
+            try {
+                options.durableState().load(journal, ledger);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot load the durable device state: " + e.getMessage(), e);
+            }
+        }
         IngestService ingest = new IngestService(journal, ingestMetrics, config.limits);
         BackpressureGate gate = new BackpressureGate(core::lagEntries, config.limits.backpressureHighWatermark,
                 config.limits.backpressureLowWatermark, ingestMetrics);
