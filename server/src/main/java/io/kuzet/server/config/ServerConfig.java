@@ -68,7 +68,7 @@ public final class ServerConfig {
         /** A fix dated more than this ahead of its receive time is a clock fault: journaled as evidence, never evaluated. */
         public int maxFixAheadS = 300;
         /** A fix older than this at receipt is a clock fault (store-and-forward older than this is not evaluated either). */
-        public int maxFixAgeDays = 30;
+        public int maxFixAgeDays = 365;
     }
 
     public static final class Core {

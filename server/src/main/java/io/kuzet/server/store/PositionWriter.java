@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.agrona.collections.Long2LongHashMap;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -38,7 +39,7 @@ public final class PositionWriter {
     private final StorageMetrics metrics;
     private final BinaryCopyEncoder encoder = new BinaryCopyEncoder();
     private final DeviceEventBatch noEvents = new DeviceEventBatch(0);
-    private final org.agrona.collections.Long2LongHashMap noSequences = DeviceSequences.newBatch();
+    private final Long2LongHashMap noSequences = DeviceSequences.newBatch();
 
     public PositionWriter(Database database, String journalName, StorageMetrics metrics) {
         this(database.dataSource(), database.partitions(), journalName, database.settings().positionsRetentionDays(),
@@ -73,7 +74,7 @@ public final class PositionWriter {
      * {@code sequences} (device id → highest sequence the batch's records carry) in the same transaction, so the
      * device's sequence outlives the journal ({@link DeviceSequences}).
      */
-    public void write(PositionBatch positions, DeviceEventBatch events, org.agrona.collections.Long2LongHashMap sequences,
+    public void write(PositionBatch positions, DeviceEventBatch events, Long2LongHashMap sequences,
                       long journalIndex) throws SQLException {
         long start = System.nanoTime();
         try {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import org.agrona.collections.Long2LongHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ public final class StorageAgent implements AutoCloseable {
     private final Counter unassigned;
     private final PositionBatch positions;
     private final DeviceEventBatch events;
-    private final org.agrona.collections.Long2LongHashMap sequences = DeviceSequences.newBatch();
+    private final Long2LongHashMap sequences = DeviceSequences.newBatch();
     private final IngestRecord record = new IngestRecord();
     private final Backoff backoff = new Backoff(100, 10_000);
     private final Thread thread;
