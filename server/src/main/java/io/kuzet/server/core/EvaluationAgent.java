@@ -125,7 +125,7 @@ public final class EvaluationAgent implements AutoCloseable {
         DeviceMessage msg = r.message;
         if (device.role() == DeviceRole.VICTIM_UNIT) {
             for (int i = 0; i < msg.fixCount(); i++) {
-                if (msg.fix(i).isValid()) {
+                if (msg.fix(i).isValid() && !msg.fix(i).isClockFault()) {
                     zones.onVictimFix(device, msg.fix(i));
                 }
             }

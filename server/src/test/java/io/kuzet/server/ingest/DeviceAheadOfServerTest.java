@@ -4,12 +4,15 @@ import static io.kuzet.server.testing.Fixes.fixAt;
 import static io.kuzet.server.testing.RunningServer.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kuzet.protocol.kuzet.KuzetEncoder;
 import io.kuzet.protocol.kuzet.KuzetMessageType;
 import io.kuzet.protocol.kuzet.KuzetNackReason;
 import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.testing.KuzetTestClient;
 import io.kuzet.server.testing.RunningServer;
 import io.kuzet.server.testing.TestFleet;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +64,27 @@ class DeviceAheadOfServerTest {
         }
         assertEquals(2, running.journaledMessages().size());
         assertEquals(1.0, running.server.ingestMetrics().sequenceResyncs(Protocol.KUZET));
+    }
+
+    @Test
+    void noResyncPastAFrameDamagedInTransit() throws Exception {
+        try (KuzetTestClient device = loggedIn(0)) {
+            ByteBuf damaged = Unpooled.buffer();
+            KuzetEncoder.writePositionBatch(damaged, 51, fixAt(T0, 43.30, 76.90, 8));
+            byte[] bytes = new byte[damaged.readableBytes()];
+            damaged.readBytes(bytes);
+            damaged.release();
+            bytes[bytes.length - 1] ^= 1;                     // CRC broken in transit
+            device.sendRaw(bytes);
+            KuzetTestClient.Reply badCrc = device.read();
+            assertEquals(KuzetMessageType.NACK, badCrc.type, badCrc.toString());
+            assertEquals(KuzetNackReason.BAD_CRC.code(), badCrc.status);
+            device.startSequenceAt(52).sendPositions(fixAt(T0 + 30_000, 43.30, 76.90, 8));
+            KuzetTestClient.Reply gap = device.read();
+            assertEquals(KuzetMessageType.NACK, gap.type, "52 must not be accepted while 51 is missing: " + gap);
+            assertEquals(KuzetNackReason.SEQUENCE_GAP.code(), gap.status);
+        }
+        assertEquals(0, running.journaledMessages().size());
     }
 
     @Test
