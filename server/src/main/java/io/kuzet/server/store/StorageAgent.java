@@ -201,7 +201,9 @@ public final class StorageAgent implements AutoCloseable {
         DeviceMessage msg = r.message;
         for (int i = 0; i < msg.fixCount(); i++) {
             Fix f = msg.fix(i);
-            OrderRecord order = device == null || device.subjectId() == 0 ? null : registry.activeOrder(device.subjectId(), f.timeMs);
+            // a clock-faulty fix is kept as evidence under the order in force when it was received, not at its claimed time
+            long orderAtMs = f.isClockFault() ? r.timeMs : f.timeMs;
+            OrderRecord order = device == null || device.subjectId() == 0 ? null : registry.activeOrder(device.subjectId(), orderAtMs);
             if (order == null) {
                 unassigned.increment();
                 continue;
