@@ -19,6 +19,11 @@ public final class Fix {
     public static final int FLAG_BUFFERED = 1 << 1;
     /** Flag: the accuracy was derived from HDOP rather than reported in metres by the device. */
     public static final int FLAG_ACCURACY_FROM_HDOP = 1 << 2;
+    /**
+     * Flag set by the server at ingest, never on the wire: the fix time is implausible for its receive time (too far
+     * ahead or too old), so the fix is kept as evidence but not evaluated.
+     */
+    public static final int FLAG_CLOCK_FAULT = 1 << 7;
 
     public long timeMs;        // fix time, ms since the epoch, UTC
     public int latE7;          // latitude, 1e-7 degrees, WGS84
@@ -65,6 +70,10 @@ public final class Fix {
 
     public boolean isBuffered() {
         return (flags & FLAG_BUFFERED) != 0;
+    }
+
+    public boolean isClockFault() {
+        return (flags & FLAG_CLOCK_FAULT) != 0;
     }
 
     public double latitude() {

@@ -74,6 +74,7 @@ public final class KuzetServer implements AutoCloseable {
     private final RegistryHolder registry;
     private final LiveAlertHub live;
     private final IngestContext ingestContext;
+    private final DeviceLedger ledger;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final DevicePorts ports;
@@ -90,18 +91,37 @@ public final class KuzetServer implements AutoCloseable {
      *                      receives the started server so it can reach the registry, live hub and journals; null = none
      */
     public record Options(LongSupplier clockMs, boolean automaticTicks,
-                          java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> httpExtension) {
+                          java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> httpExtension,
+                          DurableStateLoader durableState) {
         public Options(LongSupplier clockMs, boolean automaticTicks) {
-            this(clockMs, automaticTicks, null);
+            this(clockMs, automaticTicks, null, null);
+        }
+
+        public Options(LongSupplier clockMs, boolean automaticTicks,
+                       java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> httpExtension) {
+            this(clockMs, automaticTicks, httpExtension, null);
         }
 
         public static Options defaults() {
-            return new Options(System::currentTimeMillis, true, null);
+            return new Options(System::currentTimeMillis, true, null, null);
         }
 
         public Options withHttpExtension(java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> extension) {
-            return new Options(clockMs, automaticTicks, extension);
+            return new Options(clockMs, automaticTicks, extension, durableState);
         }
+
+        public Options withDurableState(DurableStateLoader loader) {
+            return new Options(clockMs, automaticTicks, httpExtension, loader);
+        }
+    }
+
+    /**
+     * Brings in state kept outside the journal (the database's stored device sequences), after the journal is open and
+     * the ledger rebuilt from it, before anything is appended or a device port opens.
+     */
+    @FunctionalInterface
+    public interface DurableStateLoader {
+        void load(IngestJournal journal, DeviceLedger ledger) throws Exception;
     }
 
     private KuzetServer(ServerConfig config, RegistrySnapshot initialRegistry, Options options) throws InterruptedException {
@@ -142,10 +162,17 @@ public final class KuzetServer implements AutoCloseable {
         core.start();
 
         IngestMetrics ingestMetrics = new IngestMetrics(prometheus);
-        DeviceLedger ledger = new DeviceLedger();
+        ledger = new DeviceLedger();
         long scanned = ledger.rebuild(journal);
         LOG.info("de-duplication ledger rebuilt from {} journal records", scanned);
-        IngestService ingest = new IngestService(journal, ingestMetrics);
+        if (options.durableState() != null) {
+            try {
+                options.durableState().load(journal, ledger);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot load the durable device state: " + e.getMessage(), e);
+            }
+        }
+        IngestService ingest = new IngestService(journal, ingestMetrics, config.limits);
         BackpressureGate gate = new BackpressureGate(core::lagEntries, config.limits.backpressureHighWatermark,
                 config.limits.backpressureLowWatermark, ingestMetrics);
         ingestContext = new IngestContext(ingest, ledger, registry, ingestMetrics, gate, config.limits, options.clockMs());
@@ -272,6 +299,11 @@ public final class KuzetServer implements AutoCloseable {
 
     public PrometheusMeterRegistry meters() {
         return prometheus;
+    }
+
+    /** What ingestion knows per device: stored sequence, de-duplication keys, clock-fault count. */
+    public DeviceLedger deviceLedger() {
+        return ledger;
     }
 
     public IngestMetrics ingestMetrics() {

@@ -8,6 +8,8 @@ import io.kuzet.server.api.OperatorApi;
 import io.kuzet.server.config.ConfigException;
 import io.kuzet.server.config.ConfigLoader;
 import io.kuzet.server.config.ServerConfig;
+import io.kuzet.server.ingest.DeviceLedger;
+import io.kuzet.server.journal.IngestJournal;
 import io.kuzet.server.journal.JournalRetention;
 import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.registry.ProvisioningImporter;
@@ -15,11 +17,14 @@ import io.kuzet.server.registry.RegistryRepository;
 import io.kuzet.server.store.AlertWriter;
 import io.kuzet.server.store.Database;
 import io.kuzet.server.store.DatabaseSettings;
+import io.kuzet.server.store.DeviceSequences;
+import io.kuzet.server.store.JournalCheckpoints;
 import io.kuzet.server.store.PositionWriter;
 import io.kuzet.server.store.RetentionJob;
 import io.kuzet.server.store.StorageAgent;
 import io.kuzet.server.store.StorageMetrics;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -94,6 +99,26 @@ public final class KuzetServerMain implements Callable<Integer> {
         }
     }
 
+    /**
+     * Before traffic: a journal that ends before the storage checkpoint was lost or restored from an older copy, so the
+     * checkpoint moves back onto it (its new records must be stored); the stored device sequences seed the ledger.
+     */
+    private static void loadDurableState(Database database, IngestJournal journal, DeviceLedger ledger) throws SQLException {
+        long lastIndex = journal.lastIndex();
+        long was = JournalCheckpoints.rebaseOntoJournal(database.dataSource(), "positions", lastIndex);
+        if (was != JournalCheckpoints.NONE) {
+            LOG.warn("the ingest journal ends at index {} but storage had stored up to {}: the journal was lost or restored "
+                    + "from an older copy; storage resumes after index {}", lastIndex, was, lastIndex);
+        }
+        int[] raised = new int[1];
+        int rows = DeviceSequences.load(database.dataSource(), (deviceId, sequence) -> {
+            if (ledger.seed(deviceId, sequence)) {
+                raised[0]++;
+            }
+        });
+        LOG.info("device sequences: {} stored in the database, {} of them beyond what the journal holds", rows, raised[0]);
+    }
+
     /** Brings the whole server up on {@code config}; used by the main and by end-to-end tests. */
     public static Running start(ServerConfig config, KuzetServer.Options options) throws Exception {
         Path dataDir = config.dataDir().toAbsolutePath();
@@ -115,7 +140,8 @@ public final class KuzetServerMain implements Callable<Integer> {
             }
             KuzetServer.Options withApi = options.httpExtension() != null ? options
                     : options.withHttpExtension(new OperatorApi(database.dataSource(), registryRepository, apiSettings));
-            KuzetServer server = KuzetServer.start(config, registryRepository.load(), withApi);
+            KuzetServer server = KuzetServer.start(config, registryRepository.load(),
+                    withApi.withDurableState((journal, ledger) -> loadDurableState(database, journal, ledger)));
             StorageMetrics storageMetrics = new StorageMetrics(server.meters());
             StorageAgent storage = new StorageAgent(server.journal(), server.alertJournal(), server.registry(),
                     new PositionWriter(database, "positions", storageMetrics),

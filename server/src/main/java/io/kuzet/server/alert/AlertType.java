@@ -18,7 +18,9 @@ public enum AlertType {
     BATTERY_CRITICAL(Severity.MEDIUM, true),
     POWER_OFF(Severity.HIGH, true),
     NO_COMMUNICATION(Severity.HIGH, true),
-    NO_GPS_FIX(Severity.MEDIUM, true);
+    NO_GPS_FIX(Severity.MEDIUM, true),
+    /** The device keeps sending fixes dated far from their receive time: its positions cannot be evaluated. */
+    CLOCK_FAULT(Severity.MEDIUM, true);
 
     private final Severity baseSeverity;
     private final boolean autoClears;

@@ -65,6 +65,10 @@ public final class ServerConfig {
         public long backpressureHighWatermark = 1_000_000;
         /** ... and at which reading resumes. */
         public long backpressureLowWatermark = 500_000;
+        /** A fix dated more than this ahead of its receive time is a clock fault: journaled as evidence, never evaluated. */
+        public int maxFixAheadS = 300;
+        /** A fix older than this at receipt is a clock fault (store-and-forward older than this is not evaluated either). */
+        public int maxFixAgeDays = 365;
     }
 
     public static final class Core {
@@ -78,6 +82,10 @@ public final class ServerConfig {
         public int batteryLowPercent = 20;
         /** Battery percent at or below which BATTERY_CRITICAL is raised from heartbeats. */
         public int batteryCriticalPercent = 5;
+        /** CLOCK_FAULT is raised after this many clock-faulty fixes in a row ({@link Limits#maxFixAheadS}, maxFixAgeDays) ... */
+        public int clockFaultAlertFixes = 3;
+        /** ... or when the clock has been faulty this long (receive time, no good fix in between). */
+        public int clockFaultAlertS = 300;
         /** Period of the clock tick records that drive absence timers. */
         public int tickIntervalMs = 1000;
     }
@@ -145,6 +153,10 @@ public final class ServerConfig {
         if (limits.backpressureLowWatermark >= limits.backpressureHighWatermark || limits.backpressureLowWatermark < 0) {
             problems.add("limits.backpressureLowWatermark must be >= 0 and below limits.backpressureHighWatermark");
         }
+        positive(problems, "limits.maxFixAheadS", limits.maxFixAheadS);
+        positive(problems, "limits.maxFixAgeDays", limits.maxFixAgeDays);
+        positive(problems, "core.clockFaultAlertFixes", core.clockFaultAlertFixes);
+        positive(problems, "core.clockFaultAlertS", core.clockFaultAlertS);
         positive(problems, "core.defaultNoCommunicationLimitS", core.defaultNoCommunicationLimitS);
         positive(problems, "core.defaultNoFixLimitS", core.defaultNoFixLimitS);
         positive(problems, "core.tickIntervalMs", core.tickIntervalMs);

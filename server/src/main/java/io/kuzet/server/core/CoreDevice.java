@@ -21,6 +21,10 @@ final class CoreDevice {
     long powerOffAlert = NONE;
     long strapTamperAlert = NONE;     // episode open until STRAP_RESTORED; the alert itself stays for an operator
     long caseTamperAlert = NONE;
+    long clockFaultAlert = NONE;
+
+    int clockFaultRun;                // clock-faulty fixes in a row (no good fix in between)
+    long clockFaultSinceMs = -1;      // journal time of the first of them
 
     Object zoneState;                 // per-rule geofence state, owned by ZoneStage
 

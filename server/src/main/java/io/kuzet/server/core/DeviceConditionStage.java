@@ -53,6 +53,47 @@ final class DeviceConditionStage {
         }
     }
 
+    /**
+     * Fix times of a message were checked at ingest: {@code clockFaults} fixes were implausible for their receive time.
+     * A run of them ({@code core.clockFaultAlertFixes} in a row, or lasting {@code core.clockFaultAlertS}) raises
+     * CLOCK_FAULT; the first message with a plausible fix time clears it.
+     */
+    void onFixClock(CoreDevice d, DeviceRecord device, OrderRecord order, int clockFaults, boolean goodClockFix,
+                    long faultyFixMs, long timeMs, long receivedNanoTime) {
+        if (goodClockFix) {
+            d.clockFaultRun = 0;
+            d.clockFaultSinceMs = -1;
+            if (d.clockFaultAlert != CoreDevice.NONE) {
+                alerts.clear(d.clockFaultAlert, device, order, AlertType.CLOCK_FAULT, 0, timeMs, timeMs, false,
+                        "Device clock right again: fix times plausible since " + AlertBuilder.time(timeMs, order), Map.of());
+                d.clockFaultAlert = CoreDevice.NONE;
+            }
+            return;
+        }
+        if (d.clockFaultRun == 0) {
+            d.clockFaultSinceMs = timeMs;
+        }
+        d.clockFaultRun += clockFaults;
+        if (d.clockFaultAlert == CoreDevice.NONE && (d.clockFaultRun >= config.clockFaultAlertFixes
+                || timeMs - d.clockFaultSinceMs >= 1000L * config.clockFaultAlertS)) {
+            long offsetMs = faultyFixMs - timeMs;
+            d.clockFaultAlert = alerts.raise(device, order, AlertType.CLOCK_FAULT, 0, d.clockFaultSinceMs, d.clockFaultSinceMs,
+                    timeMs, false,
+                    "Device clock wrong: " + d.clockFaultRun + " fixes in a row dated " + span(Math.abs(offsetMs))
+                            + (offsetMs > 0 ? " ahead of" : " before") + " their receive time (last fix dated "
+                            + AlertBuilder.time(faultyFixMs, order) + ", received " + AlertBuilder.time(timeMs, order)
+                            + " after " + AlertBuilder.minutes(timeMs - d.clockFaultSinceMs)
+                            + "); its positions are kept as evidence but not evaluated against zones",
+                    Map.of("faultyFixes", d.clockFaultRun, "claimedFixTimeMs", faultyFixMs, "receivedAtMs", timeMs,
+                            "offsetSeconds", offsetMs / 1000), receivedNanoTime);
+        }
+    }
+
+    private static String span(long ms) {
+        long hours = ms / 3_600_000L;
+        return hours >= 48 ? (hours / 24) + " days" : AlertBuilder.minutes(ms);
+    }
+
     private void onEvent(CoreDevice d, DeviceRecord device, OrderRecord order, DeviceEventType type, long eventMs, int value,
                          long timeMs, boolean late, long receivedNanoTime) {
         switch (type) {

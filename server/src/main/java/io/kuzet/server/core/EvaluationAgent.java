@@ -125,7 +125,7 @@ public final class EvaluationAgent implements AutoCloseable {
         DeviceMessage msg = r.message;
         if (device.role() == DeviceRole.VICTIM_UNIT) {
             for (int i = 0; i < msg.fixCount(); i++) {
-                if (msg.fix(i).isValid()) {
+                if (msg.fix(i).isValid() && !msg.fix(i).isClockFault()) {
                     zones.onVictimFix(device, msg.fix(i));
                 }
             }
@@ -142,15 +142,28 @@ public final class EvaluationAgent implements AutoCloseable {
         boolean hasValidFix = false;
         boolean late = false;
         long lateBeforeMs = r.timeMs - TimeUnit.SECONDS.toMillis(config.lateFixThresholdS);
+        int clockFaults = 0;
+        int goodClockFixes = 0;
+        long faultyFixMs = 0;
         for (int i = 0; i < msg.fixCount(); i++) {
             Fix fix = msg.fix(i);
+            if (fix.isClockFault()) {
+                // flagged at ingest: kept as evidence, never evaluated (one fix dated 2099 would make every later one late)
+                clockFaults++;
+                faultyFixMs = fix.timeMs;
+                continue;
+            }
+            goodClockFixes++;
             hasValidFix |= fix.isValid();
             late |= fix.isBuffered() || fix.timeMs < lateBeforeMs;
         }
         conditions.onMessage(d, device, order, msg, r.timeMs, hasValidFix, late, r.receivedNanoTime);
+        if (goodClockFixes > 0 || clockFaults > 0) {
+            conditions.onFixClock(d, device, order, clockFaults, goodClockFixes > 0, faultyFixMs, r.timeMs, r.receivedNanoTime);
+        }
         for (int i = 0; i < msg.fixCount(); i++) {
             Fix fix = msg.fix(i);
-            if (fix.isValid()) {
+            if (fix.isValid() && !fix.isClockFault()) {
                 boolean fixLate = fix.isBuffered() || fix.timeMs < lateBeforeMs || fix.timeMs < d.newestFixTimeMs;
                 zones.onFix(d, device, order, fix, r.timeMs, fixLate, r.receivedNanoTime);
                 if (fix.timeMs > d.newestFixTimeMs) {

@@ -15,6 +15,7 @@ public final class DeviceIngestState {
 
     final long deviceId;
     long lastSequence;                 // highest Kuzet sequence journaled; 0 = none
+    long clockFaultFixes;              // fixes of this device journaled as clock faults since start
     private final long[] recentKeys = new long[RECENT_KEYS];
     private int recentCount;
     private int recentNext;
@@ -30,6 +31,11 @@ public final class DeviceIngestState {
     /** The highest sequence stored for this device (what LOGIN_RESULT reports), 0 if none. */
     public synchronized long lastSequence() {
         return lastSequence;
+    }
+
+    /** Fixes of this device found clock-faulty at ingest since the server started (too far ahead or too old). */
+    public synchronized long clockFaultFixes() {
+        return clockFaultFixes;
     }
 
     /** Kuzet only, monitor held: the sequence skips past the next expected one, so a message in between is missing. */
@@ -73,21 +79,27 @@ public final class DeviceIngestState {
     }
 
     /**
-     * Identity of a message for protocols whose serial wraps or is absent (GT06, Watch): the serial together with
-     * the first fix or event time. Messages with neither a fix nor an event (heartbeats) are never de-duplicated,
-     * which is harmless: they carry no evidence.
+     * Identity of a message for protocols whose serial wraps or is absent (GT06, Watch): the serial, the first fix time,
+     * the shape of the message (fix count, heartbeat) and every event with its time. Messages of different kinds in the
+     * same second therefore differ (a Watch AL alarm carries its events, a UD location report does not), while a
+     * retransmission, which repeats the content, matches. Messages with neither a fix nor an event (heartbeats) are
+     * never de-duplicated, which is harmless: they carry no evidence. Computed from journaled content only, so the
+     * keys rebuilt from the journal after a restart are the same.
      */
     static long dedupeKey(DeviceMessage msg) {
         long time;
         if (msg.fixCount() > 0) {
             time = msg.fix(0).timeMs;
         } else if (msg.eventCount() > 0) {
-            time = msg.eventTimeMs(0) ^ ((long) msg.eventType(0).code() << 56);
+            time = msg.eventTimeMs(0);
         } else {
             return 0;
         }
         long serial = msg.sequence == DeviceMessage.NO_SEQUENCE ? 0xFFFF_FFFFL : msg.sequence;
-        long key = time * 31 + serial * 0x9E37_79B9_7F4A_7C15L + msg.fixCount();
+        long key = time * 31 + serial * 0x9E37_79B9_7F4A_7C15L + msg.fixCount() + (msg.heartbeat ? 0x100 : 0);
+        for (int i = 0; i < msg.eventCount(); i++) {
+            key = key * 0x100_0000_01B3L + ((long) msg.eventType(i).code() << 48 ^ msg.eventTimeMs(i));
+        }
         return key == 0 ? 1 : key;
     }
 }

@@ -8,7 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * De-duplication state of every device, keyed by registry device id. Looked up once per login, not per frame.
- * Rebuilt at start by scanning the journal, so a retransmission after a restart is still recognised.
+ * Rebuilt at start by scanning the journal, so a retransmission after a restart is still recognised, then
+ * {@link #seed seeded} with the stored sequences kept beyond the journal's retention (the database), so a device
+ * whose last message is older than the retained journal is still known.
  * Thread-safe.
  */
 public final class DeviceLedger {
@@ -16,6 +18,18 @@ public final class DeviceLedger {
 
     public DeviceIngestState stateFor(long deviceId) {
         return states.computeIfAbsent(deviceId, DeviceIngestState::new);
+    }
+
+    /** Raises the device's last stored sequence to {@code lastSequence} if that is higher (a durable copy); returns whether it did. */
+    public boolean seed(long deviceId, long lastSequence) {
+        DeviceIngestState state = stateFor(deviceId);
+        synchronized (state) {
+            if (lastSequence > state.lastSequence) {
+                state.lastSequence = lastSequence;
+                return true;
+            }
+            return false;
+        }
     }
 
     /** Replays the whole journal into the ledger; returns the number of records scanned. */

@@ -1,13 +1,21 @@
 package io.kuzet.server.ingest;
 
 import io.kuzet.protocol.DeviceMessage;
+import io.kuzet.protocol.Fix;
+import io.kuzet.server.config.ServerConfig;
 import io.kuzet.server.journal.IngestJournal;
 import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.metrics.IngestMetrics;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The protocol-neutral step of ingestion: de-duplicate a decoded message and append it to the journal.
- * Session handlers ack the device only after the returned index is durable.
+ * The protocol-neutral step of ingestion: de-duplicate a decoded message, check its fix times against the receive
+ * time, and append it to the journal. Session handlers ack the device only after the returned index is durable.
+ *
+ * <p>Time sanity: a fix dated more than {@code limits.maxFixAheadS} after its receive time or more than
+ * {@code limits.maxFixAgeDays} before it is marked {@link Fix#FLAG_CLOCK_FAULT}. It is journaled (and acked) like any
+ * other fix, with the device's claimed time and the receive time, so nothing is lost as evidence, but the evaluation
+ * core never evaluates it: one fix dated 2099 would otherwise make every later fix of the device "late".
  *
  * <p>Thread-safe (per-device monitor); allocation-free.
  */
@@ -19,14 +27,35 @@ public final class IngestService {
 
     private final IngestJournal journal;
     private final IngestMetrics metrics;
+    private final long maxFixAheadMs;
+    private final long maxFixAgeMs;
 
+    /** With the default limits of {@link ServerConfig.Limits}. */
     public IngestService(IngestJournal journal, IngestMetrics metrics) {
+        this(journal, metrics, new ServerConfig.Limits());
+    }
+
+    public IngestService(IngestJournal journal, IngestMetrics metrics, ServerConfig.Limits limits) {
         this.journal = journal;
         this.metrics = metrics;
+        this.maxFixAheadMs = TimeUnit.SECONDS.toMillis(limits.maxFixAheadS);
+        this.maxFixAgeMs = TimeUnit.DAYS.toMillis(limits.maxFixAgeDays);
     }
 
     /** Journals {@code msg} for the device unless it is a retransmission; returns the journal index or {@link #DUPLICATE}. */
     public long accept(DeviceIngestState state, Protocol protocol, DeviceMessage msg, long receivedMs, long receivedNanoTime) {
+        return accept(state, protocol, msg, receivedMs, receivedNanoTime, false);
+    }
+
+    /**
+     * As {@link #accept(DeviceIngestState, Protocol, DeviceMessage, long, long)}, with
+     *
+     * @param mayResync   Kuzet: this is the first intact data message of the session, so a sequence past the next
+     *                    expected one means the device is ahead of what the server still knows (journal retention or
+     *                    loss, a restored backup) and is accepted as a resynchronisation instead of a gap (protocol.md §4)
+     */
+    public long accept(DeviceIngestState state, Protocol protocol, DeviceMessage msg, long receivedMs, long receivedNanoTime,
+                       boolean mayResync) {
         metrics.positions(protocol, msg.fixCount());
         synchronized (state) {
             if (state.isDuplicate(protocol, msg)) {
@@ -34,14 +63,37 @@ public final class IngestService {
                 return DUPLICATE;
             }
             if (state.isGap(protocol, msg.sequence)) {
-                return GAP;
+                if (!mayResync) {
+                    return GAP;
+                }
+                metrics.sequenceResync(protocol);
             }
+            int clockFaults = markClockFaults(msg, receivedMs);
             long start = System.nanoTime();
             long index = journal.appendDeviceMessage(receivedMs, receivedNanoTime, state.deviceId, protocol.code(), msg);
             metrics.journalAppended(System.nanoTime() - start);
             state.remember(protocol, msg);
+            if (clockFaults > 0) {
+                state.clockFaultFixes += clockFaults;
+                metrics.clockFaultFixes(protocol, clockFaults);
+            }
             return index;
         }
+    }
+
+    /** Flags every fix whose time is implausible for {@code receivedMs}; returns how many. */
+    private int markClockFaults(DeviceMessage msg, long receivedMs) {
+        long latestMs = receivedMs + maxFixAheadMs;
+        long earliestMs = receivedMs - maxFixAgeMs;
+        int faults = 0;
+        for (int i = 0; i < msg.fixCount(); i++) {
+            Fix f = msg.fix(i);
+            if (f.timeMs > latestMs || f.timeMs < earliestMs) {
+                f.flags |= Fix.FLAG_CLOCK_FAULT;
+                faults++;
+            }
+        }
+        return faults;
     }
 
     /**

@@ -28,6 +28,8 @@ public final class IngestMetrics {
     private final Counter[][] connectionsRefused = new Counter[Protocol.values().length][ConnectionRefusal.values().length];
     private final Counter[] positions = new Counter[Protocol.values().length];
     private final Counter[] duplicates = new Counter[Protocol.values().length];
+    private final Counter[] clockFaultFixes = new Counter[Protocol.values().length];
+    private final Counter[] sequenceResyncs = new Counter[Protocol.values().length];
     private final Timer[] ackLatency = new Timer[Protocol.values().length];
     @SuppressWarnings("unchecked")
     private final ConcurrentHashMap<String, Counter>[] frames = new ConcurrentHashMap[Protocol.values().length];
@@ -60,6 +62,12 @@ public final class IngestMetrics {
             positions[i] = Counter.builder("kuzet_positions_received").description("fixes decoded")
                     .tags("protocol", p.label()).register(registry);
             duplicates[i] = Counter.builder("kuzet_duplicates").description("retransmitted messages acked again but not journaled")
+                    .tags("protocol", p.label()).register(registry);
+            clockFaultFixes[i] = Counter.builder("kuzet_fixes_clock_fault")
+                    .description("fixes dated too far ahead of their receive time or too old: journaled as evidence, never evaluated")
+                    .tags("protocol", p.label()).register(registry);
+            sequenceResyncs[i] = Counter.builder("kuzet_sequence_resyncs")
+                    .description("sessions whose first message was ahead of the server's stored sequence and was accepted")
                     .tags("protocol", p.label()).register(registry);
             ackLatency[i] = Timer.builder("kuzet_ack").description("frame received to ack written")
                     .tags("protocol", p.label()).publishPercentileHistogram()
@@ -148,6 +156,22 @@ public final class IngestMetrics {
 
     public double duplicates(Protocol p) {
         return duplicates[p.ordinal()].count();
+    }
+
+    public void clockFaultFixes(Protocol p, int count) {
+        clockFaultFixes[p.ordinal()].increment(count);
+    }
+
+    public double clockFaultFixes(Protocol p) {
+        return clockFaultFixes[p.ordinal()].count();
+    }
+
+    public void sequenceResync(Protocol p) {
+        sequenceResyncs[p.ordinal()].increment();
+    }
+
+    public double sequenceResyncs(Protocol p) {
+        return sequenceResyncs[p.ordinal()].count();
     }
 
     public void journalAppended(long nanos) {

@@ -67,6 +67,30 @@ public final class JournalCheckpoints {
         }
     }
 
+    /**
+     * Called at start-up, before anything is appended: when the journal ends before the stored checkpoint, the journal
+     * was lost or replaced by an older copy (a restore), and its new records would reuse indices at or below the
+     * checkpoint and never be stored. Every record the journal still holds up to {@code journalLastIndex} is older than
+     * the checkpoint, hence stored, so the checkpoint moves back to {@code journalLastIndex} (-1 for an empty journal).
+     * Returns the checkpoint that was stored when it moved back, else {@link #NONE}.
+     */
+    public static long rebaseOntoJournal(DataSource dataSource, String journalName, long journalLastIndex) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            long stored = read(c, journalName);
+            if (stored == NONE || stored <= journalLastIndex) {
+                return NONE;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "update journal_checkpoints set journal_index = ?, updated_at = now() where journal_name = ? and journal_index > ?")) {
+                ps.setLong(1, Math.max(NONE, journalLastIndex));
+                ps.setString(2, journalName);
+                ps.setLong(3, journalLastIndex);
+                ps.executeUpdate();
+            }
+            return stored;
+        }
+    }
+
     /** A batch ended at or before the stored checkpoint: its records are already stored. */
     public static final class StaleCheckpointException extends SQLException {
         StaleCheckpointException(String journalName, long attempted, long stored) {

@@ -6,13 +6,15 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.agrona.collections.Long2LongHashMap;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
  * Stores positions and device events from the ingest journal, exactly once. One {@link #write} is one transaction:
- * binary COPY of the rows into {@code positions} and {@code device_events}, then the journal checkpoint moves to the
+ * binary COPY of the rows into {@code positions} and {@code device_events}, the devices' stored sequences are raised
+ * ({@link DeviceSequences}), then the journal checkpoint moves to the
  * last journal index the batch covers, then commit. Nothing in the tables de-duplicates: the checkpoint committed with
  * the rows is what makes a restart resume at {@code checkpoint + 1} without gaps or repeats, and a batch that ends at
  * or before the stored checkpoint is refused ({@link JournalCheckpoints.StaleCheckpointException}).
@@ -37,6 +39,7 @@ public final class PositionWriter {
     private final StorageMetrics metrics;
     private final BinaryCopyEncoder encoder = new BinaryCopyEncoder();
     private final DeviceEventBatch noEvents = new DeviceEventBatch(0);
+    private final Long2LongHashMap noSequences = DeviceSequences.newBatch();
 
     public PositionWriter(Database database, String journalName, StorageMetrics metrics) {
         this(database.dataSource(), database.partitions(), journalName, database.settings().positionsRetentionDays(),
@@ -63,6 +66,16 @@ public final class PositionWriter {
      * which may be past their last row when records without rows were skipped), all in one transaction.
      */
     public void write(PositionBatch positions, DeviceEventBatch events, long journalIndex) throws SQLException {
+        write(positions, events, noSequences, journalIndex);
+    }
+
+    /**
+     * As {@link #write(PositionBatch, DeviceEventBatch, long)}, and raises the stored sequence of each device in
+     * {@code sequences} (device id → highest sequence the batch's records carry) in the same transaction, so the
+     * device's sequence outlives the journal ({@link DeviceSequences}).
+     */
+    public void write(PositionBatch positions, DeviceEventBatch events, Long2LongHashMap sequences,
+                      long journalIndex) throws SQLException {
         long start = System.nanoTime();
         try {
             ensurePartitions(positions, events);
@@ -79,6 +92,7 @@ public final class PositionWriter {
                         encoder.encode(events);
                         copyIn(copy, COPY_EVENTS);
                     }
+                    DeviceSequences.raise(c, sequences);
                     JournalCheckpoints.advance(c, journalName, journalIndex);
                     c.commit();
                 } catch (SQLException | RuntimeException e) {

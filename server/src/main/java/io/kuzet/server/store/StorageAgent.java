@@ -7,6 +7,7 @@ import io.kuzet.server.alert.AlertJournal;
 import io.kuzet.server.journal.IngestJournal;
 import io.kuzet.server.journal.IngestReader;
 import io.kuzet.server.journal.IngestRecord;
+import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.OrderRecord;
 import io.kuzet.server.registry.RegistryHolder;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import org.agrona.collections.Long2LongHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,7 @@ public final class StorageAgent implements AutoCloseable {
     private final Counter unassigned;
     private final PositionBatch positions;
     private final DeviceEventBatch events;
+    private final Long2LongHashMap sequences = DeviceSequences.newBatch();
     private final IngestRecord record = new IngestRecord();
     private final Backoff backoff = new Backoff(100, 10_000);
     private final Thread thread;
@@ -162,22 +165,35 @@ public final class StorageAgent implements AutoCloseable {
     private int storePositions(IngestReader reader) throws SQLException {
         positions.clear();
         events.clear();
+        sequences.clear();
         long lastIndex = JournalCheckpoints.NONE;
         int records = 0;
         while (positions.size() < batchMaxRows && reader.next(record)) {
             records++;
             lastIndex = record.index;
+            if (record.type == IngestRecord.TYPE_TICK) {
+                continue;
+            }
+            noteSequence(record);
             if (record.type != IngestRecord.TYPE_DEVICE_MESSAGE) {
-                continue; // ticks and refused messages hold no subject data
+                continue; // refused messages hold no subject data, only their consumed sequence
             }
             addRows(record);
         }
         if (records == 0) {
             return 0;
         }
-        positionWriter.write(positions, events, lastIndex);
+        positionWriter.write(positions, events, sequences, lastIndex);
         positionsCheckpoint = lastIndex;
         return records;
+    }
+
+    /** Sequenced (Kuzet) messages and refusals: the device's stored sequence, whether or not rows are stored for it. */
+    private void noteSequence(IngestRecord r) {
+        long sequence = r.message.sequence;
+        if (r.protocol == Protocol.KUZET.code() && sequence > sequences.get(r.deviceId)) {
+            sequences.put(r.deviceId, sequence);
+        }
     }
 
     private void addRows(IngestRecord r) {
@@ -185,7 +201,9 @@ public final class StorageAgent implements AutoCloseable {
         DeviceMessage msg = r.message;
         for (int i = 0; i < msg.fixCount(); i++) {
             Fix f = msg.fix(i);
-            OrderRecord order = device == null || device.subjectId() == 0 ? null : registry.activeOrder(device.subjectId(), f.timeMs);
+            // a clock-faulty fix is kept as evidence under the order in force when it was received, not at its claimed time
+            long orderAtMs = f.isClockFault() ? r.timeMs : f.timeMs;
+            OrderRecord order = device == null || device.subjectId() == 0 ? null : registry.activeOrder(device.subjectId(), orderAtMs);
             if (order == null) {
                 unassigned.increment();
                 continue;

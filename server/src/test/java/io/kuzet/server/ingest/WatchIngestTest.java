@@ -84,6 +84,25 @@ class WatchIngestTest {
     }
 
     @Test
+    void alarmInTheSameSecondAsALocationReportIsStoredAndRaisesItsAlert() throws Exception {
+        try (LiveAlertClient live = new LiveAlertClient(running.server.httpPort(), RunningServer.LIVE_TOKEN);
+             Socket socket = new Socket("127.0.0.1", running.server.port(Protocol.WATCH))) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> running.server.live().subscribers() == 1);
+            socket.setSoTimeout(5_000);
+            DeviceMessage msg = Fixes.fixAt(T0, 43.30, 76.90, 10);
+            ByteBuf location = Unpooled.buffer();
+            WatchEncoder.writeLocation(location, "3G", TestFleet.WATCH_NUMBER, "UD", msg.fix(0), 80, 0);
+            send(socket, location);
+            ByteBuf alarm = Unpooled.buffer();
+            WatchEncoder.writeLocation(alarm, "3G", TestFleet.WATCH_NUMBER, "AL", msg.fix(0), 80, STATUS_REMOVED);
+            send(socket, alarm);
+            assertEquals("[3G*" + TestFleet.WATCH_NUMBER + "*0002*AL]", readFrame(socket.getInputStream()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> live.alerts("STRAP_TAMPER", "RAISED").size() == 1);
+        }
+        assertEquals(2, running.journaledMessages().size(), "the alarm is not a retransmission of the location report");
+    }
+
+    @Test
     void unregisteredWatchIsClosedWithoutAReply() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", running.server.port(Protocol.WATCH))) {
             socket.setSoTimeout(5_000);

@@ -37,6 +37,7 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
     private long refusedSequence = -1;
     private byte[] nonce;
     private long serverSequence;
+    private boolean mayResync;    // no data message of this session handled yet and none damaged in transit (protocol.md §4)
     private final byte[] hmac = new byte[32];
 
     public KuzetSessionHandler(IngestContext context, IngestService ingest, KuzetFrameDecoder frameDecoder) {
@@ -110,6 +111,7 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
             return;
         }
         loggedIn(ctx, record);
+        mayResync = true;
         ByteBuf out = ctx.alloc().buffer(64);
         KuzetEncoder.writeLoginResult(out, ++serverSequence, KuzetLoginStatus.OK, state.lastSequence(), clockMs(),
                 reportingIntervalS(record));
@@ -128,7 +130,8 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         DeviceMessage msg = scratch();
         KuzetDecoder.decodeData(frame, msg);
         msg.deviceId = device.deviceNumber();
-        long index = ingest.accept(state, Protocol.KUZET, msg, clockMs(), receivedNanos);
+        long index = ingest.accept(state, Protocol.KUZET, msg, clockMs(), receivedNanos, mayResync);
+        mayResync = false;
         if (index == IngestService.GAP) {
             nack(ctx, sequence, KuzetNackReason.SEQUENCE_GAP);
         } else if (index == IngestService.DUPLICATE) {
@@ -171,6 +174,9 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
     protected void onRefusedFrame(ChannelHandlerContext ctx, ProtocolException e) {
         long refused = refusedSequence >= 0 ? refusedSequence : frameDecoder.sequenceOfLastRefusedFrame();
         refusedSequence = -1;
+        if (!resendingWillNotHelp(e.reason())) {
+            mayResync = false;   // a frame was lost in transit: a jump past it must stay a gap
+        }
         nack(ctx, Math.max(0, refused), KuzetNackReason.of(e.reason()));
         if (device != null && refused > 0 && resendingWillNotHelp(e.reason())) {
             // validation failures are consumed so one bad message never blocks the device's buffer (protocol.md §4)
