@@ -15,6 +15,7 @@ public final class DeviceIngestState {
 
     final long deviceId;
     long lastSequence;                 // highest Kuzet sequence journaled; 0 = none
+    long lastIndex = -1;               // journal index of the device's latest record; -1 = none
     private final long[] recentKeys = new long[RECENT_KEYS];
     private int recentCount;
     private int recentNext;
@@ -30,6 +31,14 @@ public final class DeviceIngestState {
     /** The highest sequence stored for this device (what LOGIN_RESULT reports), 0 if none. */
     public synchronized long lastSequence() {
         return lastSequence;
+    }
+
+    /**
+     * Journal index of the device's latest record, -1 if none. A reply that reveals what is stored (a re-ack of a
+     * duplicate, LOGIN_RESULT) waits until this index is durable; read it after {@link #lastSequence()}.
+     */
+    public synchronized long lastIndex() {
+        return lastIndex;
     }
 
     /** Kuzet only, monitor held: the sequence skips past the next expected one, so a message in between is missing. */

@@ -40,6 +40,7 @@ public final class IngestService {
             long index = journal.appendDeviceMessage(receivedMs, receivedNanoTime, state.deviceId, protocol.code(), msg);
             metrics.journalAppended(System.nanoTime() - start);
             state.remember(protocol, msg);
+            state.lastIndex = index;
             return index;
         }
     }
@@ -60,6 +61,7 @@ public final class IngestService {
             }
             long index = journal.appendRefused(receivedMs, state.deviceId, deviceNumber, protocol.code(), sequence, reason);
             state.lastSequence = sequence;
+            state.lastIndex = index;
             return index;
         }
     }
