@@ -188,6 +188,8 @@ class CrashMatrixTest {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(System.getProperty("kuzet.test.jvmArgs", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
+        // C1 only and the serial collector: the child starts twice per mode, and start-up is mostly JIT and class loading
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kuzet.server.testing.StorageChildServerMain",
                 dataDir.toString(), mode.name(), "jdbc:postgresql://127.0.0.1:" + database.embeddedPort() + "/postgres",
                 Path.of("src/test/resources/provisioning/crash-matrix.yaml").toAbsolutePath().toString()));
