@@ -11,6 +11,10 @@ import io.kuzet.protocol.watch.WatchEncoder;
 import io.kuzet.server.alert.Alert;
 import io.kuzet.server.alert.AlertJournal;
 import io.kuzet.server.config.ServerConfig;
+import io.kuzet.server.journal.IngestJournal;
+import io.kuzet.server.journal.IngestReader;
+import io.kuzet.server.journal.IngestRecord;
+import io.kuzet.server.journal.ProcessDurability;
 import io.kuzet.server.store.Database;
 import io.kuzet.server.store.SharedPostgres;
 import io.kuzet.server.testing.Fixes;
@@ -136,12 +140,17 @@ class CrashMatrixTest {
         for (Thread t : streams) {
             t.join(30_000);
         }
+        DataSource db = database.dataSource();
+        Map<Long, Integer> journaledAtKill = journaledMessages(dataDir);
+        Map<String, Integer> recognised = new java.util.TreeMap<>();
         Map<String, Integer> ackedAtKill = new java.util.TreeMap<>();
         Map<String, Integer> sentAtKill = new java.util.TreeMap<>();
         for (Bracelet b : bracelets) {
             assertEquals(null, b.failure.get(), b.name + " stream failed before the kill");
             ackedAtKill.put(b.name, b.acked.size());
             sentAtKill.put(b.name, b.sent);
+            // what the bracelet will resend although the dead server had journaled it: must be recognised, not stored again
+            recognised.put(b.name, journaledAtKill.getOrDefault(deviceId(db, b.protocol, b.number), 0) - (b.firstUnacked() - 1));
         }
 
         killed = false;
@@ -156,7 +165,6 @@ class CrashMatrixTest {
             t.join(120_000);
         }
         long resumedMs = (System.nanoTime() - started) / 1_000_000;
-        DataSource db = database.dataSource();
         for (Bracelet b : bracelets) {
             assertEquals(null, b.failure.get(), b.name + " stream failed after the restart");
             assertEquals(total, b.acked.size(), b.name + ": every fix acked after the restart");
@@ -175,12 +183,17 @@ class CrashMatrixTest {
         }
         killed = true;
         child.destroyForcibly().waitFor();
+        Map<Long, Integer> journaled = journaledMessages(dataDir);
+        for (Bracelet b : bracelets) {
+            assertEquals(total, journaled.get(deviceId(db, b.protocol, b.number)), b.name + ": journaled once each, retransmissions recognised");
+        }
         int transitions = assertNoAlertTransitionTwice(dataDir);
         long tookMs = (System.nanoTime() - started) / 1_000_000;
-        LOG.info("crash matrix {}: {} fixes per bracelet; at the kill sent {} acked {}; stored {} each exactly once; "
+        LOG.info("crash matrix {}: {} fixes per bracelet; at the kill sent {} acked {}; journaled but unacked at the kill, "
+                        + "resent and recognised as duplicates {}; stored {} each exactly once; "
                         + "3 exclusion alerts per bracelet (1 open); {} alert transitions, none twice; child up in {} ms, "
                         + "killed at {} ms, restarted in {} ms, all acked at {} ms, all stored at {} ms",
-                mode, total, sentAtKill, ackedAtKill, total, transitions, firstStartMs, killedAtMs, restartMs, resumedMs, tookMs);
+                mode, total, sentAtKill, ackedAtKill, recognised, total, transitions, firstStartMs, killedAtMs, restartMs, resumedMs, tookMs);
     }
 
     private int[] startChild(Path dataDir, ServerConfig.Durability mode, Database database) throws Exception {
@@ -254,6 +267,21 @@ class CrashMatrixTest {
             });
         }
         return count[0];
+    }
+
+    /** Device-message records in the journal, by registry device id. */
+    private static Map<Long, Integer> journaledMessages(Path dataDir) {
+        Map<Long, Integer> counts = new HashMap<>();
+        try (IngestJournal journal = new IngestJournal(dataDir.resolve("journal"), ProcessDurability.FACTORY);
+             IngestReader reader = journal.createReader().startAfter(-1)) {
+            IngestRecord r = new IngestRecord();
+            while (reader.next(r)) {
+                if (r.type == IngestRecord.TYPE_DEVICE_MESSAGE) {
+                    counts.merge(r.deviceId, 1, Integer::sum);
+                }
+            }
+        }
+        return counts;
     }
 
     private static long deviceId(DataSource db, String protocol, long number) throws SQLException {

@@ -114,22 +114,22 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         long storedAt = state.lastIndex();
         int reportingIntervalS = reportingIntervalS(record);
         if (storedAt < 0 || ingest.journal().durability().immediate()) {
-            loginResult(ctx.channel(), stored, reportingIntervalS);
+            reply(ctx, loginResult(ctx.alloc(), stored, reportingIntervalS));
         } else {
             // the device frees its buffer up to the sequence reported: report it only once it is on disk
             Channel channel = ctx.channel();
             ingest.journal().durability().whenDurable(storedAt, () -> channel.eventLoop().execute(() -> {
                 if (channel.isActive()) {
-                    loginResult(channel, stored, reportingIntervalS);
+                    channel.writeAndFlush(loginResult(channel.alloc(), stored, reportingIntervalS), channel.voidPromise());
                 }
             }));
         }
     }
 
-    private void loginResult(Channel channel, long stored, int reportingIntervalS) {
-        ByteBuf out = channel.alloc().buffer(64);
+    private ByteBuf loginResult(io.netty.buffer.ByteBufAllocator alloc, long stored, int reportingIntervalS) {
+        ByteBuf out = alloc.buffer(64);
         KuzetEncoder.writeLoginResult(out, ++serverSequence, KuzetLoginStatus.OK, stored, clockMs(), reportingIntervalS);
-        channel.writeAndFlush(out, channel.voidPromise());
+        return out;
     }
 
     private void onData(ChannelHandlerContext ctx, ByteBuf frame, long sequence, long receivedNanos, Counter frames) {
