@@ -25,6 +25,7 @@ import io.kuzet.server.ingest.watch.WatchPipeline;
 import io.kuzet.server.journal.Durability;
 import io.kuzet.server.journal.FsyncGroupCommit;
 import io.kuzet.server.journal.IngestJournal;
+import io.kuzet.server.journal.JournalFailStop;
 import io.kuzet.server.journal.ProcessDurability;
 import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.metrics.IngestMetrics;
@@ -92,26 +93,32 @@ public final class KuzetServer implements AutoCloseable {
      */
     public record Options(LongSupplier clockMs, boolean automaticTicks,
                           java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> httpExtension,
-                          DurableStateLoader durableState) {
+                          DurableStateLoader durableState,
+                          FsyncGroupCommit.Forcer journalForcer, java.util.function.IntConsumer failStopExit) {
         public Options(LongSupplier clockMs, boolean automaticTicks) {
-            this(clockMs, automaticTicks, null, null);
+            this(clockMs, automaticTicks, null);
         }
 
         public Options(LongSupplier clockMs, boolean automaticTicks,
                        java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> httpExtension) {
-            this(clockMs, automaticTicks, httpExtension, null);
+            this(clockMs, automaticTicks, httpExtension, null, FsyncGroupCommit.Forcer.FDATASYNC, JournalFailStop.EXIT_PROCESS);
         }
 
         public static Options defaults() {
-            return new Options(System::currentTimeMillis, true, null, null);
+            return new Options(System::currentTimeMillis, true, null);
         }
 
         public Options withHttpExtension(java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> extension) {
-            return new Options(clockMs, automaticTicks, extension, durableState);
+            return new Options(clockMs, automaticTicks, extension, durableState, journalForcer, failStopExit);
+        }
+
+        /** Tests: how the journal file is forced in {@code fsync} mode, and what a fail-stop does instead of exiting. */
+        public Options withJournalFaults(FsyncGroupCommit.Forcer forcer, java.util.function.IntConsumer exit) {
+            return new Options(clockMs, automaticTicks, httpExtension, durableState, forcer, exit);
         }
 
         public Options withDurableState(DurableStateLoader loader) {
-            return new Options(clockMs, automaticTicks, httpExtension, loader);
+            return new Options(clockMs, automaticTicks, httpExtension, loader, journalForcer, failStopExit);
         }
     }
 
@@ -145,7 +152,9 @@ public final class KuzetServer implements AutoCloseable {
                 .labelNames("version").register(prometheus.getPrometheusRegistry()).addLabelValues(version());
 
         Durability.Factory durability = config.journal.durability == ServerConfig.Durability.FSYNC
-                ? FsyncGroupCommit.factory(config.journal.fsyncIntervalMs) : ProcessDurability.FACTORY;
+                ? FsyncGroupCommit.factory(config.journal.fsyncIntervalMs, options.journalForcer(),
+                        cause -> JournalFailStop.stop(cause, options.failStopExit()))
+                : ProcessDurability.FACTORY;
         journal = new IngestJournal(dataDir.resolve("journal"), durability);
         new JournalDiskMetrics(dataDir.resolve("journal")).bindTo(prometheus);
         alertJournal = new AlertJournal(dataDir.resolve("alerts"));
@@ -196,6 +205,8 @@ public final class KuzetServer implements AutoCloseable {
         readiness = new java.util.concurrent.ConcurrentSkipListMap<>();
         readiness.put("core", () -> core.lagEntries() > config.limits.backpressureHighWatermark
                 ? "evaluation core lags " + core.lagEntries() + " journal entries" : null);
+        readiness.put("journal", () -> journal.durability().failure() == null ? null
+                : "journal fsync failed (" + journal.durability().failure().getMessage() + "); acks stopped, exiting for a restart");
         http = config.ports.http < 0 ? null : new HttpServer(transport, boss, workers, config.server.bindAddress,
                 config.ports.http, prometheus, readiness, live, liveToken,
                 options.httpExtension() == null ? null : options.httpExtension().apply(this));

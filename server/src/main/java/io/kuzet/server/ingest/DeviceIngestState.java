@@ -16,6 +16,7 @@ public final class DeviceIngestState {
     final long deviceId;
     long lastSequence;                 // highest Kuzet sequence journaled; 0 = none
     long clockFaultFixes;              // fixes of this device journaled as clock faults since start
+    long lastIndex = -1;               // journal index of the device's latest record; -1 = none
     private final long[] recentKeys = new long[RECENT_KEYS];
     private int recentCount;
     private int recentNext;
@@ -36,6 +37,14 @@ public final class DeviceIngestState {
     /** Fixes of this device found clock-faulty at ingest since the server started (too far ahead or too old). */
     public synchronized long clockFaultFixes() {
         return clockFaultFixes;
+    }
+
+    /**
+     * Journal index of the device's latest record, -1 if none. A reply that reveals what is stored (a re-ack of a
+     * duplicate, LOGIN_RESULT) waits until this index is durable; read it after {@link #lastSequence()}.
+     */
+    public synchronized long lastIndex() {
+        return lastIndex;
     }
 
     /** Kuzet only, monitor held: the sequence skips past the next expected one, so a message in between is missing. */

@@ -43,6 +43,7 @@ public final class DeviceLedger {
                     DeviceIngestState state = stateFor(record.deviceId);
                     synchronized (state) {
                         state.remember(Protocol.fromCode(record.protocol), record.message);
+                        state.lastIndex = record.index;
                     }
                 }
             }

@@ -93,6 +93,29 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
         pendingFlush = true;
     }
 
+    /**
+     * Sends a reply that tells the device its data is stored once journal index {@code index} is durable: with the
+     * read batch in {@code process} mode, after the group commit in {@code fsync} mode (never, if the journal fails).
+     * {@code index < 0}: nothing was journaled, the reply goes now.
+     */
+    protected final void replyWhenDurable(ChannelHandlerContext ctx, long index, ByteBuf reply, long receivedNanos) {
+        io.kuzet.server.journal.Durability durability = context.ingest.journal().durability();
+        if (index < 0 || durability.immediate()) {
+            reply(ctx, reply);
+            context.metrics.acked(protocol, System.nanoTime() - receivedNanos);
+            return;
+        }
+        io.netty.channel.Channel channel = ctx.channel();
+        durability.whenDurable(index, () -> channel.eventLoop().execute(() -> {
+            if (channel.isActive()) {
+                channel.writeAndFlush(reply, channel.voidPromise());
+                context.metrics.acked(protocol, System.nanoTime() - receivedNanos);
+            } else {
+                reply.release();
+            }
+        }), reply::release);
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {

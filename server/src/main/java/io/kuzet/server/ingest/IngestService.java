@@ -73,6 +73,7 @@ public final class IngestService {
             long index = journal.appendDeviceMessage(receivedMs, receivedNanoTime, state.deviceId, protocol.code(), msg);
             metrics.journalAppended(System.nanoTime() - start);
             state.remember(protocol, msg);
+            state.lastIndex = index;
             if (clockFaults > 0) {
                 state.clockFaultFixes += clockFaults;
                 metrics.clockFaultFixes(protocol, clockFaults);
@@ -112,6 +113,7 @@ public final class IngestService {
             }
             long index = journal.appendRefused(receivedMs, state.deviceId, deviceNumber, protocol.code(), sequence, reason);
             state.lastSequence = sequence;
+            state.lastIndex = index;
             return index;
         }
     }

@@ -20,6 +20,11 @@ public final class ProcessDurability implements Durability {
     }
 
     @Override
+    public void whenDurable(long index, Runnable action, Runnable discarded) {
+        action.run();
+    }
+
+    @Override
     public boolean immediate() {
         return true;
     }

@@ -92,4 +92,26 @@ class IngestJournalTest {
             assertTrue(forces <= 100, "acks were grouped: " + forces + " forces for 100 appends");
         }
     }
+
+    @Test
+    void theDirectoryEntryOfANewCycleFileIsForcedBeforeTheFirstAck() throws InterruptedException {
+        java.util.List<Path> forced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<Path> forcedBeforeAck = new java.util.concurrent.CopyOnWriteArrayList<>();
+        FsyncGroupCommit.Forcer recording = (channel, path) -> {
+            channel.force(false);
+            forced.add(path);
+        };
+        try (IngestJournal journal = new IngestJournal(dir, FsyncGroupCommit.factory(2, recording))) {
+            forced.clear();   // the open forced what was there; what counts is the force after the file appears
+            CountDownLatch acked = new CountDownLatch(1);
+            long index = journal.appendTick(1);   // creates today's cycle file
+            journal.durability().whenDurable(index, () -> {
+                forcedBeforeAck.addAll(forced);
+                acked.countDown();
+            });
+            assertTrue(acked.await(5, TimeUnit.SECONDS));
+        }
+        assertTrue(forcedBeforeAck.stream().anyMatch(p -> p.toString().endsWith(".cq4")), "cycle file forced: " + forcedBeforeAck);
+        assertTrue(forcedBeforeAck.contains(dir), "journal directory forced after the file was created: " + forcedBeforeAck);
+    }
 }

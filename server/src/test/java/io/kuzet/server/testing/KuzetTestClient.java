@@ -133,6 +133,19 @@ public final class KuzetTestClient implements AutoCloseable {
         return reply;
     }
 
+    /** True when not one byte arrives from the server within {@code ms} (the stream is unusable after a false). */
+    public boolean silentFor(int ms) throws IOException {
+        int timeout = socket.getSoTimeout();
+        socket.setSoTimeout(ms);
+        try {
+            return in.read() < -1;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } finally {
+            socket.setSoTimeout(timeout);
+        }
+    }
+
     /** True when the server closed the connection (read returns end of stream) within the socket timeout. */
     public boolean closedByServer() throws IOException {
         try {

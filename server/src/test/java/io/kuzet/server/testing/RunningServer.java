@@ -26,6 +26,11 @@ public final class RunningServer implements AutoCloseable {
     }
 
     public RunningServer(Path dataDir, RegistrySnapshot registry, Consumer<ServerConfig> customise) throws InterruptedException {
+        this(dataDir, registry, customise, options -> options);
+    }
+
+    public RunningServer(Path dataDir, RegistrySnapshot registry, Consumer<ServerConfig> customise,
+                         java.util.function.UnaryOperator<KuzetServer.Options> options) throws InterruptedException {
         config = ConfigLoader.load(null, Map.of());
         config.server.dataDir = dataDir.toString();
         config.server.bindAddress = "127.0.0.1";
@@ -37,7 +42,7 @@ public final class RunningServer implements AutoCloseable {
         config.live.token = LIVE_TOKEN;
         customise.accept(config);
         config.validate();
-        server = KuzetServer.start(config, registry, new KuzetServer.Options(clock, false));
+        server = KuzetServer.start(config, registry, options.apply(new KuzetServer.Options(clock, false)));
     }
 
     /** Every device-message record in the journal, as (device id, sequence, fix count). */

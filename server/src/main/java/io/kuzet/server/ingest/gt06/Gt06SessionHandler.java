@@ -11,7 +11,6 @@ import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.metrics.IngestMetrics;
 import io.kuzet.server.registry.DeviceRecord;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
@@ -57,23 +56,14 @@ public final class Gt06SessionHandler extends DeviceSessionHandler {
                 }
                 msg.deviceId = device.deviceNumber();
                 long index = ingest.accept(state, Protocol.GT06, msg, clockMs(), receivedNanos);
-                if (index == IngestService.DUPLICATE || ingest.journal().durability().immediate()) {
-                    replyNow(ctx, frame, receivedNanos);
+                if (index == IngestService.DUPLICATE) {
+                    index = state.lastIndex();   // the reply says "stored": not before the stored copy is durable
+                }
+                ByteBuf reply = ctx.alloc().buffer(32);
+                if (Gt06Encoder.writeReply(reply, frame, clockMs())) {
+                    replyWhenDurable(ctx, index, reply, receivedNanos);
                 } else {
-                    ByteBuf reply = ctx.alloc().buffer(32);
-                    if (!Gt06Encoder.writeReply(reply, frame, clockMs())) {
-                        reply.release();
-                    } else {
-                        Channel channel = ctx.channel();
-                        ingest.journal().durability().whenDurable(index, () -> channel.eventLoop().execute(() -> {
-                            if (channel.isActive()) {
-                                channel.writeAndFlush(reply, channel.voidPromise());
-                                context.metrics().acked(Protocol.GT06, System.nanoTime() - receivedNanos);
-                            } else {
-                                reply.release();
-                            }
-                        }));
-                    }
+                    reply.release();
                 }
                 afterAcceptedFrame(ctx.channel());
             }

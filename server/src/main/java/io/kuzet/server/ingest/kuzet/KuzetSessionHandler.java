@@ -112,10 +112,26 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         }
         loggedIn(ctx, record);
         mayResync = true;
-        ByteBuf out = ctx.alloc().buffer(64);
-        KuzetEncoder.writeLoginResult(out, ++serverSequence, KuzetLoginStatus.OK, state.lastSequence(), clockMs(),
-                reportingIntervalS(record));
-        reply(ctx, out);
+        long stored = state.lastSequence();
+        long storedAt = state.lastIndex();
+        int reportingIntervalS = reportingIntervalS(record);
+        if (storedAt < 0 || ingest.journal().durability().immediate()) {
+            reply(ctx, loginResult(ctx.alloc(), stored, reportingIntervalS));
+        } else {
+            // the device frees its buffer up to the sequence reported: report it only once it is on disk
+            Channel channel = ctx.channel();
+            ingest.journal().durability().whenDurable(storedAt, () -> channel.eventLoop().execute(() -> {
+                if (channel.isActive()) {
+                    channel.writeAndFlush(loginResult(channel.alloc(), stored, reportingIntervalS), channel.voidPromise());
+                }
+            }));
+        }
+    }
+
+    private ByteBuf loginResult(io.netty.buffer.ByteBufAllocator alloc, long stored, int reportingIntervalS) {
+        ByteBuf out = alloc.buffer(64);
+        KuzetEncoder.writeLoginResult(out, ++serverSequence, KuzetLoginStatus.OK, stored, clockMs(), reportingIntervalS);
+        return out;
     }
 
     private void onData(ChannelHandlerContext ctx, ByteBuf frame, long sequence, long receivedNanos, Counter frames) {
@@ -135,12 +151,11 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         if (index == IngestService.GAP) {
             nack(ctx, sequence, KuzetNackReason.SEQUENCE_GAP);
         } else if (index == IngestService.DUPLICATE) {
-            ack(ctx, state.lastSequence(), receivedNanos);   // acked again with what is stored; stored once
-        } else if (ingest.journal().durability().immediate()) {
-            ack(ctx, sequence, receivedNanos);
+            // acked again with what is stored (stored once), and only once that is durable
+            long stored = state.lastSequence();
+            ackWhenDurable(ctx, state.lastIndex(), stored, receivedNanos);
         } else {
-            Channel channel = ctx.channel();
-            ingest.journal().durability().whenDurable(index, () -> ackFromCommitter(channel, sequence, receivedNanos));
+            ackWhenDurable(ctx, index, sequence, receivedNanos);
         }
         afterAcceptedFrame(ctx.channel());
     }
@@ -150,6 +165,15 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         KuzetEncoder.writeAck(out, ++serverSequence, sequence);
         reply(ctx, out);
         context.metrics().acked(Protocol.KUZET, System.nanoTime() - receivedNanos);
+    }
+
+    private void ackWhenDurable(ChannelHandlerContext ctx, long index, long sequence, long receivedNanos) {
+        if (index < 0 || ingest.journal().durability().immediate()) {
+            ack(ctx, sequence, receivedNanos);
+        } else {
+            Channel channel = ctx.channel();
+            ingest.journal().durability().whenDurable(index, () -> ackFromCommitter(channel, sequence, receivedNanos));
+        }
     }
 
     private void ackFromCommitter(Channel channel, long sequence, long receivedNanos) {
@@ -185,13 +209,7 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
                 nack(ctx, refused, KuzetNackReason.SEQUENCE_GAP);
             } else {
                 long acked = state.lastSequence();
-                ingest.journal().durability().whenDurable(Math.max(index, 0), () -> {
-                    if (ctx.channel().eventLoop().inEventLoop()) {
-                        ack(ctx, acked, System.nanoTime());
-                    } else {
-                        ackFromCommitter(ctx.channel(), acked, System.nanoTime());
-                    }
-                });
+                ackWhenDurable(ctx, index >= 0 ? index : state.lastIndex(), acked, System.nanoTime());
             }
         }
         ctx.flush();

@@ -52,15 +52,17 @@ public final class WatchSessionHandler extends DeviceSessionHandler {
             }
             loggedIn(ctx, record);
         }
+        long index = -1;
         if (result != WatchDecoder.Result.IGNORED && !msg.isEmpty()) {
-            // Watch replies carry no sequence and UD gets none, so the reply follows the append without waiting for fsync
-            ingest.accept(state, Protocol.WATCH, msg, clockMs(), receivedNanos);
+            index = ingest.accept(state, Protocol.WATCH, msg, clockMs(), receivedNanos);
+            if (index == IngestService.DUPLICATE) {
+                index = state.lastIndex();
+            }
             afterAcceptedFrame(ctx.channel());
         }
         ByteBuf out = ctx.alloc().buffer(64);
         if (WatchEncoder.writeReply(out, frame)) {
-            reply(ctx, out);
-            context.metrics().acked(Protocol.WATCH, System.nanoTime() - receivedNanos);
+            replyWhenDurable(ctx, index, out, receivedNanos);   // an AL reply means "stored": not before it is durable
         } else {
             out.release();
         }
