@@ -63,7 +63,10 @@ public final class LoadCommand implements Callable<Integer> {
         LoadResult result;
         if (target.useInProcess()) {
             try (TempDataDir dir = new TempDataDir("kuzet-load-");
-                 InProcessServer server = InProcessServer.start(dir.path(), SimClock.wall(), 0, 0, "", c -> c.ports.gt06 = gt06 ? 0 : -1)) {
+                 InProcessServer server = InProcessServer.start(dir.path(), SimClock.wall(), 0, 0, "", c -> {
+                     c.ports.gt06 = gt06 ? 0 : -1;
+                     LoadFleet.acceptCompressedFixTime(c);
+                 })) {
                 server.provision(LoadFleet.registry(devices, protocol));
                 int port = gt06 ? server.gt06Port() : server.kuzetPort();
                 result = new LoadRun(options, new Target("127.0.0.1", port, server.httpPort(), server.liveToken()))

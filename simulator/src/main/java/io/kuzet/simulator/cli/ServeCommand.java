@@ -39,7 +39,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), kuzetPort, httpPort, token, c -> c.ports.gt06 = gt06Port)) {
+        try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), kuzetPort, httpPort, token, c -> {
+            c.ports.gt06 = gt06Port;
+            LoadFleet.acceptCompressedFixTime(c);
+        })) {
             server.provision(LoadFleet.registry(devices, protocol));
             System.out.println("serve: " + devices + " load devices provisioned; device port " + server.kuzetPort() + ", HTTP "
                     + server.httpPort() + ", GT06 " + server.gt06Port() + ", live token " + server.liveToken());

@@ -43,7 +43,7 @@ public final class StormCommand implements Callable<Integer> {
         StormResult result;
         if (target.useInProcess()) {
             try (TempDataDir dir = new TempDataDir("kuzet-storm-");
-                 InProcessServer server = InProcessServer.start(dir.path(), SimClock.wall(), 0, -1, "storm", c -> { })) {
+                 InProcessServer server = InProcessServer.start(dir.path(), SimClock.wall(), 0, -1, "", LoadFleet::acceptCompressedFixTime)) {
                 server.provision(LoadFleet.registry(devices));
                 result = run.run(new Target("127.0.0.1", server.kuzetPort(), -1, ""), server::journaledMessages, System.out::println);
             }

@@ -30,7 +30,20 @@ public final class LoadFleet {
     public static final double ZONE_RADIUS_METRES = 200;
     static final long ZONE_ID = 1;
 
+    /**
+     * Load devices compress time (each message advances its fix clock by 15 s, whatever the send rate), so at full rate
+     * their fixes run hours ahead of the wall clock within seconds. A load target therefore accepts fixes up to ten
+     * years ahead instead of treating them as clock faults ({@code limits.maxFixAheadS}); a production server keeps
+     * its default. Remote targets need {@code KUZET_LIMITS_MAX_FIX_AHEAD_S} set the same way.
+     */
+    public static final int LOAD_MAX_FIX_AHEAD_S = 10 * 366 * 86_400;
+
     private LoadFleet() {
+    }
+
+    /** Adjusts a load target's settings to what load fleets send (see {@link #LOAD_MAX_FIX_AHEAD_S}). */
+    public static void acceptCompressedFixTime(io.kuzet.server.config.ServerConfig config) {
+        config.limits.maxFixAheadS = LOAD_MAX_FIX_AHEAD_S;
     }
 
     public static long number(int index) {
