@@ -29,22 +29,27 @@ public final class TimeSeriesConversion {
     /** Converts the current schema of {@code dataSource}; returns the number of position rows now in hypertables. */
     public static long convert(DataSource dataSource) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            try (Statement s = c.createStatement()) {
-                s.execute("create extension if not exists timescaledb");
-            }
-            if (SchemaFlavour.detect(c, true) == SchemaFlavour.PLAIN_POSTGRESQL) {
-                swapTables(c);
-            } else {
-                LOG.info("positions and device_events are already hypertables");
-            }
-            try (Statement s = c.createStatement()) {
-                for (String sql : TimeSeriesMigration.TIMESCALE_AGGREGATE) {
-                    s.execute(sql);
-                }
-            }
-            return count(c, "positions");
+            return convert(c);
         }
+    }
+
+    /** As {@link #convert(DataSource)}, in the current schema of {@code c}. */
+    static long convert(Connection c) throws SQLException {
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+            s.execute("create extension if not exists timescaledb");
+        }
+        if (SchemaFlavour.detect(c, true) == SchemaFlavour.PLAIN_POSTGRESQL) {
+            swapTables(c);
+        } else {
+            LOG.info("positions and device_events are already hypertables");
+        }
+        try (Statement s = c.createStatement()) {
+            for (String sql : TimeSeriesMigration.TIMESCALE_AGGREGATE) {
+                s.execute(sql);
+            }
+        }
+        return count(c, "positions");
     }
 
     private static void swapTables(Connection c) throws SQLException {

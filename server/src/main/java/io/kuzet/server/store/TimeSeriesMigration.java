@@ -68,7 +68,7 @@ final class TimeSeriesMigration implements JavaMigration {
             "create index if not exists positions_subject_time on positions (subject_id, fix_time)",
             "create index if not exists device_events_subject_time on device_events (subject_id, event_time)");
 
-    private static final List<String> PLAIN = List.of(
+    static final List<String> PLAIN = List.of(
             "create table if not exists positions (" + POSITIONS_COLUMNS + ") partition by range (fix_time)",
             "create table if not exists positions_default partition of positions default",
             "create table if not exists device_events (" + EVENTS_COLUMNS + ") partition by range (event_time)",
