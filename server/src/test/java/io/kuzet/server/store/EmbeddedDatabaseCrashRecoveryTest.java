@@ -62,6 +62,14 @@ class EmbeddedDatabaseCrashRecoveryTest {
         assertEquals(FIXES, countPositions(restarted), "positions stored before the kill are still there");
         assertFalse(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false),
                 "the old postmaster is gone");
+        // The journal (Chronicle Queue, whose table-store lock the killed JVM may have held) takes appends again.
+        try (KuzetTestClient device = new KuzetTestClient(restarted.get("kuzet"))) {
+            assertEquals(FIXES, device.login(100001, KEY).value, "the server reports what it stored");
+            device.startSequenceAt(FIXES + 1);
+            device.sendPositions(fixAt(T0 + FIXES * 30_000L, LAT, LON, 6));
+            device.read();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> countPositions(restarted) == FIXES + 1);
     }
 
     @Test
