@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -154,7 +155,7 @@ final class EmbeddedPostgresLauncher {
             }
             lock.release();
             return true;
-        } catch (java.nio.channels.OverlappingFileLockException heldByThisJvm) {
+        } catch (OverlappingFileLockException heldByThisJvm) {
             return false;
         }
     }
