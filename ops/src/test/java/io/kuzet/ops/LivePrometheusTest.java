@@ -23,13 +23,29 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The alert rules in a real Prometheus scraping a real Kuzet fed by the simulator. The rules are a fast copy
  * ({@link PrometheusProcess#fastRules}: {@code for} 3 s, ranges 10 s). One scenario in order: the key series arrive
  * while the simulator feeds; freezing the simulator (SIGSTOP: its devices stay connected, no frame arrives) fires
- * KuzetIngestionStalled; stopping the server fires KuzetDown. About a minute, most of it the server's start.
+ * KuzetIngestionStalled; stopping the server fires KuzetDown. The journal-disk and core-lag rules get thresholds this
+ * server crosses ({@link #CROSSED_THRESHOLDS}), so they fire as long as their gauges read numbers (they read NaN once,
+ * and a NaN never compares true). About a minute, most of it the server's start.
  */
 @ExtendWith(FedKuzet.Resolver.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LivePrometheusTest {
     private static final Duration ALERT_LIMIT = Duration.ofSeconds(45);
     private static final Duration POLL = Duration.ofMillis(500);
+
+    /**
+     * KuzetJournalDiskSpaceLow with a free-space threshold above any disk, KuzetCoreLagHigh with a backlog threshold
+     * below zero: same expressions otherwise.
+     */
+    static final java.util.function.UnaryOperator<String> CROSSED_THRESHOLDS = rules -> {
+        String disk = "kuzet_journal_disk_free_bytes{job=\"kuzet\"} < 5 * 1024 * 1024 * 1024";
+        String lag = "clamp_min(rate(kuzet_journal_appends_total{job=\"kuzet\"}[" + PrometheusProcess.FAST_RANGE + "]), 1) > 60";
+        if (!rules.contains(disk) || !rules.contains(lag)) {
+            throw new AssertionError("kuzet-alerts.yml changed: update CROSSED_THRESHOLDS");
+        }
+        return rules.replace(disk, "kuzet_journal_disk_free_bytes{job=\"kuzet\"} < 1e18")
+                .replace(lag, lag.replace("> 60", "> -1"));
+    };
 
     private static FedKuzet kuzet;
     private static ChildProcess simulator;
@@ -39,7 +55,7 @@ class LivePrometheusTest {
     static void startSimulatorAndPrometheus(FedKuzet fedKuzet) {
         kuzet = fedKuzet;
         simulator = kuzet.simulator("simulator-live", "--duration", "600", "--warmup", "0", "--rate", "50", "--violators", "0.3");
-        prometheus = PrometheusProcess.start("127.0.0.1:" + kuzet.httpPort());
+        prometheus = PrometheusProcess.start("127.0.0.1:" + kuzet.httpPort(), CROSSED_THRESHOLDS);
     }
 
     @AfterAll
@@ -98,6 +114,20 @@ class LivePrometheusTest {
 
     @Test
     @Order(3)
+    void journalDiskAndCoreLagRulesFireOnCrossedThresholds() {
+        await("KuzetJournalDiskSpaceLow and KuzetCoreLagHigh firing").atMost(ALERT_LIMIT).pollInterval(POLL).until(() ->
+                prometheus.alertState("KuzetJournalDiskSpaceLow").equals("firing")
+                        && prometheus.alertState("KuzetCoreLagHigh").equals("firing"));
+        assertPositive("kuzet_journal_disk_free_bytes{job=\"kuzet\"}");
+        assertPositive("kuzet_journal_disk_used_bytes{job=\"kuzet\"}");
+        double lag = prometheus.scalar("kuzet_core_lag_entries{job=\"kuzet\"}");
+        if (!(lag >= 0)) {
+            throw new AssertionError("kuzet_core_lag_entries = " + lag + ", expected a number >= 0");
+        }
+    }
+
+    @Test
+    @Order(4)
     void frozenSimulatorWithDevicesStillConnectedFiresIngestionStalled() {
         simulator.freeze();
         await("KuzetIngestionStalled firing").atMost(ALERT_LIMIT).pollInterval(POLL)
@@ -107,7 +137,7 @@ class LivePrometheusTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void stoppedServerFiresKuzetDown() {
         kuzet.stop();
         await("KuzetDown firing").atMost(ALERT_LIMIT).pollInterval(POLL)

@@ -48,6 +48,11 @@ final class PrometheusProcess implements AutoCloseable {
 
     /** Starts Prometheus on a free port scraping {@code target} (host:port) as job {@code kuzet}; waits until it is ready. */
     static PrometheusProcess start(String target) {
+        return start(target, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #start(String)}, with {@code edit} applied to the fast rules (e.g. thresholds a test crosses). */
+    static PrometheusProcess start(String target, java.util.function.UnaryOperator<String> edit) {
         Path binary = binary();
         Path work = ChildProcess.LOG_DIR.resolve("prometheus");
         try {
@@ -57,7 +62,7 @@ final class PrometheusProcess implements AutoCloseable {
                 }
             }
             Files.createDirectories(work);
-            Files.writeString(work.resolve("kuzet-alerts.fast.yml"), fastRules(Files.readString(OpsFiles.ALERT_RULES)));
+            Files.writeString(work.resolve("kuzet-alerts.fast.yml"), edit.apply(fastRules(Files.readString(OpsFiles.ALERT_RULES))));
             YAML.writeValue(work.resolve("prometheus.yml").toFile(), config(target, "kuzet-alerts.fast.yml"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

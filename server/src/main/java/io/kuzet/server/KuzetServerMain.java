@@ -23,6 +23,7 @@ import io.kuzet.server.store.PositionWriter;
 import io.kuzet.server.store.RetentionJob;
 import io.kuzet.server.store.StorageAgent;
 import io.kuzet.server.store.StorageMetrics;
+import io.kuzet.server.store.TimeSeriesConversion;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -64,18 +65,8 @@ public final class KuzetServerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig config;
-        try {
-            config = ConfigLoader.load(configFile, System.getenv());
-            if (dataDir != null) {
-                config.server.dataDir = dataDir.toString();
-            }
-            if (provisionFile != null) {
-                config.server.provisionFile = provisionFile.toString();
-            }
-            config.validate();
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+        ServerConfig config = loadConfig();
+        if (config == null) {
             return 2;
         }
         Running running = start(config, KuzetServer.Options.defaults());
@@ -85,6 +76,46 @@ public final class KuzetServerMain implements Callable<Integer> {
                 server.port(Protocol.KUZET), server.port(Protocol.GT06), server.port(Protocol.WATCH), server.httpPort());
         new CountDownLatch(1).await();
         return 0;
+    }
+
+    /** The configuration from the file, the environment and the options; null (reported) when it is invalid. */
+    private ServerConfig loadConfig() {
+        try {
+            ServerConfig config = ConfigLoader.load(configFile, System.getenv());
+            if (dataDir != null) {
+                config.server.dataDir = dataDir.toString();
+            }
+            if (provisionFile != null) {
+                config.server.provisionFile = provisionFile.toString();
+            }
+            config.validate();
+            return config;
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return null;
+        }
+    }
+
+    /** {@code kuzet convert-to-timescaledb}: turns the plain time-series tables into hypertables (docs/storage.md). */
+    @Command(name = "convert-to-timescaledb", mixinStandardHelpOptions = true,
+            description = "Converts positions and device_events of a database migrated as plain PostgreSQL into "
+                    + "TimescaleDB hypertables, keeping every row. Run with the server stopped.")
+    int convertToTimescale() throws Exception {
+        ServerConfig config = loadConfig();
+        if (config == null) {
+            return 2;
+        }
+        try (Database database = Database.start(databaseSettings(config, config.dataDir().toAbsolutePath()))) {
+            long rows = TimeSeriesConversion.convert(database.dataSource());
+            LOG.info("positions and device_events are TimescaleDB hypertables ({} positions)", rows);
+            return 0;
+        }
+    }
+
+    private static DatabaseSettings databaseSettings(ServerConfig config, Path dataDir) {
+        return new DatabaseSettings(config.database.url.isBlank() ? null : config.database.url,
+                config.database.user, config.database.password, dataDir, config.database.embeddedPort, config.database.poolSize,
+                config.storage.positionsRetentionDays, config.storage.compressAfterDays, config.database.embeddedStartTimeoutS);
     }
 
     /** Everything {@link #start} brought up, closed in reverse order. */
@@ -122,9 +153,7 @@ public final class KuzetServerMain implements Callable<Integer> {
     /** Brings the whole server up on {@code config}; used by the main and by end-to-end tests. */
     public static Running start(ServerConfig config, KuzetServer.Options options) throws Exception {
         Path dataDir = config.dataDir().toAbsolutePath();
-        Database database = Database.start(new DatabaseSettings(config.database.url.isBlank() ? null : config.database.url,
-                config.database.user, config.database.password, dataDir, config.database.embeddedPort, config.database.poolSize,
-                config.storage.positionsRetentionDays, config.storage.compressAfterDays));
+        Database database = Database.start(databaseSettings(config, dataDir));
         try {
             AuditLog audit = AuditLog.open(dataDir, Instant::now, database.dataSource());
             if (!config.server.provisionFile.isBlank()) {

@@ -97,6 +97,8 @@ public final class ServerConfig {
         public String password = "";
         public int embeddedPort = 0;
         public int poolSize = 8;
+        /** Start-up timeout of the embedded database, crash recovery included (see docs/operations.md). */
+        public int embeddedStartTimeoutS = 120;
     }
 
     public static final class Storage {
@@ -164,6 +166,7 @@ public final class ServerConfig {
             problems.add("core.batteryCriticalPercent must be below core.batteryLowPercent");
         }
         positive(problems, "database.poolSize", database.poolSize);
+        positive(problems, "database.embeddedStartTimeoutS", database.embeddedStartTimeoutS);
         positive(problems, "storage.positionsRetentionDays", storage.positionsRetentionDays);
         positive(problems, "storage.batchMaxRows", storage.batchMaxRows);
         if (!live.token.isBlank() && tokenBits(live.token) < MIN_TOKEN_BITS) {

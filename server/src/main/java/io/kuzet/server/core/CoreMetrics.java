@@ -4,6 +4,7 @@ import io.kuzet.server.alert.Alert;
 import io.kuzet.server.alert.AlertType;
 import io.kuzet.server.alert.Severity;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -34,7 +35,9 @@ public final class CoreMetrics {
         fixToAlert = Timer.builder("kuzet_fix_to_alert").description("fix received to alert emitted, in process")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000))
                 .maximumExpectedValue(Duration.ofSeconds(1)).register(registry);
-        registry.gauge("kuzet_core_lag_entries", Tags.empty(), lagEntries, LongSupplier::getAsLong);
+        // Held strongly: the supplier is usually a lambda nobody else references, and a weakly held one reads NaN.
+        Gauge.builder("kuzet_core_lag_entries", lagEntries, LongSupplier::getAsLong).strongReference(true)
+                .description("journal entries not yet evaluated by the core").register(registry);
     }
 
     /** Tracks the open-alert gauge; called for every transition, replayed ones included, so it survives restarts. */

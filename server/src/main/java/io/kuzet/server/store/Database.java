@@ -2,14 +2,11 @@ package io.kuzet.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import javax.sql.DataSource;
@@ -27,12 +24,12 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final DatabaseSettings settings;
-    private final EmbeddedPostgres embedded;
+    private final EmbeddedPostgresLauncher.Embedded embedded;
     private final HikariDataSource pool;
     private final SchemaFlavour flavour;
     private final PartitionMaintenance partitions;
 
-    private Database(DatabaseSettings settings, EmbeddedPostgres embedded, HikariDataSource pool, SchemaFlavour flavour) {
+    private Database(DatabaseSettings settings, EmbeddedPostgresLauncher.Embedded embedded, HikariDataSource pool, SchemaFlavour flavour) {
         this.settings = settings;
         this.embedded = embedded;
         this.pool = pool;
@@ -47,15 +44,17 @@ public final class Database implements AutoCloseable {
 
     /** As {@link #start(DatabaseSettings)}, with the clock that decides which daily partitions exist. */
     public static Database start(DatabaseSettings settings, Clock clock) {
-        EmbeddedPostgres embedded = null;
+        EmbeddedPostgresLauncher.Embedded embedded = null;
         HikariDataSource pool = null;
         try {
             HikariConfig config = new HikariConfig();
             if (settings.embedded()) {
-                embedded = EmbeddedPostgresLauncher.start(settings.dataDirectory(), settings.embeddedPort());
-                config.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
-                LOG.info("embedded PostgreSQL on port {} with data in {}", embedded.getPort(),
-                        settings.dataDirectory().resolve("postgres"));
+                long startedNs = System.nanoTime();
+                embedded = EmbeddedPostgresLauncher.start(settings.dataDirectory(), settings.embeddedPort(),
+                        Duration.ofSeconds(settings.embeddedStartTimeoutS()));
+                config.setJdbcUrl(embedded.postgres.getJdbcUrl("postgres", "postgres"));
+                LOG.info("embedded PostgreSQL on port {} with data in {}, started in {} ms", embedded.postgres.getPort(),
+                        settings.dataDirectory().resolve("postgres"), (System.nanoTime() - startedNs) / 1_000_000);
             } else {
                 config.setJdbcUrl(settings.jdbcUrl());
                 config.setUsername(settings.user());
@@ -65,9 +64,12 @@ public final class Database implements AutoCloseable {
             config.setPoolName("kuzet-db");
             pool = new HikariDataSource(config);
             SchemaMigrations.migrate(pool);
-            SchemaFlavour flavour = detectFlavour(pool);
+            SchemaFlavour flavour = SchemaFlavour.detect(pool);
             if (flavour == SchemaFlavour.TIMESCALEDB) {
                 TimescalePolicies.apply(pool, settings);
+            } else if (SchemaFlavour.timescaleInstalled(pool)) {
+                LOG.warn("the TimescaleDB extension is installed but positions and device_events are plain partitioned "
+                        + "tables; they stay plain until converted with `kuzet convert-to-timescaledb` (docs/storage.md)");
             }
             Database database = new Database(settings, embedded, pool, flavour);
             LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
@@ -80,14 +82,6 @@ public final class Database implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             closeQuietly(pool, embedded);
             throw new IllegalStateException("cannot start the database: " + e.getMessage(), e);
-        }
-    }
-
-    /** True when {@code positions} is a TimescaleDB hypertable, i.e. the extension was installed by the migration. */
-    private static SchemaFlavour detectFlavour(DataSource dataSource) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select 1 from pg_extension where extname = 'timescaledb'")) {
-            return rs.next() ? SchemaFlavour.TIMESCALEDB : SchemaFlavour.PLAIN_POSTGRESQL;
         }
     }
 
@@ -114,7 +108,7 @@ public final class Database implements AutoCloseable {
 
     /** The embedded database's port, or -1 for an external database. */
     public int embeddedPort() {
-        return embedded == null ? -1 : embedded.getPort();
+        return embedded == null ? -1 : embedded.postgres.getPort();
     }
 
     @Override
@@ -122,7 +116,7 @@ public final class Database implements AutoCloseable {
         closeQuietly(pool, embedded);
     }
 
-    private static void closeQuietly(HikariDataSource pool, EmbeddedPostgres embedded) {
+    private static void closeQuietly(HikariDataSource pool, EmbeddedPostgresLauncher.Embedded embedded) {
         if (pool != null) {
             pool.close();
         }

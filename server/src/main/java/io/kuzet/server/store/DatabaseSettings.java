@@ -13,11 +13,25 @@ import java.nio.file.Path;
  * @param poolSize                maximum connections in the pool
  * @param positionsRetentionDays  positions and device events older than this are deleted unless under legal hold
  * @param compressAfterDays       TimescaleDB only: chunks older than this are compressed
+ * @param embeddedStartTimeoutS   how long the embedded database may take to start, crash recovery (WAL replay and
+ *                                stopping a postmaster left by a killed server) included
  */
 public record DatabaseSettings(String jdbcUrl, String user, String password, Path dataDirectory, int embeddedPort,
-                               int poolSize, int positionsRetentionDays, int compressAfterDays) {
+                               int poolSize, int positionsRetentionDays, int compressAfterDays, int embeddedStartTimeoutS) {
+
+    /** Generous enough for PostgreSQL's crash recovery of a small-to-medium database on a slow disk. */
+    public static final int DEFAULT_EMBEDDED_START_TIMEOUT_S = 120;
+
+    public DatabaseSettings(String jdbcUrl, String user, String password, Path dataDirectory, int embeddedPort,
+                            int poolSize, int positionsRetentionDays, int compressAfterDays) {
+        this(jdbcUrl, user, password, dataDirectory, embeddedPort, poolSize, positionsRetentionDays, compressAfterDays,
+                DEFAULT_EMBEDDED_START_TIMEOUT_S);
+    }
 
     public DatabaseSettings {
+        if (embeddedStartTimeoutS < 1) {
+            throw new IllegalArgumentException("embeddedStartTimeoutS must be >= 1, was " + embeddedStartTimeoutS);
+        }
         if (poolSize < 1) {
             throw new IllegalArgumentException("poolSize must be >= 1, was " + poolSize);
         }
@@ -42,6 +56,7 @@ public record DatabaseSettings(String jdbcUrl, String user, String password, Pat
     }
 
     public DatabaseSettings withRetentionDays(int days) {
-        return new DatabaseSettings(jdbcUrl, user, password, dataDirectory, embeddedPort, poolSize, days, compressAfterDays);
+        return new DatabaseSettings(jdbcUrl, user, password, dataDirectory, embeddedPort, poolSize, days, compressAfterDays,
+                embeddedStartTimeoutS);
     }
 }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *       partitions created so far, and an ordinary view with the same columns as the continuous aggregate.</li>
  * </ul>
  * Both layouts have the same columns, keys and indexes, so every query works on both. The choice is recorded by
- * the presence of the extension ({@link Database} reads it back); a database migrated plain stays plain.
+ * the tables themselves ({@link SchemaFlavour#detect} reads it back); a database migrated plain stays plain when
+ * TimescaleDB is installed later, until {@link TimeSeriesConversion} converts it.
  *
  * <p>Runs outside a transaction because TimescaleDB refuses to create a continuous aggregate inside one; every
  * statement is idempotent ({@code if not exists}) so a crash half-way is repaired by the next start, which re-runs
@@ -63,11 +64,11 @@ final class TimeSeriesMigration implements JavaMigration {
             primary key (device_id, event_time, journal_index, event_type)
             """;
 
-    private static final List<String> INDEXES = List.of(
+    static final List<String> INDEXES = List.of(
             "create index if not exists positions_subject_time on positions (subject_id, fix_time)",
             "create index if not exists device_events_subject_time on device_events (subject_id, event_time)");
 
-    private static final List<String> PLAIN = List.of(
+    static final List<String> PLAIN = List.of(
             "create table if not exists positions (" + POSITIONS_COLUMNS + ") partition by range (fix_time)",
             "create table if not exists positions_default partition of positions default",
             "create table if not exists device_events (" + EVENTS_COLUMNS + ") partition by range (event_time)",
@@ -79,15 +80,23 @@ final class TimeSeriesMigration implements JavaMigration {
             from positions group by subject_id, date_trunc('day', fix_time, 'UTC')
             """);
 
-    private static final List<String> TIMESCALE = List.of(
+    /**
+     * Hypertables with compression. Every primary-key column is in the segment-by or order-by setting, otherwise
+     * TimescaleDB warns that {@code journal_index} / {@code event_type} should be, and cannot use the key to
+     * de-duplicate within compressed chunks.
+     */
+    static final List<String> TIMESCALE_TABLES = List.of(
             "create table if not exists positions (" + POSITIONS_COLUMNS + ")",
             "select create_hypertable('positions', 'fix_time', chunk_time_interval => interval '1 day', if_not_exists => true)",
             "alter table positions set (timescaledb.compress, timescaledb.compress_segmentby = 'device_id', "
-                    + "timescaledb.compress_orderby = 'fix_time')",
+                    + "timescaledb.compress_orderby = 'fix_time, journal_index')",
             "create table if not exists device_events (" + EVENTS_COLUMNS + ")",
             "select create_hypertable('device_events', 'event_time', chunk_time_interval => interval '1 day', if_not_exists => true)",
             "alter table device_events set (timescaledb.compress, timescaledb.compress_segmentby = 'device_id', "
-                    + "timescaledb.compress_orderby = 'event_time')",
+                    + "timescaledb.compress_orderby = 'event_time, journal_index, event_type')");
+
+    /** The continuous aggregate; must run outside a transaction. */
+    static final List<String> TIMESCALE_AGGREGATE = List.of(
             """
             create materialized view if not exists subject_daily_summary
             with (timescaledb.continuous, timescaledb.materialized_only = false) as
@@ -125,11 +134,16 @@ final class TimeSeriesMigration implements JavaMigration {
         boolean timescale = installTimescale(c);
         LOG.info("time series layout: {}", timescale ? "TimescaleDB hypertables" : "plain PostgreSQL daily partitions");
         try (Statement s = c.createStatement()) {
-            for (String sql : timescale ? TIMESCALE : PLAIN) {
+            for (String sql : timescale ? TIMESCALE_TABLES : PLAIN) {
                 s.execute(sql);
             }
             for (String sql : INDEXES) {
                 s.execute(sql);
+            }
+            if (timescale) {
+                for (String sql : TIMESCALE_AGGREGATE) {
+                    s.execute(sql);
+                }
             }
         }
     }
