@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Caps the HTTP port's simultaneous connections (excess ones are closed at once) and closes connections on which
- * nothing moved for the idle timeout (the {@code IdleStateHandler} before it fires the event; live streams stay
+ * nothing moved for the idle timeout (the {@code IdleStateHandler} before it fires the event towards it; live streams stay
  * busy through the hub's pings). Both are counted. Shared by all channels of the port; thread-safe.
  */
 @ChannelHandler.Sharable

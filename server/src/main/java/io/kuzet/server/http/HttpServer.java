@@ -54,8 +54,8 @@ public final class HttpServer implements AutoCloseable {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }
                         ch.pipeline()
-                                .addLast(guard)
                                 .addLast(new IdleStateHandler(0, 0, settings.idleTimeoutS, TimeUnit.SECONDS))
+                                .addLast(guard)
                                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 8192))
                                 .addLast(new HttpObjectAggregator(settings.maxRequestBytes))
                                 .addLast(frontDoor.get());
