@@ -73,11 +73,14 @@
 
   function connectLive() {
     var proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    var ws = new WebSocket(proto + '//' + location.host + '/api/v1/live?token=' + encodeURIComponent(state.token));
+    // the token travels as a WebSocket subprotocol (a header), never in the URL; the server selects kuzet.v1
+    var ws = new WebSocket(proto + '//' + location.host + '/api/v1/live', ['kuzet.v1', 'kuzet.token.' + state.token]);
     state.socket = ws;
     ws.onopen = function () { $('live-status').textContent = t('live'); $('live-status').dataset.connected = 'true'; loadQueue(); };
-    ws.onclose = function () {
+    ws.onclose = function (ev) {
       $('live-status').textContent = t('offline'); $('live-status').dataset.connected = 'false';
+      // 4401: session ended (logout, expiry, disabled user); 4403: role or agency changed: log in again
+      if (ev.code === 4401 || ev.code === 4403) { state.token = null; logout(); return; }
       if (state.token) { setTimeout(connectLive, 2000); }
     };
     ws.onmessage = function (msg) { onLive(JSON.parse(msg.data)); };

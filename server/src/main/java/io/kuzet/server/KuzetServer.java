@@ -11,7 +11,16 @@ import io.kuzet.server.core.GeofenceZoneStage;
 import io.kuzet.server.core.TickSource;
 import io.kuzet.server.http.HealthCheck;
 import io.kuzet.server.http.HttpServer;
-import io.kuzet.server.http.LiveAlertHub;
+import io.kuzet.server.http.OpsRoutes;
+import io.kuzet.server.api.http.ApiDispatcher;
+import io.kuzet.server.api.http.Authenticator;
+import io.kuzet.server.api.http.HttpExtension;
+import io.kuzet.server.api.http.HttpFrontDoor;
+import io.kuzet.server.api.http.Route;
+import io.kuzet.server.api.http.Router;
+import io.kuzet.server.api.live.AgencyLiveHub;
+import io.kuzet.server.api.live.LiveAudit;
+import io.kuzet.server.api.live.LiveSubscription;
 import io.kuzet.server.ingest.BackpressureGate;
 import io.kuzet.server.ingest.ConnectionGuard;
 import io.kuzet.server.ingest.DeviceLedger;
@@ -73,13 +82,14 @@ public final class KuzetServer implements AutoCloseable {
     private final AlertJournal alertJournal;
     private final EvaluationAgent core;
     private final RegistryHolder registry;
-    private final LiveAlertHub live;
+    private final AgencyLiveHub live;
     private final IngestContext ingestContext;
     private final DeviceLedger ledger;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final DevicePorts ports;
     private final HttpServer http;
+    private final Router httpRouter;
     private final TickSource ticks;
     private final String liveToken;
     private final Map<String, HealthCheck> readiness;
@@ -88,11 +98,11 @@ public final class KuzetServer implements AutoCloseable {
     /**
      * Options that tests and the simulator set; production uses {@link #defaults()}.
      *
-     * @param httpExtension handlers appended to every HTTP connection after the operational routes (the operator API);
+     * @param httpExtension routes, token check and worker pool added to the one HTTP stack (the operator API);
      *                      receives the started server so it can reach the registry, live hub and journals; null = none
      */
     public record Options(LongSupplier clockMs, boolean automaticTicks,
-                          java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> httpExtension,
+                          java.util.function.Function<KuzetServer, HttpExtension> httpExtension,
                           DurableStateLoader durableState,
                           FsyncGroupCommit.Forcer journalForcer, java.util.function.IntConsumer failStopExit) {
         public Options(LongSupplier clockMs, boolean automaticTicks) {
@@ -100,7 +110,7 @@ public final class KuzetServer implements AutoCloseable {
         }
 
         public Options(LongSupplier clockMs, boolean automaticTicks,
-                       java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> httpExtension) {
+                       java.util.function.Function<KuzetServer, HttpExtension> httpExtension) {
             this(clockMs, automaticTicks, httpExtension, null, FsyncGroupCommit.Forcer.FDATASYNC, JournalFailStop.EXIT_PROCESS);
         }
 
@@ -108,7 +118,7 @@ public final class KuzetServer implements AutoCloseable {
             return new Options(System::currentTimeMillis, true, null);
         }
 
-        public Options withHttpExtension(java.util.function.Function<KuzetServer, java.util.function.Consumer<SocketChannel>> extension) {
+        public Options withHttpExtension(java.util.function.Function<KuzetServer, HttpExtension> extension) {
             return new Options(clockMs, automaticTicks, extension, durableState, journalForcer, failStopExit);
         }
 
@@ -160,7 +170,8 @@ public final class KuzetServer implements AutoCloseable {
         alertJournal = new AlertJournal(dataDir.resolve("alerts"));
         registry = new RegistryHolder(initialRegistry);
 
-        live = new LiveAlertHub(prometheus);
+        live = new AgencyLiveHub(alertJournal, journal, registry, prometheus,
+                TimeUnit.SECONDS.toMillis(config.http.liveRevalidateS));
         EvaluationAgent[] coreRef = new EvaluationAgent[1];
         CoreMetrics coreMetrics = new CoreMetrics(prometheus, () -> coreRef[0] == null ? 0 : coreRef[0].lagEntries());
         AlertEmitter emitter = new AlertEmitter(alertJournal, coreMetrics);
@@ -207,10 +218,44 @@ public final class KuzetServer implements AutoCloseable {
                 ? "evaluation core lags " + core.lagEntries() + " journal entries" : null);
         readiness.put("journal", () -> journal.durability().failure() == null ? null
                 : "journal fsync failed (" + journal.durability().failure().getMessage() + "); acks stopped, exiting for a restart");
-        http = config.ports.http < 0 ? null : new HttpServer(transport, boss, workers, config.server.bindAddress,
-                config.ports.http, prometheus, readiness, live, liveToken,
-                options.httpExtension() == null ? null : options.httpExtension().apply(this));
+        HttpExtension extension = options.httpExtension() == null ? null : options.httpExtension().apply(this);
+        List<Route> routes = new ArrayList<>(new OpsRoutes(prometheus, readiness, config.http.opsToken).routes());
+        if (extension != null) {
+            routes.addAll(extension.routes());
+        }
+        httpRouter = new Router(routes);
+        http = config.ports.http < 0 ? null : startHttp(transport, extension);
         ticks = options.automaticTicks() ? new TickSource(journal, options.clockMs(), config.core.tickIntervalMs) : null;
+    }
+
+    /** The one HTTP stack: one router, one front door, the live stream authenticated on its handshake. */
+    private HttpServer startHttp(Transport transport, HttpExtension extension) throws InterruptedException {
+        byte[] opsLiveToken = liveToken.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Authenticator opsToken = token -> java.security.MessageDigest.isEqual(opsLiveToken,
+                token.getBytes(java.nio.charset.StandardCharsets.UTF_8)) ? LiveSubscription.OPS_PRINCIPAL : null;
+        Authenticator apiTokens = extension == null ? Authenticator.NONE : extension.authenticator();
+        ApiDispatcher dispatcher = extension == null ? new ApiDispatcher(httpRouter, apiTokens, 64 * 1024)
+                : new ApiDispatcher(httpRouter, apiTokens, extension.maxJsonBodyBytes(), extension.staticPaths(),
+                        extension.staticFiles());
+        java.util.concurrent.ExecutorService requestWorkers;
+        if (extension != null) {
+            requestWorkers = extension.workers();
+        } else {
+            java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS,
+                    new java.util.concurrent.ArrayBlockingQueue<>(64), r -> {
+                        Thread t = new Thread(r, "kuzet-http-worker");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            extras.add(pool::shutdownNow);
+            requestWorkers = pool;
+        }
+        LiveAudit audit = extension != null && extension.liveAudit() != null ? extension.liveAudit()
+                : (sub, address) -> LOG.info("live stream opened by {} from {} (all agencies, {})",
+                        sub.principal().username(), address, sub.kinds());
+        Authenticator live = opsToken.orElse(apiTokens);
+        return new HttpServer(transport, config.http, config.server.bindAddress, config.ports.http, prometheus,
+                () -> new HttpFrontDoor(dispatcher, requestWorkers, this.live, live, audit));
     }
 
     public static KuzetServer start(ServerConfig config, RegistrySnapshot registry, Options options) throws InterruptedException {
@@ -321,8 +366,18 @@ public final class KuzetServer implements AutoCloseable {
         return ingestContext.metrics();
     }
 
-    public LiveAlertHub live() {
+    public AgencyLiveHub live() {
         return live;
+    }
+
+    /** The HTTP route table (ops endpoints, live stream and the operator API's routes). */
+    public Router httpRouter() {
+        return httpRouter;
+    }
+
+    /** True when the HTTP port speaks HTTPS. */
+    public boolean httpTls() {
+        return http != null && http.tls();
     }
 
     /** Adds a readiness condition shown on /health/ready (e.g. storage lag). Call before traffic starts. */

@@ -13,12 +13,10 @@ import io.kuzet.server.api.auth.TokenStore;
 import io.kuzet.server.api.auth.UserRoutes;
 import io.kuzet.server.api.console.ConsoleConfigRoutes;
 import io.kuzet.server.api.console.StaticFiles;
-import io.kuzet.server.api.http.ApiDispatcher;
-import io.kuzet.server.api.http.ApiHttpHandler;
-import io.kuzet.server.api.http.ApiRequest;
-import io.kuzet.server.api.http.ApiResponse;
+import io.kuzet.server.api.auth.LoginThrottle;
+import io.kuzet.server.api.http.HttpExtension;
+import io.kuzet.server.api.http.Json;
 import io.kuzet.server.api.http.Route;
-import io.kuzet.server.api.http.Router;
 import io.kuzet.server.api.live.AgencyLiveHub;
 import io.kuzet.server.api.subjects.DeviceRoutes;
 import io.kuzet.server.api.subjects.RuleRoutes;
@@ -27,7 +25,6 @@ import io.kuzet.server.api.subjects.ZoneRoutes;
 import io.kuzet.server.api.tracks.EvidenceRoutes;
 import io.kuzet.server.api.tracks.TrackRoutes;
 import io.kuzet.server.registry.RegistryRepository;
-import io.netty.channel.socket.SocketChannel;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +35,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -48,11 +44,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator API and console as an HTTP extension of the server:
  * {@code KuzetServer.start(config, repository.load(), options.withHttpExtension(new OperatorApi(dataSource, repository, settings)))}.
- * When the server applies it, it creates the bootstrap admin if no user exists, starts the worker pool, the
- * agency-filtered live hub and the escalation job, and registers them to close with the server. Each HTTP
- * connection then gets an {@link ApiHttpHandler} after the operational routes. Thread-safe once applied.
+ * When the server applies it, it creates the bootstrap admin if no user exists, starts the worker pool and the
+ * escalation job, registers them to close with the server, and hands the server's one HTTP stack its routes, the
+ * token store as authenticator, the console files and the audit of live streams. Thread-safe once applied.
  */
-public final class OperatorApi implements Function<KuzetServer, Consumer<SocketChannel>> {
+public final class OperatorApi implements Function<KuzetServer, HttpExtension> {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorApi.class);
 
     private final DataSource dataSource;
@@ -76,7 +72,7 @@ public final class OperatorApi implements Function<KuzetServer, Consumer<SocketC
     }
 
     @Override
-    public Consumer<SocketChannel> apply(KuzetServer server) {
+    public HttpExtension apply(KuzetServer server) {
         PasswordHasher hasher = new PasswordHasher(settings.bcryptCost());
         AuditLog audit;
         try {
@@ -88,13 +84,12 @@ public final class OperatorApi implements Function<KuzetServer, Consumer<SocketC
         TokenStore tokens = new TokenStore(dataSource, settings.tokenLifetime(), clock);
         ApiContext ctx = new ApiContext(dataSource, audit, tokens, hasher, clock, server.registry(), repository, server.liveToken());
 
-        AgencyLiveHub hub = new AgencyLiveHub(server.alertJournal(), server.journal(), server.registry(), tokens);
+        AgencyLiveHub hub = server.live();
         liveHub = hub;
-        server.closeWith(hub);
         escalation = new EscalationJob(dataSource, audit, clock, settings.escalationSla(), hub::publish);
 
         List<Route> routes = new ArrayList<>();
-        routes.addAll(new AuthRoutes(ctx).routes());
+        routes.addAll(new AuthRoutes(ctx, new LoginThrottle(server.meters(), clock)).routes());
         routes.addAll(new UserRoutes(ctx).routes());
         routes.addAll(new SubjectRoutes(ctx).routes());
         routes.addAll(new DeviceRoutes(ctx).routes());
@@ -106,9 +101,7 @@ public final class OperatorApi implements Function<KuzetServer, Consumer<SocketC
         routes.addAll(new AuditRoutes(ctx).routes());
         routes.addAll(new ConsoleConfigRoutes(settings.tileUrl(), settings.tileAttribution()).routes());
         this.routes = List.copyOf(routes);
-        ApiDispatcher dispatcher = new ApiDispatcher(new Router(routes), tokens, settings.maxJsonBodyBytes());
         StaticFiles files = new StaticFiles();
-        Function<ApiRequest, ApiResponse> handler = r -> StaticFiles.handles(r.path()) ? files.serve(r) : dispatcher.dispatch(r);
 
         AtomicInteger threadNo = new AtomicInteger();
         ThreadPoolExecutor workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
@@ -132,7 +125,11 @@ public final class OperatorApi implements Function<KuzetServer, Consumer<SocketC
             server.closeWith(timer::shutdownNow);
         }
         LOG.info("operator API and console on the HTTP port ({} routes)", routes.size());
-        return ch -> hub.install(ch.pipeline(), new ApiHttpHandler(workers, handler));
+        return new HttpExtension(routes, tokens::authenticate, workers, StaticFiles::handles, files::serve,
+                (sub, address) -> audit.append(dataSource, sub.principal(), "live.open", 0, null, Json.object()
+                        .put("agencyId", sub.principal().allAgencies() ? "all" : Long.toString(sub.principal().agencyId()))
+                        .put("principal", sub.principal().username()).put("kinds", sub.kinds()).put("remoteAddress", address)),
+                settings.maxJsonBodyBytes());
     }
 
     /** Runs escalation now (the scheduled job does this every {@code escalationInterval}). */

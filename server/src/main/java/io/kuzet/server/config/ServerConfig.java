@@ -20,6 +20,7 @@ public final class ServerConfig {
     public Storage storage = new Storage();
     public Live live = new Live();
     public Api api = new Api();
+    public Http http = new Http();
 
     public static final class Server {
         public String dataDir = "./kuzet-data";
@@ -126,6 +127,26 @@ public final class ServerConfig {
         public String tileAttribution = "";
     }
 
+    /** The HTTP port (operator API, console, live stream, ops endpoints); see docs/operations.md. */
+    public static final class Http {
+        /** PEM certificate chain; when set (with {@link #keyFile}) the HTTP port speaks HTTPS only. */
+        public String certFile = "";
+        /** PEM PKCS#8 private key for {@link #certFile}. */
+        public String keyFile = "";
+        /** Event-loop threads of the HTTP port (separate from the device ports' threads). */
+        public int ioThreads = 1;
+        /** Simultaneous HTTP connections; more are closed at once. */
+        public int maxConnections = 256;
+        /** A connection with no traffic either way for this long is closed (live streams are pinged). */
+        public int idleTimeoutS = 120;
+        /** Largest request (headers excluded) aggregated per connection; zone uploads are the large ones. */
+        public int maxRequestBytes = 512 * 1024;
+        /** How often each live stream's token is checked again against the token store. */
+        public int liveRevalidateS = 5;
+        /** Bearer token required on /metrics and /health/*; empty = those endpoints are public. */
+        public String opsToken = "";
+    }
+
     public Path dataDir() {
         return Path.of(server.dataDir);
     }
@@ -143,6 +164,16 @@ public final class ServerConfig {
         }
         if (tls.certFile.isBlank() != tls.keyFile.isBlank()) {
             problems.add("tls.certFile and tls.keyFile must be given together");
+        }
+        if (http.certFile.isBlank() != http.keyFile.isBlank()) {
+            problems.add("http.certFile and http.keyFile must be given together");
+        }
+        positive(problems, "http.ioThreads", http.ioThreads);
+        positive(problems, "http.maxConnections", http.maxConnections);
+        positive(problems, "http.idleTimeoutS", http.idleTimeoutS);
+        positive(problems, "http.liveRevalidateS", http.liveRevalidateS);
+        if (http.maxRequestBytes < 4096 || http.maxRequestBytes > 16 << 20) {
+            problems.add("http.maxRequestBytes must be within 4096..16777216, was " + http.maxRequestBytes);
         }
         positive(problems, "journal.fsyncIntervalMs", journal.fsyncIntervalMs);
         positive(problems, "journal.retentionDays", journal.retentionDays);

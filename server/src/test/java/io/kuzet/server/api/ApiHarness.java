@@ -67,6 +67,7 @@ final class ApiHarness implements AutoCloseable {
         config.ports.watch = -1;
         config.ports.http = 0;
         config.live.token = RunningServer.LIVE_TOKEN;
+        config.http.liveRevalidateS = 1;
         config.validate();
         api = new OperatorApi(db.dataSource(), repository,
                 ApiSettings.defaults().withAdminPassword(PASSWORD).withBcryptCost(4).withEscalationInterval(Duration.ZERO),
@@ -197,6 +198,12 @@ final class ApiHarness implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Adds a user with {@link #PASSWORD}; agencyId 0 = a platform user. */
+    void addUser(String username, String role, long agencyId) throws SQLException {
+        exec("insert into users (username, password_hash, role, agency_id) values ('" + username + "', '" + hash() + "', '"
+                + role + "', " + (agencyId == 0 ? "null" : Long.toString(agencyId)) + ")");
     }
 
     void exec(String sql) throws SQLException {

@@ -336,7 +336,8 @@ class OperatorApiTest {
     }
 
     private WebSocket liveSocket(String token, List<String> sink) throws Exception {
-        return h.http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + h.server.httpPort() + "/api/v1/live?token=" + token),
+        return h.http.newWebSocketBuilder().subprotocols("kuzet.v1", "kuzet.token." + token)
+                .buildAsync(URI.create("ws://127.0.0.1:" + h.server.httpPort() + "/api/v1/live"),
                 new WebSocket.Listener() {
                     private final StringBuilder partial = new StringBuilder();
 

@@ -114,7 +114,7 @@ class LiveAlertsOverTcpTest {
     @Test
     void liveStreamRefusesAWrongToken() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + running.server.httpPort() + "/live?token=wrong")).build(),
+                        URI.create("http://127.0.0.1:" + running.server.httpPort() + "/api/v1/live")).header("Authorization", "Bearer wrong").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, response.statusCode());
     }

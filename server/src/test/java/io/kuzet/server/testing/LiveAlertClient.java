@@ -11,7 +11,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** Subscribes to the server's live alert WebSocket and collects every alert message it receives. */
+/**
+ * Subscribes to the server's live stream for alerts (token as the WebSocket subprotocol {@code kuzet.token.<token>})
+ * and collects every message it receives.
+ */
 public final class LiveAlertClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -21,7 +24,8 @@ public final class LiveAlertClient implements AutoCloseable {
     public LiveAlertClient(int httpPort, String token) throws Exception {
         StringBuilder partial = new StringBuilder();
         socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/live?token=" + token), new WebSocket.Listener() {
+                .subprotocols("kuzet.v1", "kuzet.token." + token)
+                .buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/api/v1/live?kinds=alert"), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                         partial.append(data);

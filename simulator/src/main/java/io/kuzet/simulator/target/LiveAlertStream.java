@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A subscription to the server's live alert WebSocket ({@code /live?token=...}): hands every alert object to a
+ * A subscription to the server's live stream ({@code /api/v1/live?kinds=alert}, the token offered as the
+ * WebSocket subprotocol {@code kuzet.token.<token>}): hands every alert object to a
  * consumer on the HTTP client's thread, with the receive time in nanos. Thread-safe; close it once.
  */
 public final class LiveAlertStream implements AutoCloseable {
@@ -27,7 +28,8 @@ public final class LiveAlertStream implements AutoCloseable {
     public LiveAlertStream(String host, int httpPort, String token, AlertConsumer consumer) throws Exception {
         StringBuilder partial = new StringBuilder();
         socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://" + host + ":" + httpPort + "/live?token=" + token), new WebSocket.Listener() {
+                .subprotocols("kuzet.v1", "kuzet.token." + token)
+                .buildAsync(URI.create("ws://" + host + ":" + httpPort + "/api/v1/live?kinds=alert"), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                         long now = System.nanoTime();

@@ -1,8 +1,8 @@
 package io.kuzet.server.api.http;
 
 import io.kuzet.server.api.auth.Principal;
-import io.kuzet.server.api.auth.TokenStore;
 import java.sql.SQLException;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,22 +19,41 @@ public final class ApiDispatcher {
             java.util.Set.of("/api/v1/auth/password", "/api/v1/auth/logout", "/api/v1/auth/me");
 
     private final Router router;
-    private final TokenStore tokens;
+    private final Authenticator tokens;
     private final int maxJsonBodyBytes;
+    private final Predicate<String> staticPaths;
+    private final Route.Handler staticFiles;
 
     /**
      * @param maxJsonBodyBytes largest body accepted by routes other than zone uploads (those get the HTTP
      *                         aggregator's 1 MiB)
      */
-    public ApiDispatcher(Router router, TokenStore tokens, int maxJsonBodyBytes) {
+    public ApiDispatcher(Router router, Authenticator tokens, int maxJsonBodyBytes) {
+        this(router, tokens, maxJsonBodyBytes, path -> false, null);
+    }
+
+    /**
+     * @param staticPaths paths no route claims that {@code staticFiles} serves (the console), unauthenticated
+     */
+    public ApiDispatcher(Router router, Authenticator tokens, int maxJsonBodyBytes, Predicate<String> staticPaths,
+                         Route.Handler staticFiles) {
         this.router = router;
         this.tokens = tokens;
         this.maxJsonBodyBytes = maxJsonBodyBytes;
+        this.staticPaths = staticPaths;
+        this.staticFiles = staticFiles;
+    }
+
+    public Router router() {
+        return router;
     }
 
     public ApiResponse dispatch(ApiRequest request) {
         try {
             Router.Match match = router.match(request.method(), request.path());
+            if (match == null && staticPaths.test(request.path())) {
+                return staticFiles.handle(request);
+            }
             if (match == null) {
                 return ApiResponse.error(404, "not_found", "no such endpoint: " + request.method() + " " + Json.abbreviate(request.path()));
             }

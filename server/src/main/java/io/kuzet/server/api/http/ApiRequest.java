@@ -19,6 +19,7 @@ public final class ApiRequest {
     private final byte[] body;
     private Map<String, String> pathParams = Map.of();
     private Principal principal;
+    private String remoteAddress = "unknown";
     private JsonNode json;
 
     public ApiRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers, byte[] body) {
@@ -56,6 +57,15 @@ public final class ApiRequest {
 
     void pathParams(Map<String, String> params) {
         this.pathParams = params;
+    }
+
+    void remoteAddress(String address) {
+        this.remoteAddress = address;
+    }
+
+    /** The client's IP address as the server saw it (no proxy header is trusted). */
+    public String remoteAddress() {
+        return remoteAddress;
     }
 
     void principal(Principal principal) {

@@ -21,6 +21,11 @@ public final class Router {
         }
     }
 
+    /** Every route, in the order given (the sweep test walks this table). */
+    public List<Route> routes() {
+        return routes;
+    }
+
     /** The match for this request, or null when no template matches the path at all. */
     public Match match(String method, String path) {
         String[] parts = path.substring(1).split("/", -1);

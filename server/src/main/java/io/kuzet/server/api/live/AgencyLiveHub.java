@@ -1,13 +1,13 @@
 package io.kuzet.server.api.live;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kuzet.protocol.Fix;
 import io.kuzet.server.alert.Alert;
 import io.kuzet.server.alert.AlertJournal;
 import io.kuzet.server.alert.AlertJson;
+import io.kuzet.server.alert.AlertListener;
 import io.kuzet.server.api.auth.Principal;
-import io.kuzet.server.api.auth.TokenStore;
 import io.kuzet.server.api.http.Json;
-import io.kuzet.protocol.Fix;
 import io.kuzet.server.journal.IngestJournal;
 import io.kuzet.server.journal.IngestReader;
 import io.kuzet.server.journal.IngestRecord;
@@ -15,10 +15,13 @@ import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.DeviceRole;
 import io.kuzet.server.registry.RegistryHolder;
 import io.kuzet.server.registry.SubjectRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.channel.ChannelFutureListener;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,38 +29,52 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operators' live stream, {@code /api/v1/live?token=<API bearer token>}: alert transitions, escalations and
- * latest positions (at most one per subject per poll, {@code "kind":"position"}), each sent only to subscribers
- * whose agency owns the subject. Alerts come from tailing the alerts journal from
- * its end at start-up (the journal is the hand-off, so this works the same when evaluation runs elsewhere);
- * escalations are {@link #publish}ed by the escalation job. One thread polls the journal every
- * {@value #POLL_MS} ms and authenticates handshakes (a JDBC lookup, never on the event loop). A subscriber that
- * cannot keep up is disconnected. Thread-safe.
+ * The one live stream, {@value #PATH}: alert transitions, escalations and latest positions (at most one per subject
+ * per poll, {@code "kind":"position"}), each sent only to subscribers whose principal sees the subject's agency and
+ * who asked for that kind. The HTTP front door authenticates the handshake before the 101 and hands the channel
+ * over with {@link #subscribe}.
+ *
+ * <p>Alerts come from tailing the alerts journal (the hand-off, so this works the same when evaluation runs
+ * elsewhere); as an {@link AlertListener} in-process the hub is only woken up, so delivery does not wait for the next
+ * poll. Escalations are {@link #publish}ed by the escalation job. Every {@code revalidateMs} each subscriber's
+ * secret is checked again against its authenticator (the token table in the database, so a logout, expiry, disabled
+ * user or role change on any node takes effect): a stream whose principal is gone closes with {@value #CLOSE_SESSION_ENDED},
+ * one whose role or agency changed with {@value #CLOSE_PRINCIPAL_CHANGED}; the others get a ping, which also keeps
+ * the connection out of the HTTP idle timeout. A database error keeps streams open (alert delivery outlives a
+ * database outage) and is logged. A subscriber that cannot keep up is disconnected.
+ *
+ * <p>One thread ({@code kuzet-live}) polls the journals every {@value #POLL_MS} ms and re-validates. Thread-safe.
  */
-public final class AgencyLiveHub implements AutoCloseable {
+public final class AgencyLiveHub implements AlertListener, AutoCloseable {
     public static final String PATH = "/api/v1/live";
+    /** WebSocket close code: the token was revoked (logout), expired or its user disabled. */
+    public static final int CLOSE_SESSION_ENDED = 4401;
+    /** WebSocket close code: the user's role or agency changed; reconnect with a fresh login. */
+    public static final int CLOSE_PRINCIPAL_CHANGED = 4403;
     static final long POLL_MS = 50;
     private static final Logger LOG = LoggerFactory.getLogger(AgencyLiveHub.class);
 
     private final RegistryHolder registry;
-    private final TokenStore tokens;
-    private final Map<Channel, Principal> subscribers = new ConcurrentHashMap<>();
+    private final Map<Channel, LiveSubscription> subscribers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread;
     private final ExcerptTailer tailer;
     private final IngestReader positions;
     private final IngestRecord record = new IngestRecord();
     private final Map<Long, ObjectNode> latestBySubject = new HashMap<>();
+    private final AtomicBoolean wakeUpPending = new AtomicBoolean();
+    private final Counter closedByRevalidation;
 
-    public AgencyLiveHub(AlertJournal journal, IngestJournal ingestJournal, RegistryHolder registry, TokenStore tokens) {
+    public AgencyLiveHub(AlertJournal journal, IngestJournal ingestJournal, RegistryHolder registry, MeterRegistry meters,
+                         long revalidateMs) {
         this.registry = registry;
-        this.tokens = tokens;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kuzet-api-live");
+            Thread t = new Thread(r, "kuzet-live");
             t.setDaemon(true);
             return t;
         });
@@ -70,46 +87,45 @@ public final class AgencyLiveHub implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("cannot tail the alerts journal", e.getCause());
         }
+        meters.gauge("kuzet_live_subscribers", subscribers, Map::size);
+        closedByRevalidation = Counter.builder("kuzet_live_streams_revoked_total")
+                .description("live streams closed because their session ended or their principal changed").register(meters);
         thread.scheduleWithFixedDelay(this::poll, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
-    }
-
-    /** Adds the live-stream handlers and then {@code last} (the API handler) to an HTTP connection's pipeline. */
-    public void install(ChannelPipeline pipeline, ChannelHandler last) {
-        pipeline.addLast(new LiveHandshakeAuth(this))
-                .addLast(new LiveSubscriber())
-                .addLast(last);
+        thread.scheduleWithFixedDelay(this::revalidate, revalidateMs, revalidateMs, TimeUnit.MILLISECONDS);
     }
 
     public int subscribers() {
         return subscribers.size();
     }
 
-    /** Sends an event (e.g. an escalation with an {@code agencyId}) to the subscribers who may see it. */
+    /** Sends an event (e.g. an escalation with an {@code agencyId}) to the alert subscribers who may see it. */
     public void publish(ObjectNode event) {
         long agency = event.path("agencyId").asLong();
-        send(agency, Json.write(event));
+        send(agency, true, Json.write(event));
     }
 
-    void authenticate(String token, java.util.function.Consumer<Principal> then) {
-        thread.execute(() -> {
-            Principal p = null;
-            try {
-                p = token == null || token.length() > 200 ? null : tokens.authenticate(token);
-            } catch (SQLException e) {
-                LOG.warn("live stream authentication failed: {}", e.toString());
-            }
-            then.accept(p);
-        });
-    }
-
-    void subscribe(Channel channel, Principal principal) {
-        subscribers.put(channel, principal);
+    /** Adds a channel whose WebSocket handshake completed; it leaves when it closes. */
+    public void subscribe(Channel channel, LiveSubscription subscription) {
+        subscribers.put(channel, subscription);
         channel.closeFuture().addListener(f -> subscribers.remove(channel));
     }
 
+    /** Core thread: a new alert is in the journal; poll now rather than at the next period. */
+    @Override
+    public void onAlert(Alert alert) {
+        if (!subscribers.isEmpty() && wakeUpPending.compareAndSet(false, true)) {
+            try {
+                thread.execute(this::poll);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                wakeUpPending.set(false);
+            }
+        }
+    }
+
     private void poll() {
+        wakeUpPending.set(false);
         try {
-            AlertJournal.readFrom(tailer, (alert, index) -> onAlert(alert), 1000);
+            AlertJournal.readFrom(tailer, (alert, index) -> sendAlert(alert), 1000);
         } catch (RuntimeException e) {
             LOG.warn("live stream could not read the alerts journal: {}", e.toString());
         }
@@ -120,12 +136,39 @@ public final class AgencyLiveHub implements AutoCloseable {
         }
     }
 
+    private void revalidate() {
+        subscribers.forEach((channel, sub) -> {
+            Principal now;
+            try {
+                now = sub.authenticator().authenticate(sub.token());
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("live stream of {} could not be re-validated, kept open: {}", sub.principal().username(), e.toString());
+                return;
+            }
+            if (now == null) {
+                close(channel, sub, CLOSE_SESSION_ENDED, "session ended");
+            } else if (!now.equals(sub.principal())) {
+                close(channel, sub, CLOSE_PRINCIPAL_CHANGED, "role or agency changed");
+            } else if (channel.isActive()) {
+                channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+            }
+        });
+    }
+
+    private void close(Channel channel, LiveSubscription sub, int code, String reason) {
+        subscribers.remove(channel);
+        closedByRevalidation.increment();
+        LOG.info("live stream of {} from {} closed: {}", sub.principal().username(), channel.remoteAddress(), reason);
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
     /** Coalesces the fixes journaled since the last poll to the newest per subject and pushes those. */
     private void pollPositions() {
         int read = 0;
+        boolean wanted = subscribers.values().stream().anyMatch(LiveSubscription::positions);
         while (read < 20_000 && positions.next(record)) {
             read++;
-            if (subscribers.isEmpty() || record.type != IngestRecord.TYPE_DEVICE_MESSAGE) {
+            if (!wanted || record.type != IngestRecord.TYPE_DEVICE_MESSAGE) {
                 continue;
             }
             DeviceRecord device = registry.snapshot().device(record.deviceId);
@@ -159,12 +202,12 @@ public final class AgencyLiveHub implements AutoCloseable {
             SubjectRecord subject = registry.snapshot().subject(Long.parseLong(node.get("subjectId").asText()));
             long agency = subject == null ? -1 : subject.agencyId();
             node.put("agencyId", Long.toString(agency));
-            send(agency, Json.write(node));
+            send(agency, false, Json.write(node));
         }
         latestBySubject.clear();
     }
 
-    private void onAlert(Alert alert) {
+    private void sendAlert(Alert alert) {
         if (subscribers.isEmpty()) {
             return;
         }
@@ -172,12 +215,12 @@ public final class AgencyLiveHub implements AutoCloseable {
         long agency = subject == null ? -1 : subject.agencyId();
         ObjectNode node = AlertJson.toNode(alert);
         node.put("agencyId", Long.toString(agency));
-        send(agency, Json.write(node));
+        send(agency, true, Json.write(node));
     }
 
-    private void send(long agency, String json) {
-        subscribers.forEach((channel, principal) -> {
-            if (!principal.allAgencies() && principal.agencyId() != agency) {
+    private void send(long agency, boolean alert, String json) {
+        subscribers.forEach((channel, sub) -> {
+            if (!sub.principal().sees(agency) || (alert ? !sub.alerts() : !sub.positions())) {
                 return;
             }
             if (channel.isWritable()) {
