@@ -202,6 +202,13 @@ public final class HttpFrontDoor extends ChannelInboundHandlerAdapter {
         return null;
     }
 
+    /** Resets, TLS failures and decoder errors end the connection quietly; one line at debug, never a stack trace. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("HTTP connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
     private static void onFrame(ChannelHandlerContext ctx, WebSocketFrame frame) {
         try {
             if (frame instanceof CloseWebSocketFrame) {

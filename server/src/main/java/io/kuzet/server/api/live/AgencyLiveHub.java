@@ -64,7 +64,9 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
     private final Map<Channel, LiveSubscription> subscribers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread;
     private final ExcerptTailer tailer;
+    private final IngestJournal ingestJournal;
     private final IngestReader positions;
+    private long skippedTo = -1;
     private final IngestRecord record = new IngestRecord();
     private final Map<Long, ObjectNode> latestBySubject = new HashMap<>();
     private final AtomicBoolean wakeUpPending = new AtomicBoolean();
@@ -73,6 +75,7 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
     public AgencyLiveHub(AlertJournal journal, IngestJournal ingestJournal, RegistryHolder registry, MeterRegistry meters,
                          long revalidateMs) {
         this.registry = registry;
+        this.ingestJournal = ingestJournal;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kuzet-live");
             t.setDaemon(true);
@@ -164,11 +167,19 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
 
     /** Coalesces the fixes journaled since the last poll to the newest per subject and pushes those. */
     private void pollPositions() {
+        if (subscribers.values().stream().noneMatch(LiveSubscription::positions)) {
+            // nobody wants positions: skip to the journal's end instead of decoding every record
+            long last = ingestJournal.lastIndex();
+            if (last != skippedTo) {
+                positions.startAfter(last);
+                skippedTo = last;
+            }
+            return;
+        }
         int read = 0;
-        boolean wanted = subscribers.values().stream().anyMatch(LiveSubscription::positions);
         while (read < 20_000 && positions.next(record)) {
             read++;
-            if (!wanted || record.type != IngestRecord.TYPE_DEVICE_MESSAGE) {
+            if (record.type != IngestRecord.TYPE_DEVICE_MESSAGE) {
                 continue;
             }
             DeviceRecord device = registry.snapshot().device(record.deviceId);
