@@ -18,7 +18,9 @@ public enum AlertType {
     BATTERY_CRITICAL(Severity.MEDIUM, true),
     POWER_OFF(Severity.HIGH, true),
     NO_COMMUNICATION(Severity.HIGH, true),
-    NO_GPS_FIX(Severity.MEDIUM, true);
+    NO_GPS_FIX(Severity.MEDIUM, true),
+    /** A second login of a device while it was connected: a spoofed IMEI, a cloned device or a stolen key. */
+    DUPLICATE_SESSION(Severity.HIGH, false);
 
     private final Severity baseSeverity;
     private final boolean autoClears;

@@ -20,6 +20,7 @@ public final class ServerConfig {
     public Storage storage = new Storage();
     public Live live = new Live();
     public Api api = new Api();
+    public DeviceTrust deviceTrust = new DeviceTrust();
 
     public static final class Server {
         public String dataDir = "./kuzet-data";
@@ -65,6 +66,20 @@ public final class ServerConfig {
         public long backpressureHighWatermark = 1_000_000;
         /** ... and at which reading resumes. */
         public long backpressureLowWatermark = 500_000;
+    }
+
+    /** What a second login of a device does while its first session is still connected (docs/device-trust.md). */
+    public enum DuplicateSessionPolicy { REPLACE, REFUSE }
+
+    /** Device-side trust settings (docs/device-trust.md). */
+    public static final class DeviceTrust {
+        /** Kuzet: refuse a LOGIN that does not ask for per-frame authentication (docs/protocol.md §3.2). */
+        public boolean kuzetRequireFrameMac = true;
+        /** Kuzet logins prove the device key: a new one is most likely the device itself after a silent disconnect. */
+        public DuplicateSessionPolicy duplicateSessionKuzet = DuplicateSessionPolicy.REPLACE;
+        /** GT06 and Watch logins prove nothing: keep the connected device, refuse the newcomer. */
+        public DuplicateSessionPolicy duplicateSessionGt06 = DuplicateSessionPolicy.REFUSE;
+        public DuplicateSessionPolicy duplicateSessionWatch = DuplicateSessionPolicy.REFUSE;
     }
 
     public static final class Core {
