@@ -46,10 +46,17 @@ public final class SipHash24 {
             v0 ^= m;
         }
         long total = 8L + length;
-        m = total << 56;
-        for (int shift = 0; at < end; at++, shift += 8) {
-            m |= (long) buf.getUnsignedByte(at) << shift;
+        int rest = end - at;
+        if (rest > 0 && length >= 8) {
+            // one read of the last 8 bytes of the region instead of one checked read per tail byte
+            m = buf.getLongLE(end - 8) >>> (8 * (8 - rest));
+        } else {
+            m = 0;
+            for (int shift = 0; at < end; at++, shift += 8) {
+                m |= (long) buf.getUnsignedByte(at) << shift;
+            }
         }
+        m |= total << 56;
         v3 ^= m;
         for (int r = 0; r < 2; r++) {
             v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
