@@ -218,7 +218,9 @@
     var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
     accuracy = L.circle(ll, { radius: f.properties.accuracyM || 0, color: '#457b9d', weight: 1, fillOpacity: 0.2 }).addTo(state.layers);
     marker = L.circleMarker(ll, { radius: 6, color: '#1d3557', fillOpacity: 1 }).addTo(state.layers);
-    $('track-time').textContent = f.properties.time + (f.properties.accuracyM ? ' ±' + Math.round(f.properties.accuracyM) + ' m' : '');
+    $('track-time').textContent = f.properties.time + (f.properties.accuracyM ? ' ±' + Math.round(f.properties.accuracyM) + ' m' : '')
+      + (f.properties.assurance ? ' · ' + t('assurance_' + f.properties.assurance) : '');
+    $('track-time').dataset.assurance = f.properties.assurance || '';
   }
 
   $('login-form').addEventListener('submit', login);

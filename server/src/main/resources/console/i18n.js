@@ -8,7 +8,9 @@ window.KUZET_I18N = {
     loginFailed: 'Wrong username or password', noteRequired: 'A note is required', late: 'late data', escalated: 'escalated',
     OPEN: 'open', ACKNOWLEDGED: 'acknowledged', RESOLVED: 'resolved', CLEARED: 'cleared',
     CONFIRMED_VIOLATION: 'Confirmed violation', SUBJECT_CONTACTED: 'Subject contacted', POLICE_DISPATCHED: 'Police dispatched',
-    EQUIPMENT_FAULT: 'Equipment fault', GPS_ERROR_FALSE_ALARM: 'GPS error / false alarm', DISPUTED_BY_SUBJECT: 'Disputed by subject'
+    EQUIPMENT_FAULT: 'Equipment fault', GPS_ERROR_FALSE_ALARM: 'GPS error / false alarm', DISPUTED_BY_SUBJECT: 'Disputed by subject',
+    assurance_AUTHENTICATED: 'authenticated device', assurance_LOGIN_AUTHENTICATED: 'authenticated login, frames unsigned',
+    assurance_IMEI_ONLY: 'IMEI only, spoofable'
   },
   ru: {
     signIn: 'Войти', username: 'Имя пользователя', password: 'Пароль', logout: 'Выйти', alertQueue: 'Очередь тревог',
@@ -19,7 +21,9 @@ window.KUZET_I18N = {
     escalated: 'эскалировано', OPEN: 'открыта', ACKNOWLEDGED: 'принята', RESOLVED: 'закрыта', CLEARED: 'снята',
     CONFIRMED_VIOLATION: 'Нарушение подтверждено', SUBJECT_CONTACTED: 'Связались с подконтрольным',
     POLICE_DISPATCHED: 'Направлена полиция', EQUIPMENT_FAULT: 'Неисправность оборудования',
-    GPS_ERROR_FALSE_ALARM: 'Ошибка GPS / ложная тревога', DISPUTED_BY_SUBJECT: 'Оспорено подконтрольным'
+    GPS_ERROR_FALSE_ALARM: 'Ошибка GPS / ложная тревога', DISPUTED_BY_SUBJECT: 'Оспорено подконтрольным',
+    assurance_AUTHENTICATED: 'устройство аутентифицировано', assurance_LOGIN_AUTHENTICATED: 'вход аутентифицирован, кадры без подписи',
+    assurance_IMEI_ONLY: 'только IMEI, возможна подмена'
   },
   kk: {
     signIn: 'Кіру', username: 'Пайдаланушы аты', password: 'Құпия сөз', logout: 'Шығу', alertQueue: 'Дабылдар кезегі',
@@ -30,6 +34,8 @@ window.KUZET_I18N = {
     escalated: 'жоғарыға жіберілді', OPEN: 'ашық', ACKNOWLEDGED: 'қабылданды', RESOLVED: 'жабылды', CLEARED: 'алынып тасталды',
     CONFIRMED_VIOLATION: 'Бұзушылық расталды', SUBJECT_CONTACTED: 'Адаммен байланыс орнатылды',
     POLICE_DISPATCHED: 'Полиция жіберілді', EQUIPMENT_FAULT: 'Жабдық ақауы',
-    GPS_ERROR_FALSE_ALARM: 'GPS қатесі / жалған дабыл', DISPUTED_BY_SUBJECT: 'Адам дауласты'
+    GPS_ERROR_FALSE_ALARM: 'GPS қатесі / жалған дабыл', DISPUTED_BY_SUBJECT: 'Адам дауласты',
+    assurance_AUTHENTICATED: 'құрылғы расталған', assurance_LOGIN_AUTHENTICATED: 'кіру расталған, кадрлар қолтаңбасыз',
+    assurance_IMEI_ONLY: 'тек IMEI, жалғандауға болады'
   }
 };

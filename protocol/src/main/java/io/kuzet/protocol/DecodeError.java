@@ -13,7 +13,8 @@ public enum DecodeError {
     UNKNOWN_TYPE("unknown_type"),
     BAD_FIELD("bad_field"),              // a field value the spec does not allow
     COORDINATE_OUT_OF_RANGE("coordinate_out_of_range"),
-    TIME_OUT_OF_RANGE("time_out_of_range");
+    TIME_OUT_OF_RANGE("time_out_of_range"),
+    BAD_MAC("bad_mac");                  // frame authentication tag missing, wrong, replayed or out of order
 
     private final String label;
 

@@ -23,6 +23,7 @@ public final class DeviceMessage {
     public int batteryPercent;            // 0..100 or UNKNOWN
     public int signalPercent;             // 0..100 or UNKNOWN
     public boolean heartbeat;             // the message was (or included) a heartbeat / status report
+    public boolean frameAuthenticated;    // set by the session: the frame carried a verified per-frame MAC
     public long statusTimeMs;             // device time of the heartbeat / status report, ms UTC, or 0 when not reported
     public boolean charging;              // the status report said the charger is connected
 
@@ -47,6 +48,7 @@ public final class DeviceMessage {
         batteryPercent = UNKNOWN;
         signalPercent = UNKNOWN;
         heartbeat = false;
+        frameAuthenticated = false;
         statusTimeMs = 0;
         charging = false;
         fixCount = 0;

@@ -195,7 +195,8 @@ public final class KuzetServer implements AutoCloseable {
         IngestService ingest = new IngestService(journal, ingestMetrics, config.limits);
         BackpressureGate gate = new BackpressureGate(core::lagEntries, config.limits.backpressureHighWatermark,
                 config.limits.backpressureLowWatermark, ingestMetrics);
-        ingestContext = new IngestContext(ingest, ledger, registry, ingestMetrics, gate, config.limits, options.clockMs());
+        ingestContext = new IngestContext(ingest, ledger, registry, ingestMetrics, gate, config.limits, config.deviceTrust,
+                options.clockMs());
 
         Transport transport = Transport.best();
         boss = transport.newGroup(1, "kuzet-accept");

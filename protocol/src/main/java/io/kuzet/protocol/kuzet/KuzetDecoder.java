@@ -37,9 +37,14 @@ public final class KuzetDecoder {
     private static final int HEARTBEAT_FLAG_CHARGING = 1;
     private static final int PERCENT_UNKNOWN = 0xFF;
 
-    /** The raw type byte; see {@link KuzetMessageType#fromCode(int)}. */
+    /** The message type code (the type byte without the tag flag); see {@link KuzetMessageType#fromCode(int)}. */
     public static int type(ByteBuf frame) {
-        return frame.getUnsignedByte(frame.readerIndex() + TYPE_OFFSET);
+        return frame.getUnsignedByte(frame.readerIndex() + TYPE_OFFSET) & KuzetFrame.TYPE_MASK;
+    }
+
+    /** True when the frame carries a tag (type bit 7), i.e. it belongs to an authenticated session. */
+    public static boolean isTagged(ByteBuf frame) {
+        return (frame.getUnsignedByte(frame.readerIndex() + TYPE_OFFSET) & KuzetFrame.TAG_FLAG) != 0;
     }
 
     /** The type, or {@link DecodeError#UNKNOWN_TYPE} when the code is not assigned. */
@@ -181,12 +186,40 @@ public final class KuzetDecoder {
 
     /** LOGIN: the device id (u64). */
     public static long loginDeviceId(ByteBuf frame) {
-        return frame.getLong(payloadStart(frame, KuzetMessageType.LOGIN));
+        return frame.getLong(loginPayloadStart(frame));
     }
 
     /** LOGIN: copies the 32-byte HMAC into {@code out32}. */
     public static void loginHmac(ByteBuf frame, byte[] out32) {
-        frame.getBytes(payloadStart(frame, KuzetMessageType.LOGIN) + 8, out32, 0, KuzetFrame.HMAC_LENGTH);
+        frame.getBytes(loginPayloadStart(frame) + 8, out32, 0, KuzetFrame.HMAC_LENGTH);
+    }
+
+    /** LOGIN: true for the 56-byte form that carries a device nonce and asks for frame authentication. */
+    public static boolean loginAsksForFrameMac(ByteBuf frame) {
+        loginPayloadStart(frame);
+        return payloadLength(frame) == KuzetFrame.LOGIN_MAC_LENGTH;
+    }
+
+    /** LOGIN (56-byte form): copies the 16-byte device nonce into {@code out16}. */
+    public static void loginDeviceNonce(ByteBuf frame, byte[] out16) {
+        if (!loginAsksForFrameMac(frame)) {
+            throw new IllegalArgumentException("a 40-byte LOGIN carries no device nonce");
+        }
+        frame.getBytes(loginPayloadStart(frame) + KuzetFrame.LOGIN_LENGTH, out16, 0, KuzetFrame.DEVICE_NONCE_LENGTH);
+    }
+
+    /* LOGIN payload: 40 bytes (device id, HMAC) or 56 bytes (device id, HMAC, device nonce); anything else is refused. */
+    private static int loginPayloadStart(ByteBuf frame) {
+        int length = checkedPayloadLength(frame, KuzetMessageType.LOGIN);
+        if (length < KuzetFrame.LOGIN_LENGTH) {
+            throw new ProtocolException(DecodeError.TRUNCATED,
+                    "LOGIN needs " + KuzetFrame.LOGIN_LENGTH + " payload bytes, has " + length);
+        }
+        if (length != KuzetFrame.LOGIN_LENGTH && length != KuzetFrame.LOGIN_MAC_LENGTH) {
+            throw new ProtocolException(DecodeError.BAD_FIELD, "LOGIN has " + length + " payload bytes, not "
+                    + KuzetFrame.LOGIN_LENGTH + " or " + KuzetFrame.LOGIN_MAC_LENGTH);
+        }
+        return frame.readerIndex() + HEADER_LENGTH;
     }
 
     /** COMMAND_RESULT: the command id (u32). */

@@ -84,6 +84,21 @@ public final class KuzetEncoder {
         crc(out, start);
     }
 
+    /**
+     * LOGIN asking for frame authentication: device id, the 32-byte HMAC from
+     * {@link KuzetAuth#hmac(byte[], byte[], long, byte[], byte[])} and the device's 16-byte nonce.
+     */
+    public static void writeLogin(ByteBuf out, long seq, long deviceId, byte[] hmac32, byte[] deviceNonce16) {
+        if (hmac32.length != KuzetFrame.HMAC_LENGTH || deviceNonce16.length != KuzetFrame.DEVICE_NONCE_LENGTH) {
+            throw new IllegalArgumentException("HMAC must be 32 bytes and the device nonce 16");
+        }
+        int start = header(out, KuzetMessageType.LOGIN, KuzetFrame.LOGIN_MAC_LENGTH, seq);
+        out.writeLong(deviceId);
+        out.writeBytes(hmac32);
+        out.writeBytes(deviceNonce16);
+        crc(out, start);
+    }
+
     /** POSITION_BATCH with the fixes of {@code msg} (1..128). */
     public static void writePositionBatch(ByteBuf out, long seq, DeviceMessage msg) {
         int count = msg.fixCount();

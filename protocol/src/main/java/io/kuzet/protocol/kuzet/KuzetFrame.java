@@ -12,6 +12,9 @@ package io.kuzet.protocol.kuzet;
  *        |&lt;------------------ CRC-32C covers header and payload ---------------&gt;|
  * </pre>
  *
+ * An authenticated frame (type bit 7 set) carries an 8-byte tag between payload and CRC, not counted in the length
+ * field; the CRC then covers header, payload and tag (see {@link KuzetFrameMac}).
+ *
  * All integers big-endian. Constants only; see {@code docs/protocol.md} for the full specification.
  */
 public final class KuzetFrame {
@@ -53,6 +56,24 @@ public final class KuzetFrame {
     public static final int NONCE_LENGTH = 16;
     /** HMAC-SHA256 length in a LOGIN. */
     public static final int HMAC_LENGTH = 32;
+    /** Device nonce in a LOGIN that asks for frame authentication (docs/protocol.md §3.2). */
+    public static final int DEVICE_NONCE_LENGTH = 16;
+    /** LOGIN payload without frame authentication: device id, HMAC. */
+    public static final int LOGIN_LENGTH = 8 + HMAC_LENGTH;
+    /** LOGIN payload that asks for frame authentication: device id, HMAC, device nonce. */
+    public static final int LOGIN_MAC_LENGTH = LOGIN_LENGTH + DEVICE_NONCE_LENGTH;
+
+    /** Bit 7 of the type byte: the frame carries a {@link #TAG_LENGTH}-byte tag between payload and CRC. */
+    public static final int TAG_FLAG = 0x80;
+    /** The message type is the low 7 bits of the type byte. */
+    public static final int TYPE_MASK = 0x7F;
+    /** SipHash-2-4 tag of an authenticated frame. */
+    public static final int TAG_LENGTH = 8;
+
+    /** Tag bytes a frame with this raw type byte carries: {@link #TAG_LENGTH} when {@link #TAG_FLAG} is set, else 0. */
+    public static int tagLength(int typeByte) {
+        return (typeByte & TAG_FLAG) != 0 ? TAG_LENGTH : 0;
+    }
 
     /** Whole frame length for a payload of {@code payloadLength} bytes. */
     public static int frameLength(int payloadLength) {

@@ -22,11 +22,13 @@ import java.util.List;
  * Splits a Kuzet v1 byte stream into whole frames (header to CRC) and refuses damaged ones.
  *
  * <pre>
- *  +-------+-----+------+--------+----------+---------+---------+
- *  | 'K''Z'| ver | type | length | sequence | payload | CRC-32C |   emitted as one retained slice
- *  +-------+-----+------+--------+----------+---------+---------+
- *    2       1     1      2        4          length    4          at most 4096 bytes in all
+ *  +-------+-----+------+--------+----------+---------+-------+---------+
+ *  | 'K''Z'| ver | type | length | sequence | payload | [tag] | CRC-32C |   emitted as one retained slice
+ *  +-------+-----+------+--------+----------+---------+-------+---------+
+ *    2       1     1      2        4          length    0 / 8   4          at most 4096 bytes in all
  * </pre>
+ * The tag is present when bit 7 of the type byte is set; this decoder only frames it (the session checks it with
+ * {@link KuzetFrameMac}).
  *
  * <p>Checks, in order: magic, length cap, CRC-32C over header and payload, version. Each good frame is
  * passed on as {@code in.readRetainedSlice(n)} (the next handler must release it); the payload is not
@@ -88,24 +90,25 @@ public final class KuzetFrameDecoder extends ByteToMessageDecoder {
         int payloadLength = in.getUnsignedShort(start + LENGTH_OFFSET);
         long sequence = in.getUnsignedInt(start + SEQUENCE_OFFSET);
         int version = in.getUnsignedByte(start + VERSION_OFFSET);
-        if (hunting && (payloadLength > MAX_PAYLOAD_LENGTH || version != VERSION)) {
+        int tagLength = KuzetFrame.tagLength(in.getUnsignedByte(start + TYPE_OFFSET));
+        if (hunting && (payloadLength + tagLength > MAX_PAYLOAD_LENGTH || version != VERSION)) {
             in.skipBytes(1); // a "KZ" inside garbage, not a frame start
             return;
         }
-        if (payloadLength > MAX_PAYLOAD_LENGTH) {
+        if (payloadLength + tagLength > MAX_PAYLOAD_LENGTH) {
             in.skipBytes(2);
             hunting = true;
             refuse(ctx, DecodeError.OVERSIZED, sequence, "frame seq " + sequence + " declares payload length "
-                    + payloadLength + ", frame would be " + KuzetFrame.frameLength(payloadLength) + " > "
+                    + payloadLength + ", frame would be " + (KuzetFrame.frameLength(payloadLength) + tagLength) + " > "
                     + MAX_FRAME_LENGTH + " bytes");
             return;
         }
-        int frameLength = HEADER_LENGTH + payloadLength + CRC_LENGTH;
+        int frameLength = HEADER_LENGTH + payloadLength + tagLength + CRC_LENGTH;
         if (readable < frameLength) {
             return;
         }
-        int expectedCrc = in.getInt(start + HEADER_LENGTH + payloadLength);
-        int actualCrc = Crc32c.of(in, start, HEADER_LENGTH + payloadLength);
+        int expectedCrc = in.getInt(start + HEADER_LENGTH + payloadLength + tagLength);
+        int actualCrc = Crc32c.of(in, start, HEADER_LENGTH + payloadLength + tagLength);
         if (expectedCrc != actualCrc) {
             if (hunting) {
                 in.skipBytes(1); // a "KZ" inside garbage; keep looking without reporting again

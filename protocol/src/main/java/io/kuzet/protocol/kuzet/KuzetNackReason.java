@@ -18,7 +18,8 @@ public enum KuzetNackReason {
     TIME_OUT_OF_RANGE(9),
     NOT_LOGGED_IN(16),       // data message before a successful LOGIN
     BUSY(17),                // server shedding load; the device retries after a back-off
-    SEQUENCE_GAP(18);        // sequence > last stored + 1; the device resends from last acked + 1
+    SEQUENCE_GAP(18),        // sequence > last stored + 1; the device resends from last acked + 1
+    BAD_MAC(19);             // frame tag missing or wrong (tampered, replayed, reordered); the server closes
 
     private static final KuzetNackReason[] BY_CODE = new KuzetNackReason[32];
 
@@ -64,6 +65,8 @@ public enum KuzetNackReason {
                 return COORDINATE_OUT_OF_RANGE;
             case TIME_OUT_OF_RANGE:
                 return TIME_OUT_OF_RANGE;
+            case BAD_MAC:
+                return BAD_MAC;
             default:
                 throw new IllegalArgumentException("no NACK reason for " + error);
         }

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * Turns one frame's bytes into the "key = value" lines that {@code docs/protocol.md} lists under each
- * test vector, by running them through {@link KuzetFrameDecoder} and {@link KuzetDecoder}.
+ * test vector, by running them through {@link KuzetFrameDecoder} and {@link KuzetDecoder}. A tagged frame's
+ * {@code tag = ...} line needs the session key and is checked by {@code KuzetSpecVectorsTest} itself.
  */
 final class FrameDescriber {
     private FrameDescriber() {
@@ -65,6 +66,11 @@ final class FrameDescriber {
                 KuzetDecoder.loginHmac(frame, hmac);
                 lines.add("deviceId = " + KuzetDecoder.loginDeviceId(frame));
                 lines.add("hmac = " + ByteBufUtil.hexDump(hmac));
+                if (KuzetDecoder.loginAsksForFrameMac(frame)) {
+                    byte[] deviceNonce = new byte[16];
+                    KuzetDecoder.loginDeviceNonce(frame, deviceNonce);
+                    lines.add("deviceNonce = " + ByteBufUtil.hexDump(deviceNonce));
+                }
                 break;
             }
             case LOGIN_RESULT:

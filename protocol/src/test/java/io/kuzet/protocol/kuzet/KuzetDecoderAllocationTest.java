@@ -34,6 +34,30 @@ class KuzetDecoderAllocationTest {
     }
 
     @Test
+    void sealingAndOpeningTaggedFramesAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        byte[] key = new byte[32];
+        KuzetFrameMac device = KuzetFrameMac.forDevice(key);
+        KuzetFrameMac server = KuzetFrameMac.forServer(key);
+        byte[] frame = Frames.positions(1, 1);
+        ByteBuf buf = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(frame.length + KuzetFrame.TAG_LENGTH));
+        sealAndOpen(device, server, buf, frame); // warm up
+        long before = threads.getThreadAllocatedBytes(thread);
+        sealAndOpen(device, server, buf, frame);
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertTrue(allocated < 512, allocated + " bytes allocated by " + DECODES + " seal/open pairs");
+    }
+
+    private static void sealAndOpen(KuzetFrameMac device, KuzetFrameMac server, ByteBuf buf, byte[] frame) {
+        for (int i = 0; i < DECODES; i++) {
+            buf.clear().writeBytes(frame);
+            device.seal(buf, 0);
+            assertTrue(server.open(buf));
+        }
+    }
+
+    @Test
     void frameDecoderAllocatesNothingPerFrameButTheRetainedSlice() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();

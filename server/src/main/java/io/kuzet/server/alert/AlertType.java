@@ -20,7 +20,9 @@ public enum AlertType {
     NO_COMMUNICATION(Severity.HIGH, true),
     NO_GPS_FIX(Severity.MEDIUM, true),
     /** The device keeps sending fixes dated far from their receive time: its positions cannot be evaluated. */
-    CLOCK_FAULT(Severity.MEDIUM, true);
+    CLOCK_FAULT(Severity.MEDIUM, true),
+    /** A second login of a device while it was connected: a spoofed IMEI, a cloned device or a stolen key. */
+    DUPLICATE_SESSION(Severity.HIGH, false);
 
     private final Severity baseSeverity;
     private final boolean autoClears;

@@ -21,6 +21,7 @@ public final class ServerConfig {
     public Live live = new Live();
     public Api api = new Api();
     public Http http = new Http();
+    public DeviceTrust deviceTrust = new DeviceTrust();
 
     public static final class Server {
         public String dataDir = "./kuzet-data";
@@ -70,6 +71,20 @@ public final class ServerConfig {
         public int maxFixAheadS = 300;
         /** A fix older than this at receipt is a clock fault (store-and-forward older than this is not evaluated either). */
         public int maxFixAgeDays = 365;
+    }
+
+    /** What a second login of a device does while its first session is still connected (docs/device-trust.md). */
+    public enum DuplicateSessionPolicy { REPLACE, REFUSE }
+
+    /** Device-side trust settings (docs/device-trust.md). */
+    public static final class DeviceTrust {
+        /** Kuzet: refuse a LOGIN that does not ask for per-frame authentication (docs/protocol.md §3.2). */
+        public boolean kuzetRequireFrameMac = true;
+        /** Kuzet logins prove the device key: a new one is most likely the device itself after a silent disconnect. */
+        public DuplicateSessionPolicy duplicateSessionKuzet = DuplicateSessionPolicy.REPLACE;
+        /** GT06 and Watch logins prove nothing: keep the connected device, refuse the newcomer. */
+        public DuplicateSessionPolicy duplicateSessionGt06 = DuplicateSessionPolicy.REFUSE;
+        public DuplicateSessionPolicy duplicateSessionWatch = DuplicateSessionPolicy.REFUSE;
     }
 
     public static final class Core {

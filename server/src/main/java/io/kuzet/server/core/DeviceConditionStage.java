@@ -4,6 +4,8 @@ import io.kuzet.protocol.DeviceEventType;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.server.alert.AlertType;
 import io.kuzet.server.config.ServerConfig;
+import io.kuzet.server.journal.IngestRecord;
+import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.OrderRecord;
 import java.util.Map;
@@ -162,6 +164,18 @@ final class DeviceConditionStage {
                     "Battery recovered: " + why, Map.of());
             d.batteryLowAlert = CoreDevice.NONE;
         }
+    }
+
+    /**
+     * A second login of a device while it was connected: every occurrence is its own alert (operator-resolved), with
+     * both source addresses, because it means a spoofed IMEI, a cloned device or a leaked key (docs/device-trust.md).
+     */
+    void onSessionConflict(DeviceRecord device, OrderRecord order, IngestRecord r) {
+        String outcome = r.conflictOutcome == 0 ? "the earlier connection was closed" : "the new connection was refused";
+        alerts.raise(device, order, AlertType.DUPLICATE_SESSION, 0, r.timeMs, r.timeMs, r.timeMs, false,
+                "Device " + device.deviceNumber() + " (" + Protocol.fromCode(r.protocol).label() + ") logged in twice at "
+                        + AlertBuilder.time(r.timeMs, order) + ": " + r.conflictDetail + "; " + outcome,
+                Map.of("sources", r.conflictDetail, "outcome", r.conflictOutcome == 0 ? "replaced" : "refused"), 0);
     }
 
     /** A clock tick: raises absence alerts whose limit has passed. */

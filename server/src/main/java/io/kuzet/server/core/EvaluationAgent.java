@@ -122,6 +122,11 @@ public final class EvaluationAgent implements AutoCloseable {
         if (device == null) {
             return; // removed from the registry after it was journaled; the journal still holds the data
         }
+        if (r.type == IngestRecord.TYPE_SESSION_CONFLICT) {
+            conditions.onSessionConflict(device, device.subjectId() == 0 ? null
+                    : directory.activeOrder(device.subjectId(), r.timeMs), r);
+            return;
+        }
         DeviceMessage msg = r.message;
         if (device.role() == DeviceRole.VICTIM_UNIT) {
             for (int i = 0; i < msg.fixCount(); i++) {

@@ -5,7 +5,10 @@ import io.kuzet.protocol.ProtocolException;
 import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.metrics.IngestMetrics;
 import io.kuzet.server.registry.DeviceRecord;
+import io.kuzet.server.registry.SourceNetworks;
+import io.kuzet.server.config.ServerConfig;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -160,15 +163,51 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
         return null;
     }
 
-    /** Marks the session logged in as {@code device}; a previous session of the same device is closed. */
-    protected final void loggedIn(ChannelHandlerContext ctx, DeviceRecord record) {
+    /**
+     * Marks the session logged in as {@code record} and returns true; or, when the device already has a connected
+     * session and the protocol's duplicate-session setting is REFUSE, counts the refusal and returns false (the
+     * subclass answers and closes). Either way a second session is counted and journaled, so the core raises a
+     * {@code DUPLICATE_SESSION} alert naming both source addresses.
+     */
+    protected final boolean loggedIn(ChannelHandlerContext ctx, DeviceRecord record) {
+        ServerConfig.DuplicateSessionPolicy policy = switch (protocol) {
+            case KUZET -> context.trust.duplicateSessionKuzet;
+            case GT06 -> context.trust.duplicateSessionGt06;
+            case WATCH -> context.trust.duplicateSessionWatch;
+        };
+        Channel other = context.sessions.loggedIn(record.id(), ctx.channel(), policy);
+        if (other != null) {
+            boolean replaced = policy == ServerConfig.DuplicateSessionPolicy.REPLACE;
+            context.metrics.duplicateSession(protocol, replaced ? IngestMetrics.DuplicateSessionOutcome.REPLACED
+                    : IngestMetrics.DuplicateSessionOutcome.REFUSED);
+            String detail = "connected from " + other.remoteAddress() + ", new login from " + ctx.channel().remoteAddress();
+            context.badInputLog.warn("{}: second session of device {}: {}; {}", protocol.label(), record.deviceNumber(),
+                    detail, replaced ? "the earlier one is closed" : "the new one is refused");
+            context.ingest.journal().appendSessionConflict(clockMs(), record.id(), record.deviceNumber(), protocol.code(),
+                    replaced ? 0 : 1, detail);
+            if (!replaced) {
+                loginRefused(ctx, IngestMetrics.LoginRefusal.DUPLICATE_SESSION, record.deviceNumber());
+                return false;
+            }
+        }
         if (handshakeTimeout != null) {
             handshakeTimeout.cancel(false);
         }
         this.device = record;
         this.state = context.ledger.stateFor(record.id());
         context.metrics.deviceLoggedIn(protocol);
-        context.sessions.loggedIn(record.id(), ctx.channel());
+        return true;
+    }
+
+    /**
+     * A connection that is logged in as one device named another: refused, counted and closed, because a connection
+     * never changes identity (docs/device-trust.md).
+     */
+    protected final void identitySwitchRefused(ChannelHandlerContext ctx, long claimedNumber) {
+        loginRefused(ctx, IngestMetrics.LoginRefusal.IDENTITY_SWITCH, claimedNumber);
+        context.badInputLog.warn("{}: connection from {} logged in as device {} named device {}; closing", protocol.label(),
+                ctx.channel().remoteAddress(), device.deviceNumber(), claimedNumber);
+        ctx.close();
     }
 
     /** Refuses a login: counted, logged at a bounded rate; the subclass sends its protocol's answer and closes. */
@@ -176,6 +215,26 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
         context.metrics.loginRefused(protocol, reason);
         context.badInputLog.warn("{}: login refused for device {} from {}: {}", protocol.label(), deviceNumber,
                 ctx.channel().remoteAddress(), reason.name().toLowerCase());
+    }
+
+    /** A random key unrelated to any device, for the HMAC computed when refusing an unknown device. */
+    protected final byte[] dummyDeviceKey() {
+        return context.dummyDeviceKey;
+    }
+
+    /**
+     * True when the connection's source address is inside the networks the device (or else its agency) is allowed to
+     * connect from, or when neither has a list; otherwise counts and logs the refusal and returns false (the subclass
+     * answers and closes). Checked at login, before anything of the device is journaled.
+     */
+    protected final boolean sourceAllowed(ChannelHandlerContext ctx, DeviceRecord record) {
+        SourceNetworks allowed = context.directory.allowedSources(record);
+        java.net.SocketAddress remote = ctx.channel().remoteAddress();
+        if (allowed.isAny() || (remote instanceof java.net.InetSocketAddress inet && allowed.contains(inet.getAddress()))) {
+            return true;
+        }
+        loginRefused(ctx, IngestMetrics.LoginRefusal.SOURCE_NOT_ALLOWED, record.deviceNumber());
+        return false;
     }
 
     protected final long clockMs() {

@@ -24,6 +24,9 @@ public final class IngestContext {
     final SecureRandom random = new SecureRandom();
     final RateLimitedLog badInputLog = new RateLimitedLog(LoggerFactory.getLogger("io.kuzet.server.ingest.BadInput"), 10);
     final SessionRegistry sessions = new SessionRegistry();
+    final ServerConfig.DeviceTrust trust;
+    /** Key of the HMAC computed for an unknown device, so its refusal costs what a bad HMAC's does. */
+    final byte[] dummyDeviceKey = new byte[32];
     private final FastThreadLocal<DeviceMessage> scratch = new FastThreadLocal<>() {
         @Override
         protected DeviceMessage initialValue() {
@@ -33,6 +36,14 @@ public final class IngestContext {
 
     public IngestContext(IngestService ingest, DeviceLedger ledger, DeviceDirectory directory, IngestMetrics metrics,
                          BackpressureGate backpressure, ServerConfig.Limits limits, LongSupplier clockMs) {
+        this(ingest, ledger, directory, metrics, backpressure, limits, new ServerConfig.DeviceTrust(), clockMs);
+    }
+
+    public IngestContext(IngestService ingest, DeviceLedger ledger, DeviceDirectory directory, IngestMetrics metrics,
+                         BackpressureGate backpressure, ServerConfig.Limits limits, ServerConfig.DeviceTrust trust,
+                         LongSupplier clockMs) {
+        this.trust = trust;
+        random.nextBytes(dummyDeviceKey);
         this.ingest = ingest;
         this.ledger = ledger;
         this.directory = directory;
@@ -48,5 +59,9 @@ public final class IngestContext {
 
     public IngestMetrics metrics() {
         return metrics;
+    }
+
+    public ServerConfig.DeviceTrust trust() {
+        return trust;
     }
 }

@@ -72,6 +72,20 @@ public final class IngestJournal implements Closeable {
         return index;
     }
 
+    /** Appends a session conflict (a second login of a connected device); the core raises a device alert from it. */
+    public long appendSessionConflict(long receivedMs, long deviceId, long deviceNumber, int protocol, int outcome,
+                                      String detail) {
+        ExcerptAppender appender = appenders.get();
+        try (DocumentContext dc = appender.writingDocument()) {
+            IngestRecordCodec.writeSessionConflict(dc.wire().bytes(), receivedMs, deviceId, deviceNumber, protocol, outcome,
+                    detail);
+        }
+        long index = appender.lastIndexAppended();
+        durability.appended(appender);
+        appendsSinceOpen.increment();
+        return index;
+    }
+
     /** Appends a clock tick that drives the evaluation core's timers. */
     public long appendTick(long timeMs) {
         ExcerptAppender appender = appenders.get();

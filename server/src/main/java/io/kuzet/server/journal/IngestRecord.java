@@ -14,6 +14,8 @@ public final class IngestRecord {
     public static final int TYPE_TICK = 2;
     /** A message the device sent that failed validation: consumed (its sequence is used up) but carries no data. */
     public static final int TYPE_REFUSED_MESSAGE = 3;
+    /** A second login of a device while it had a connected session (docs/device-trust.md): raises a device alert. */
+    public static final int TYPE_SESSION_CONFLICT = 4;
 
     public int type;
     public long index;            // journal index of this record
@@ -25,6 +27,11 @@ public final class IngestRecord {
 
     /** For {@link #TYPE_REFUSED_MESSAGE}: the DecodeError ordinal that refused it. */
     public int refusalReason;
+
+    /** For {@link #TYPE_SESSION_CONFLICT}: 0 the old session was replaced, 1 the new login was refused. */
+    public int conflictOutcome;
+    /** For {@link #TYPE_SESSION_CONFLICT}: the two source addresses, as text. */
+    public String conflictDetail;
 
     public boolean isTick() {
         return type == TYPE_TICK;

@@ -24,7 +24,7 @@ import net.openhft.chronicle.bytes.Bytes;
  * | i64  | sequence (-1 none)                   |
  * | i8   | battery % (-1 unknown)               |
  * | i8   | signal % (-1 unknown)                |
- * | u8   | heartbeat (0/1)                      |
+ * | u8   | bit 0 heartbeat, bit 1 frame MAC     |
  * | u8   | fix count N, then N x 34-byte fix:   |
  * |      |  i64 time, i32 latE7, i32 lonE7,     |
  * |      |  i32 altitudeM, i32 speedKmhX10,     |
@@ -36,9 +36,12 @@ import net.openhft.chronicle.bytes.Bytes;
  *
  * REFUSED_MESSAGE (type 3): u8 type=3 | i64 received ms | i64 device id | i64 device number | u8 protocol
  *                           | i64 sequence | u8 refusal reason (DecodeError ordinal)
+ *
+ * SESSION_CONFLICT (type 4): u8 type=4 | i64 received ms | i64 device id | i64 device number | u8 protocol
+ *                            | u8 outcome (0 replaced, 1 refused) | UTF-8 text (Chronicle stop-bit length) addresses
  * </pre>
  *
- * Stateless and allocation-free.
+ * Stateless and allocation-free (a session conflict, rare by nature, reads its text into a String).
  */
 public final class IngestRecordCodec {
     private IngestRecordCodec() {
@@ -65,7 +68,7 @@ public final class IngestRecordCodec {
         scratch.putLong(msg.sequence);
         scratch.put((byte) msg.batteryPercent);
         scratch.put((byte) msg.signalPercent);
-        scratch.put((byte) (msg.heartbeat ? 1 : 0));
+        scratch.put((byte) ((msg.heartbeat ? 1 : 0) | (msg.frameAuthenticated ? 2 : 0)));
         int fixes = msg.fixCount();
         scratch.put((byte) fixes);
         for (int i = 0; i < fixes; i++) {
@@ -101,6 +104,17 @@ public final class IngestRecordCodec {
         out.writeByte((byte) reason);
     }
 
+    public static void writeSessionConflict(Bytes<?> out, long receivedMs, long deviceId, long deviceNumber, int protocol,
+                                            int outcome, String detail) {
+        out.writeByte((byte) IngestRecord.TYPE_SESSION_CONFLICT);
+        out.writeLong(receivedMs);
+        out.writeLong(deviceId);
+        out.writeLong(deviceNumber);
+        out.writeByte((byte) protocol);
+        out.writeByte((byte) outcome);
+        out.writeUtf8(detail);
+    }
+
     public static void writeTick(Bytes<?> out, long timeMs) {
         out.writeByte((byte) IngestRecord.TYPE_TICK);
         out.writeLong(timeMs);
@@ -128,6 +142,16 @@ public final class IngestRecordCodec {
             record.refusalReason = in.readUnsignedByte();
             return true;
         }
+        if (type == IngestRecord.TYPE_SESSION_CONFLICT) {
+            record.timeMs = in.readLong();
+            record.receivedNanoTime = 0;
+            record.deviceId = in.readLong();
+            msg.deviceId = in.readLong();
+            record.protocol = in.readUnsignedByte();
+            record.conflictOutcome = in.readUnsignedByte();
+            record.conflictDetail = in.readUtf8();
+            return true;
+        }
         if (type != IngestRecord.TYPE_DEVICE_MESSAGE) {
             return false;
         }
@@ -139,7 +163,9 @@ public final class IngestRecordCodec {
         msg.sequence = in.readLong();
         msg.batteryPercent = in.readByte();
         msg.signalPercent = in.readByte();
-        msg.heartbeat = in.readUnsignedByte() != 0;
+        int statusBits = in.readUnsignedByte();
+        msg.heartbeat = (statusBits & 1) != 0;
+        msg.frameAuthenticated = (statusBits & 2) != 0;
         int fixes = in.readUnsignedByte();
         for (int i = 0; i < fixes; i++) {
             Fix f = msg.addFix();

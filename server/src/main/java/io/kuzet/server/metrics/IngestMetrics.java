@@ -15,7 +15,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class IngestMetrics {
     /** Reasons a login is refused; the metric label is the lower-case name. */
-    public enum LoginRefusal { UNKNOWN_DEVICE, BAD_HMAC, PROTOCOL_NOT_ALLOWED, NOT_LOGGED_IN }
+    public enum LoginRefusal {
+        UNKNOWN_DEVICE, BAD_HMAC, PROTOCOL_NOT_ALLOWED, NOT_LOGGED_IN,
+        /** a connection that logged in as one device named another (GT06 login, Watch frame) */
+        IDENTITY_SWITCH,
+        /** a second login of a connected device, refused by the duplicate-session setting */
+        DUPLICATE_SESSION,
+        /** the source address is outside the device's or agency's allowed networks */
+        SOURCE_NOT_ALLOWED,
+        /** a Kuzet LOGIN without frame authentication while the server requires it */
+        FRAME_MAC_REQUIRED
+    }
+
+    /** What happened to a second login of a device that was connected. */
+    public enum DuplicateSessionOutcome { REPLACED, REFUSED }
 
     /** Reasons a connection is closed before or instead of a login. */
     public enum ConnectionRefusal { PER_ADDRESS_LIMIT, HANDSHAKE_TIMEOUT, IDLE_TIMEOUT }
@@ -27,6 +40,7 @@ public final class IngestMetrics {
     private final Counter[][] loginsRefused = new Counter[Protocol.values().length][LoginRefusal.values().length];
     private final Counter[][] connectionsRefused = new Counter[Protocol.values().length][ConnectionRefusal.values().length];
     private final Counter[] positions = new Counter[Protocol.values().length];
+    private final Counter[][] duplicateSessions = new Counter[Protocol.values().length][DuplicateSessionOutcome.values().length];
     private final Counter[] duplicates = new Counter[Protocol.values().length];
     private final Counter[] clockFaultFixes = new Counter[Protocol.values().length];
     private final Counter[] sequenceResyncs = new Counter[Protocol.values().length];
@@ -58,6 +72,11 @@ public final class IngestMetrics {
                 connectionsRefused[i][r.ordinal()] = Counter.builder("kuzet_connections_refused")
                         .description("connections closed at accept or before login")
                         .tags("protocol", p.label(), "reason", r.name().toLowerCase()).register(registry);
+            }
+            for (DuplicateSessionOutcome o : DuplicateSessionOutcome.values()) {
+                duplicateSessions[i][o.ordinal()] = Counter.builder("kuzet_duplicate_sessions")
+                        .description("logins of a device that already had a connected session")
+                        .tags("protocol", p.label(), "outcome", o.name().toLowerCase()).register(registry);
             }
             positions[i] = Counter.builder("kuzet_positions_received").description("fixes decoded")
                     .tags("protocol", p.label()).register(registry);
@@ -116,6 +135,14 @@ public final class IngestMetrics {
 
     public void loginRefused(Protocol p, LoginRefusal reason) {
         loginsRefused[p.ordinal()][reason.ordinal()].increment();
+    }
+
+    public void duplicateSession(Protocol p, DuplicateSessionOutcome outcome) {
+        duplicateSessions[p.ordinal()][outcome.ordinal()].increment();
+    }
+
+    public double duplicateSessions(Protocol p, DuplicateSessionOutcome outcome) {
+        return duplicateSessions[p.ordinal()][outcome.ordinal()].count();
     }
 
     public double loginsRefused(Protocol p, LoginRefusal reason) {

@@ -13,7 +13,8 @@ import java.util.List;
 record ProvisioningFile(List<Agency> agencies, List<User> users, List<Subject> subjects, List<Zone> zones,
                         List<Device> devices, List<Order> orders, List<Assignment> assignments) {
 
-    record Agency(String code, String name, String region) {
+    /** {@code allowedSources}: CIDR blocks its devices may connect from (docs/device-trust.md); absent = any. */
+    record Agency(String code, String name, String region, List<String> allowedSources) {
     }
 
     record User(String username, String passwordHash, String role, String agency) {
@@ -28,7 +29,8 @@ record ProvisioningFile(List<Agency> agencies, List<User> users, List<Subject> s
     record Zone(String agency, String name, String kind, JsonNode geojson) {
     }
 
-    record Device(String protocol, long number, String secretKey, String role, String firmware) {
+    /** {@code allowedSources}: CIDR blocks this device may connect from, overriding its agency's; absent = agency's. */
+    record Device(String protocol, long number, String secretKey, String role, String firmware, List<String> allowedSources) {
     }
 
     record DeviceRef(String protocol, long number) {

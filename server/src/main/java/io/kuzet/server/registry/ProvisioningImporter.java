@@ -110,9 +110,10 @@ public final class ProvisioningImporter {
         void all(ProvisioningFile f) throws SQLException {
             for (ProvisioningFile.Agency a : list(f.agencies())) {
                 id("""
-                        insert into agencies (code, name, region) values (?, ?, ?)
-                        on conflict (code) do update set name = excluded.name, region = excluded.region returning id""",
-                        a.code(), a.name(), a.region());
+                        insert into agencies (code, name, region, allowed_sources) values (?, ?, ?, ?)
+                        on conflict (code) do update set name = excluded.name, region = excluded.region,
+                            allowed_sources = excluded.allowed_sources returning id""",
+                        a.code(), a.name(), a.region(), sources(a.allowedSources(), "agency " + a.code()));
             }
             for (ProvisioningFile.User u : list(f.users())) {
                 id("""
@@ -137,11 +138,14 @@ public final class ProvisioningImporter {
             }
             for (ProvisioningFile.Device d : list(f.devices())) {
                 id("""
-                        insert into devices (protocol, device_number, secret_key, role, firmware) values (?, ?, ?, ?, ?)
+                        insert into devices (protocol, device_number, secret_key, role, firmware, allowed_sources)
+                        values (?, ?, ?, ?, ?, ?)
                         on conflict (protocol, device_number) do update set secret_key = excluded.secret_key,
-                            role = excluded.role, firmware = excluded.firmware returning id""",
+                            role = excluded.role, firmware = excluded.firmware, allowed_sources = excluded.allowed_sources
+                        returning id""",
                         d.protocol(), d.number(), d.secretKey() == null ? null : HexFormat.of().parseHex(d.secretKey()),
-                        d.role() == null ? DeviceRole.BRACELET.name() : DeviceRole.valueOf(d.role()).name(), d.firmware());
+                        d.role() == null ? DeviceRole.BRACELET.name() : DeviceRole.valueOf(d.role()).name(), d.firmware(),
+                        sources(d.allowedSources(), "device " + d.protocol() + " " + d.number()));
             }
             for (ProvisioningFile.Order o : list(f.orders())) {
                 order(o);
@@ -267,6 +271,18 @@ public final class ProvisioningImporter {
                     deviceId, subjectId, Timestamp.from(at));
         }
 
+        /** Validated CIDR blocks as a text[] value, or null for none. */
+        private static String[] sources(List<String> cidrs, String owner) {
+            if (cidrs == null || cidrs.isEmpty()) {
+                return null;
+            }
+            try {
+                return SourceNetworks.parse(cidrs).cidrs().toArray(String[]::new);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(owner + ": " + e.getMessage(), e);
+            }
+        }
+
         private long agency(String code) throws SQLException {
             return id("select id from agencies where code = ?", code);
         }
@@ -301,6 +317,8 @@ public final class ProvisioningImporter {
             for (int i = 0; i < args.length; i++) {
                 if (args[i] == null) {
                     ps.setNull(i + 1, Types.NULL);
+                } else if (args[i] instanceof String[] texts) {
+                    ps.setArray(i + 1, c.createArrayOf("text", texts));
                 } else {
                     ps.setObject(i + 1, args[i]);
                 }

@@ -30,6 +30,16 @@ public final class RegistryHolder implements DeviceDirectory, CoreDirectory {
     }
 
     @Override
+    public SourceNetworks allowedSources(DeviceRecord device) {
+        if (!device.allowedSources().isAny() || device.subjectId() == 0) {
+            return device.allowedSources();
+        }
+        SubjectRecord subject = snapshot.subject(device.subjectId());
+        AgencyRecord agency = subject == null ? null : snapshot.agency(subject.agencyId());
+        return agency == null ? SourceNetworks.ANY : agency.allowedSources();
+    }
+
+    @Override
     public int reportingIntervalS(DeviceRecord device, long nowMs) {
         OrderRecord order = device.subjectId() == 0 ? null : snapshot.activeOrder(device.subjectId(), nowMs);
         return ReportingInterval.forRisk(order == null ? null : order.riskLevel());

@@ -46,10 +46,11 @@ public final class RegistryRepository {
 
     private static List<AgencyRecord> agencies(Connection c) throws SQLException {
         List<AgencyRecord> list = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select id, code, name, region from agencies");
+        try (PreparedStatement ps = c.prepareStatement("select id, code, name, region, allowed_sources from agencies");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                list.add(new AgencyRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                list.add(new AgencyRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        sourceNetworks(rs.getArray(5))));
             }
         }
         return list;
@@ -85,15 +86,19 @@ public final class RegistryRepository {
     private static List<DeviceRecord> devices(Connection c) throws SQLException {
         List<DeviceRecord> list = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                select d.id, d.protocol, d.device_number, d.secret_key, d.role, coalesce(a.subject_id, 0)
+                select d.id, d.protocol, d.device_number, d.secret_key, d.role, coalesce(a.subject_id, 0), d.allowed_sources
                 from devices d left join device_assignments a on a.device_id = d.id and a.unassigned_at is null""");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 list.add(new DeviceRecord(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBytes(4),
-                        DeviceRole.valueOf(rs.getString(5)), rs.getLong(6)));
+                        DeviceRole.valueOf(rs.getString(5)), rs.getLong(6), sourceNetworks(rs.getArray(7))));
             }
         }
         return list;
+    }
+
+    private static SourceNetworks sourceNetworks(java.sql.Array array) throws SQLException {
+        return array == null ? SourceNetworks.ANY : SourceNetworks.parse(List.of((String[]) array.getArray()));
     }
 
     private static List<ZoneRecord> zones(Connection c) throws SQLException {

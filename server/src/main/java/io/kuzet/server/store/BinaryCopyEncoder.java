@@ -16,12 +16,12 @@ import java.util.Arrays;
  */
 final class BinaryCopyEncoder {
     static final String POSITION_COLUMNS = "device_id, subject_id, order_id, fix_time, received_at, lat_e7, lon_e7, "
-            + "altitude_m, speed_kmh, heading_deg, accuracy_m, hdop, satellites, flags, journal_index";
+            + "altitude_m, speed_kmh, heading_deg, accuracy_m, hdop, satellites, flags, journal_index, assurance";
     static final String EVENT_COLUMNS = "device_id, subject_id, order_id, event_time, received_at, event_type, value, journal_index";
 
     private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
     private static final long POSTGRES_EPOCH_MS = 946_684_800_000L;
-    private static final int POSITION_ROW_MAX_BYTES = 2 + 15 * 4 + 7 * 8 + 8 * 4;
+    private static final int POSITION_ROW_MAX_BYTES = 2 + 16 * 4 + 7 * 8 + 8 * 4 + 24;
     private static final int EVENT_ROW_MAX_BYTES = 2 + 8 * 4 + 6 * 8 + 2 * 4;
 
     private byte[] buffer = new byte[64 * 1024];
@@ -38,7 +38,7 @@ final class BinaryCopyEncoder {
     void encode(PositionBatch b) {
         begin(HEADER.length + b.size * POSITION_ROW_MAX_BYTES + 2);
         for (int i = 0; i < b.size; i++) {
-            putShort(15);
+            putShort(16);
             putLongField(b.deviceId[i]);
             putLongField(b.subjectId[i]);
             putLongField(b.orderId[i]);
@@ -62,6 +62,7 @@ final class BinaryCopyEncoder {
             putShortField(b.satellites[i]);
             putIntField(b.flags[i]);
             putLongField(b.journalIndex[i]);
+            putTextField(b.assurance[i] == null ? null : b.assurance[i].utf8());
         }
         putShort(-1);
     }
@@ -92,6 +93,16 @@ final class BinaryCopyEncoder {
         }
         System.arraycopy(HEADER, 0, buffer, 0, HEADER.length);
         length = HEADER.length;
+    }
+
+    private void putTextField(byte[] utf8) {
+        if (utf8 == null) {
+            putInt(-1);
+            return;
+        }
+        putInt(utf8.length);
+        System.arraycopy(utf8, 0, buffer, length, utf8.length);
+        length += utf8.length;
     }
 
     private void putLongField(long v) {

@@ -29,6 +29,7 @@ public final class PositionBatch {
     int[] satellites;
     int[] flags;
     long[] journalIndex;
+    PositionAssurance[] assurance;
 
     public PositionBatch(int initialCapacity) {
         allocate(Math.max(16, initialCapacity));
@@ -61,6 +62,12 @@ public final class PositionBatch {
         this.satellites[i] = satellites;
         this.flags[i] = flags;
         this.journalIndex[i] = journalIndex;
+        this.assurance[i] = null;
+    }
+
+    /** Sets the assurance of a row already added (null: stored as NULL). */
+    public void assurance(int row, PositionAssurance value) {
+        assurance[row] = value;
     }
 
     public int size() {
@@ -95,6 +102,7 @@ public final class PositionBatch {
         satellites = grow(satellites, capacity);
         flags = grow(flags, capacity);
         journalIndex = grow(journalIndex, capacity);
+        assurance = assurance == null ? new PositionAssurance[capacity] : Arrays.copyOf(assurance, capacity);
     }
 
     private static long[] grow(long[] a, int capacity) {

@@ -210,6 +210,7 @@ public final class StorageAgent implements AutoCloseable {
             }
             positions.add(r.deviceId, device.subjectId(), order.id(), f.timeMs, r.timeMs, f.latE7, f.lonE7, f.altitudeM,
                     f.speedKmhX10, f.headingDeg, f.accuracyDm, f.hdopX10, f.satellites, f.flags, r.index);
+            positions.assurance(positions.size() - 1, PositionAssurance.of(r.protocol, msg.frameAuthenticated));
         }
         for (int i = 0; i < msg.eventCount(); i++) {
             long t = msg.eventTimeMs(i);

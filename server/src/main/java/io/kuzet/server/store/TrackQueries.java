@@ -18,7 +18,7 @@ import javax.sql.DataSource;
  */
 public final class TrackQueries {
     private static final String POINT_COLUMNS = "device_id, subject_id, fix_time, lat_e7, lon_e7, altitude_m, "
-            + "speed_kmh, heading_deg, accuracy_m, hdop, satellites, flags";
+            + "speed_kmh, heading_deg, accuracy_m, hdop, satellites, flags, assurance";
 
     private final DataSource dataSource;
 
@@ -94,7 +94,7 @@ public final class TrackQueries {
             while (rs.next()) {
                 points.add(new TrackPoint(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(),
                         rs.getInt(4) / 1e7, rs.getInt(5) / 1e7, rs.getInt(6), rs.getFloat(7), rs.getShort(8),
-                        nullable(rs, 9), nullable(rs, 10), rs.getShort(11), rs.getInt(12)));
+                        nullable(rs, 9), nullable(rs, 10), rs.getShort(11), rs.getInt(12), rs.getString(13)));
             }
         }
         return points;

@@ -153,6 +153,37 @@ class ProvisioningImporterTest {
         String digest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(example)));
         assertTrue(seen.get(0).startsWith(digest + " {agencies="), seen.get(0));
         assertTrue(seen.get(0).contains("rules=3"), seen.get(0));
+    void allowedSourceNetworksOfAgenciesAndDevicesReachTheRegistryAndBadBlocksImportNothing(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("sources.yaml");
+        Files.writeString(file, """
+                agencies:
+                  - {code: AST, name: Astana probation, region: Astana, allowedSources: [10.64.0.0/10, "2001:db8:40::/48"]}
+                subjects:
+                  - {agency: AST, externalCaseId: C-1, displayName: One}
+                devices:
+                  - {protocol: gt06, number: 865000000000001, allowedSources: [192.0.2.17]}
+                  - {protocol: gt06, number: 865000000000002}
+                assignments:
+                  - device: {protocol: gt06, number: 865000000000002}
+                    subject: {agency: AST, externalCaseId: C-1}
+                    assignedAt: 2026-01-01T00:00:00Z
+                """);
+        new ProvisioningImporter(db.dataSource()).importFile(file);
+        RegistryHolder registry = new RegistryHolder(new RegistryRepository(db.dataSource()).load());
+        DeviceRecord own = registry.snapshot().device("gt06", 865000000000001L);
+        DeviceRecord viaAgency = registry.snapshot().device("gt06", 865000000000002L);
+        assertEquals(List.of("192.0.2.17"), registry.allowedSources(own).cidrs());
+        assertEquals(List.of("10.64.0.0/10", "2001:db8:40::/48"), registry.allowedSources(viaAgency).cidrs());
+
+        Path bad = dir.resolve("bad-sources.yaml");
+        Files.writeString(bad, """
+                agencies:
+                  - {code: KRG, name: Karaganda probation, region: Karaganda, allowedSources: [10.0.0.0/40]}
+                """);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ProvisioningImporter(db.dataSource()).importFile(bad));
+        assertTrue(e.getMessage().contains("agency KRG"), e.getMessage());
+        assertEquals(0, count("select count(*) from agencies where code = 'KRG'"));
     }
 
     private String dump() throws Exception {

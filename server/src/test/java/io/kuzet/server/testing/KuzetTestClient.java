@@ -4,9 +4,13 @@ import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.kuzet.KuzetAuth;
 import io.kuzet.protocol.kuzet.KuzetDecoder;
 import io.kuzet.protocol.kuzet.KuzetEncoder;
+import io.kuzet.protocol.kuzet.KuzetFrame;
+import io.kuzet.protocol.kuzet.KuzetFrameMac;
 import io.kuzet.protocol.kuzet.KuzetMessageType;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.security.SecureRandom;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,14 +18,17 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 
 /**
- * A blocking Kuzet v1 device for tests: connects, logs in with the HMAC challenge, sends frames and reads the
- * server's replies. Uses the protocol module's encoder and decoder, as a real device's firmware would.
+ * A blocking Kuzet v1 device for tests: connects, logs in with the HMAC challenge (asking for frame authentication
+ * unless told otherwise), sends frames and reads the server's replies. Uses the protocol module's encoder and decoder, as a real device's firmware would.
  */
 public final class KuzetTestClient implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
     private long sequence;
+    private KuzetFrameMac frameMac;           // set by a login that asked for frame authentication
+    private byte[] lastSentFrame;
 
     public KuzetTestClient(int port) throws IOException {
         this(new Socket("127.0.0.1", port));
@@ -42,8 +49,21 @@ public final class KuzetTestClient implements AutoCloseable {
         return this;
     }
 
-    /** Performs HELLO/CHALLENGE/LOGIN; returns the LOGIN_RESULT frame's status (0 = OK). */
+    /**
+     * Performs HELLO/CHALLENGE/LOGIN asking for frame authentication (docs/protocol.md §3.2), as current firmware
+     * does; returns the LOGIN_RESULT (status 0 = OK). After an OK every frame sent is tagged and every frame read is
+     * verified.
+     */
     public Reply login(long deviceId, byte[] key) throws IOException {
+        return login(deviceId, key, true);
+    }
+
+    /** Performs HELLO/CHALLENGE/LOGIN with the 40-byte LOGIN of firmware without frame authentication. */
+    public Reply loginWithoutFrameMac(long deviceId, byte[] key) throws IOException {
+        return login(deviceId, key, false);
+    }
+
+    private Reply login(long deviceId, byte[] key, boolean frameMacWanted) throws IOException {
         ByteBuf buf = Unpooled.buffer();
         KuzetEncoder.writeHello(buf, 0, deviceId, 1);
         send(buf);
@@ -52,11 +72,30 @@ public final class KuzetTestClient implements AutoCloseable {
             throw new IOException("expected CHALLENGE, got " + challenge.type);
         }
         byte[] hmac = new byte[32];
-        KuzetAuth.hmac(key, challenge.nonce, deviceId, hmac);
         buf = Unpooled.buffer();
+        if (frameMacWanted) {
+            byte[] deviceNonce = KuzetAuth.newNonce(RANDOM);
+            KuzetAuth.hmac(key, challenge.nonce, deviceId, deviceNonce, hmac);
+            KuzetEncoder.writeLogin(buf, 0, deviceId, hmac, deviceNonce);
+            send(buf);
+            KuzetFrameMac session = KuzetFrameMac.forDevice(KuzetAuth.sessionKey(key, challenge.nonce, deviceNonce, deviceId));
+            Reply result = read();
+            // a refusal is untagged (no session key was agreed); an OK is the first tagged frame from the server
+            if (result.status == 0 && !session.open(Unpooled.wrappedBuffer(result.bytes))) {
+                throw new IOException("LOGIN_RESULT OK is untagged or its tag does not verify");
+            }
+            frameMac = result.status == 0 ? session : null;
+            return result;
+        }
+        KuzetAuth.hmac(key, challenge.nonce, deviceId, hmac);
         KuzetEncoder.writeLogin(buf, 0, deviceId, hmac);
         send(buf);
         return read();
+    }
+
+    /** The bytes of the last frame sent, as they went on the wire (tag included), for replay tests. */
+    public byte[] lastSentFrame() {
+        return lastSentFrame.clone();
     }
 
     /** Sends the fixes of {@code msg} as one POSITION_BATCH and returns the sequence used. */
@@ -66,6 +105,23 @@ public final class KuzetTestClient implements AutoCloseable {
         KuzetEncoder.writePositionBatch(buf, seq, msg);
         send(buf);
         return seq;
+    }
+
+    /**
+     * Encodes the fixes of {@code msg} as the next POSITION_BATCH, tagged as the next frame of the session, and returns
+     * the bytes without sending them (for tests that alter frames in transit).
+     */
+    public byte[] sealedPositionsFrame(DeviceMessage msg) {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            KuzetEncoder.writePositionBatch(buf, ++sequence, msg);
+            if (frameMac != null) {
+                frameMac.seal(buf, buf.readerIndex());
+            }
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
     }
 
     /** Sends the events of {@code msg} as one DEVICE_EVENT frame and returns the sequence used. */
@@ -90,10 +146,15 @@ public final class KuzetTestClient implements AutoCloseable {
         out.flush();
     }
 
+    /** Writes one whole frame, tagged when the session has frame authentication. */
     private void send(ByteBuf buf) throws IOException {
         try {
+            if (frameMac != null) {
+                frameMac.seal(buf, buf.readerIndex());
+            }
             byte[] bytes = new byte[buf.readableBytes()];
             buf.readBytes(bytes);
+            lastSentFrame = bytes;
             out.write(bytes);
             out.flush();
         } finally {
@@ -101,16 +162,21 @@ public final class KuzetTestClient implements AutoCloseable {
         }
     }
 
-    /** Reads the next frame from the server. */
+    /** Reads the next frame from the server; a tagged frame must verify (else IOException), as a device checks. */
     public Reply read() throws IOException {
         byte[] header = new byte[10];
         in.readFully(header);
         int length = ((header[4] & 0xFF) << 8) | (header[5] & 0xFF);
-        byte[] frame = new byte[10 + length + 4];
+        int tag = KuzetFrame.tagLength(header[3] & 0xFF);
+        byte[] frame = new byte[10 + length + tag + 4];
         System.arraycopy(header, 0, frame, 0, 10);
-        in.readFully(frame, 10, length + 4);
+        in.readFully(frame, 10, length + tag + 4);
         ByteBuf buf = Unpooled.wrappedBuffer(frame);
+        if (frameMac != null && !frameMac.open(buf)) {
+            throw new IOException("server frame " + ByteBufUtil.hexDump(frame) + " is untagged or its tag does not verify");
+        }
         Reply reply = new Reply();
+        reply.bytes = frame;
         reply.type = KuzetMessageType.fromCode(KuzetDecoder.type(buf));
         switch (reply.type) {
             case CHALLENGE -> {
@@ -169,6 +235,8 @@ public final class KuzetTestClient implements AutoCloseable {
         public long value;
         public byte[] nonce;
         public int reportingIntervalS;
+        /** The whole frame as received. */
+        public byte[] bytes;
 
         @Override
         public String toString() {

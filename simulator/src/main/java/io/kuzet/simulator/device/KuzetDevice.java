@@ -3,7 +3,9 @@ package io.kuzet.simulator.device;
 import io.kuzet.protocol.kuzet.KuzetAuth;
 import io.kuzet.protocol.kuzet.KuzetDecoder;
 import io.kuzet.protocol.kuzet.KuzetEncoder;
+import io.kuzet.protocol.kuzet.KuzetFrame;
 import io.kuzet.protocol.kuzet.KuzetFrameDecoder;
+import io.kuzet.protocol.kuzet.KuzetFrameMac;
 import io.kuzet.protocol.kuzet.KuzetMessageType;
 import io.kuzet.protocol.kuzet.KuzetNackReason;
 import io.netty.bootstrap.Bootstrap;
@@ -26,7 +28,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A virtual Kuzet v1 bracelet on a Netty client channel: HELLO/CHALLENGE/LOGIN, a store-and-forward buffer that keeps
+ * A virtual Kuzet v1 bracelet on a Netty client channel: HELLO/CHALLENGE/LOGIN asking for frame authentication (every
+ * later frame in both directions tagged, docs/protocol.md §3.2), a store-and-forward buffer that keeps
  * every data message until a cumulative ACK covers it, a send window of 32 unacked messages, replay of the buffer
  * after LOGIN_RESULT (dropping what the server already stored), rewind on SEQUENCE_GAP or damage NACKs, back-off on
  * BUSY, and a way to lose an ACK and retransmit (the server must de-duplicate). Sequences continue across reconnects.
@@ -38,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 public final class KuzetDevice {
     /** Unacked messages a device sends before waiting (docs/protocol.md §4). */
     public static final int WINDOW = 32;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final long deviceNumber;
     private final byte[] key;
@@ -58,6 +62,8 @@ public final class KuzetDevice {
     private int sentOnConnection;      // buffer entries [0, sentOnConnection) were written on this connection
     private boolean dropNextAck;
     private long duplicateAcks;
+    private KuzetFrameMac pendingMac;     // derived when LOGIN is sent; verifies LOGIN_RESULT OK
+    private KuzetFrameMac frameMac;       // the session's frame authentication once logged in
 
     KuzetDevice(long deviceNumber, byte[] key, EventLoop loop, Bootstrap template, InetSocketAddress remote,
                 InetSocketAddress local, DeviceListener listener) {
@@ -205,7 +211,11 @@ public final class KuzetDevice {
             PendingMessage m = it.next();
             if (index >= sentOnConnection) {
                 m.sentNanos = now;
-                channel.write(Unpooled.wrappedBuffer(m.frame), channel.voidPromise());
+                // the buffer keeps the untagged frame: every (re)send is tagged as the next frame of this session
+                ByteBuf out = channel.alloc().buffer(m.frame.length + KuzetFrame.TAG_LENGTH);
+                out.writeBytes(m.frame);
+                frameMac.seal(out, 0);
+                channel.write(out, channel.voidPromise());
                 wrote = true;
             }
         }
@@ -304,17 +314,32 @@ public final class KuzetDevice {
             if (type == null) {
                 return;
             }
+            // after LOGIN every server frame must carry the session's tag (a refusal, before any key, carries none)
+            KuzetFrameMac mac = frameMac != null ? frameMac : type == KuzetMessageType.LOGIN_RESULT ? pendingMac : null;
+            boolean tagged = KuzetDecoder.isTagged(frame);
+            if (tagged ? mac == null || !mac.open(frame) : frameMac != null) {
+                ctx.close();   // a forged or out-of-step server frame: drop the session, log in again
+                return;
+            }
             switch (type) {
                 case CHALLENGE -> {
                     byte[] nonce = new byte[16];
                     KuzetDecoder.challengeNonce(frame, nonce);
+                    byte[] deviceNonce = KuzetAuth.newNonce(RANDOM);
                     byte[] hmac = new byte[32];
-                    KuzetAuth.hmac(key, nonce, deviceNumber, hmac);
-                    ByteBuf login = ctx.alloc().buffer(64);
-                    KuzetEncoder.writeLogin(login, 0, deviceNumber, hmac);
+                    KuzetAuth.hmac(key, nonce, deviceNumber, deviceNonce, hmac);
+                    pendingMac = KuzetFrameMac.forDevice(KuzetAuth.sessionKey(key, nonce, deviceNonce, deviceNumber));
+                    ByteBuf login = ctx.alloc().buffer(80);
+                    KuzetEncoder.writeLogin(login, 0, deviceNumber, hmac, deviceNonce);
                     ctx.writeAndFlush(login);
                 }
-                case LOGIN_RESULT -> onLoginResult(KuzetDecoder.loginResultStatus(frame), KuzetDecoder.loginResultLastStoredSequence(frame));
+                case LOGIN_RESULT -> {
+                    int status = KuzetDecoder.loginResultStatus(frame);
+                    if (status == 0) {
+                        frameMac = pendingMac;
+                    }
+                    onLoginResult(status, KuzetDecoder.loginResultLastStoredSequence(frame));
+                }
                 case ACK -> onAck(KuzetDecoder.ackedSequence(frame));
                 case NACK -> onNack(KuzetDecoder.nackRefusedSequence(frame), KuzetDecoder.nackReason(frame));
                 case COMMAND -> {
@@ -329,6 +354,8 @@ public final class KuzetDevice {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             loggedIn = false;
+            frameMac = null;
+            pendingMac = null;
             sentOnConnection = 0;
             if (loginFuture != null) {
                 failLogin("connection closed before login");

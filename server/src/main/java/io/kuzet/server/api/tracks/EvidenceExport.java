@@ -19,6 +19,9 @@ import java.util.List;
  * window exported twice has the same SHA-256. Stateless, thread-safe; linear in the rows.
  */
 final class EvidenceExport {
+    /** Assurance levels in the export header, in a fixed order (docs/device-trust.md); UNRECORDED = stored before V23. */
+    private static final List<String> ASSURANCE_LEVELS = List.of("AUTHENTICATED", "LOGIN_AUTHENTICATED", "IMEI_ONLY", "UNRECORDED");
+
     private EvidenceExport() {
     }
 
@@ -68,6 +71,10 @@ final class EvidenceExport {
         ObjectNode fc = TrackGeoJson.featureCollection(fixes, false);
         ObjectNode meta = fc.putObject("properties").put("subjectId", Long.toString(subjectId))
                 .put("from", from.toString()).put("to", to.toString());
+        ObjectNode byAssurance = meta.putObject("fixesByAssurance");   // fixed key order: deterministic digest
+        for (String level : ASSURANCE_LEVELS) {
+            byAssurance.put(level, fixes.stream().filter(p -> level.equals(p.assurance() == null ? "UNRECORDED" : p.assurance())).count());
+        }
         ArrayNode ev = meta.putArray("deviceEvents");
         for (Event e : events) {
             ev.addObject().put("time", e.time().toString()).put("deviceId", Long.toString(e.deviceId()))
@@ -84,25 +91,27 @@ final class EvidenceExport {
 
     /**
      * CSV (RFC 4180), one header and one row per record:
-     * <pre>record,time,device_id,lat,lon,accuracy_m,speed_kmh,code,value,alert_id,severity,state,disposition,explanation</pre>
-     * {@code record} is {@code fix}, {@code event} or {@code alert}.
+     * <pre>record,time,device_id,lat,lon,accuracy_m,speed_kmh,code,value,alert_id,severity,state,disposition,explanation,assurance</pre>
+     * {@code record} is {@code fix}, {@code event} or {@code alert}; {@code assurance} (fixes only) is how far the fix can be
+     * trusted to come from the device ({@code AUTHENTICATED}, {@code LOGIN_AUTHENTICATED}, {@code IMEI_ONLY}; empty when
+     * not recorded).
      */
     static String csv(List<TrackPoint> fixes, List<Event> events, List<AlertRow> alerts) {
         StringBuilder sb = new StringBuilder(64 * (fixes.size() + events.size() + alerts.size() + 1));
-        sb.append("record,time,device_id,lat,lon,accuracy_m,speed_kmh,code,value,alert_id,severity,state,disposition,explanation\r\n");
+        sb.append("record,time,device_id,lat,lon,accuracy_m,speed_kmh,code,value,alert_id,severity,state,disposition,explanation,assurance\r\n");
         for (TrackPoint p : fixes) {
             sb.append("fix,").append(p.fixTime()).append(',').append(p.deviceId()).append(',').append(p.lat()).append(',')
                     .append(p.lon()).append(',').append(Double.isNaN(p.accuracyMetres()) ? "" : p.accuracyMetres()).append(',')
-                    .append(p.speedKmh()).append(",,,,,,,\r\n");
+                    .append(p.speedKmh()).append(",,,,,,,,").append(p.assurance() == null ? "" : p.assurance()).append("\r\n");
         }
         for (Event e : events) {
             sb.append("event,").append(e.time()).append(',').append(e.deviceId()).append(",,,,,").append(e.type()).append(',')
-                    .append(e.value()).append(",,,,,\r\n");
+                    .append(e.value()).append(",,,,,,\r\n");
         }
         for (AlertRow a : alerts) {
             sb.append("alert,").append(a.fixTime()).append(",,,,,,").append(quote(a.type())).append(",,").append(a.id())
                     .append(',').append(a.severity()).append(',').append(a.state()).append(',')
-                    .append(a.disposition() == null ? "" : a.disposition()).append(',').append(quote(a.explanation())).append("\r\n");
+                    .append(a.disposition() == null ? "" : a.disposition()).append(',').append(quote(a.explanation())).append(",\r\n");
         }
         return sb.toString();
     }

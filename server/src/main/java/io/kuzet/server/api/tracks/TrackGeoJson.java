@@ -22,6 +22,8 @@ final class TrackGeoJson {
             ObjectNode props = f.putObject("properties").put("time", p.fixTime().toString())
                     .put("subjectId", Long.toString(p.subjectId())).put("deviceId", Long.toString(p.deviceId()))
                     .put("speedKmh", p.speedKmh()).put("headingDeg", p.headingDeg()).put("satellites", p.satellites());
+            // how far the point can be trusted to come from the device (docs/device-trust.md); null before it was recorded
+            props.put("assurance", p.assurance());
             if (Double.isNaN(p.accuracyMetres())) {
                 props.putNull("accuracyM");
             } else {

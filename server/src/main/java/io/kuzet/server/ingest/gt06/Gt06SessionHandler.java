@@ -15,8 +15,9 @@ import io.netty.channel.ChannelHandlerContext;
 
 /**
  * Server side of a GT06 (Concox) connection. GT06 has no authentication, so a device is accepted only when its
- * IMEI is registered for the gt06 protocol; anything else is counted and the connection closed (the protocol has
- * no refusal message). Data is journaled first; the reply the device expects (which lets it free its buffer) is
+ * IMEI is registered for the gt06 protocol (and its source address is allowed); anything else is counted and the
+ * connection closed (the protocol has no refusal message). A connection keeps the IMEI it logged in with: a login
+ * frame naming another IMEI closes it (docs/device-trust.md). Data is journaled first; the reply the device expects (which lets it free its buffer) is
  * sent once the journal entry is durable. One instance per connection.
  */
 public final class Gt06SessionHandler extends DeviceSessionHandler {
@@ -37,14 +38,23 @@ public final class Gt06SessionHandler extends DeviceSessionHandler {
         context.metrics().frame(Protocol.GT06, frameType(protocolNumber));
         switch (result) {
             case LOGIN -> {
+                if (device != null) {
+                    if (decoder.imei() != device.deviceNumber()) {
+                        identitySwitchRefused(ctx, decoder.imei());
+                        return;
+                    }
+                    replyNow(ctx, frame, receivedNanos);   // the same IMEI again: a repeated login, answered
+                    return;
+                }
                 DeviceRecord record = lookup(decoder.imei());
                 if (record == null) {
                     loginRefused(ctx, IngestMetrics.LoginRefusal.UNKNOWN_DEVICE, decoder.imei());
                     ctx.close();
                     return;
                 }
-                if (device == null || device.id() != record.id()) {
-                    loggedIn(ctx, record);
+                if (!sourceAllowed(ctx, record) || !loggedIn(ctx, record)) {
+                    ctx.close();
+                    return;
                 }
                 replyNow(ctx, frame, receivedNanos);
             }

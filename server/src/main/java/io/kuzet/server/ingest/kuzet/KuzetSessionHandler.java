@@ -1,11 +1,14 @@
 package io.kuzet.server.ingest.kuzet;
 
+import io.kuzet.protocol.DecodeError;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.ProtocolException;
 import io.kuzet.protocol.kuzet.KuzetAuth;
 import io.kuzet.protocol.kuzet.KuzetDecoder;
 import io.kuzet.protocol.kuzet.KuzetEncoder;
+import io.kuzet.protocol.kuzet.KuzetFrame;
 import io.kuzet.protocol.kuzet.KuzetFrameDecoder;
+import io.kuzet.protocol.kuzet.KuzetFrameMac;
 import io.kuzet.protocol.kuzet.KuzetLoginStatus;
 import io.kuzet.protocol.kuzet.KuzetMessageType;
 import io.kuzet.protocol.kuzet.KuzetNackReason;
@@ -17,14 +20,18 @@ import io.kuzet.server.metrics.IngestMetrics;
 import io.kuzet.server.registry.DeviceRecord;
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
  * Server side of a Kuzet v1 connection: HELLO → CHALLENGE → LOGIN (HMAC-SHA256 over the nonce with the device
  * key) → LOGIN_RESULT with the last stored sequence, then data frames journaled and acked cumulatively once
- * durable. Unknown devices and bad HMACs get LOGIN_RESULT with the refusal and the connection is closed; data
- * before login gets NACK NOT_LOGGED_IN and a close. One instance per connection, used on its event loop only.
+ * durable. Unknown devices and bad HMACs get the same LOGIN_RESULT (AUTH_FAILED) after the same HMAC work, and the
+ * connection is closed; data before login gets NACK NOT_LOGGED_IN and a close. When the LOGIN asked for frame
+ * authentication, every later frame in both directions is tagged ({@link KuzetFrameMac}): a frame whose tag does not
+ * verify gets NACK BAD_MAC and the connection is closed. One instance per connection, used on its event loop only.
  */
 public final class KuzetSessionHandler extends DeviceSessionHandler {
     private final KuzetFrameDecoder frameDecoder;
@@ -39,11 +46,14 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
     private long serverSequence;
     private boolean mayResync;    // no data message of this session handled yet and none damaged in transit (protocol.md §4)
     private final byte[] hmac = new byte[32];
+    private final boolean requireFrameMac;
+    private KuzetFrameMac frameMac;          // non-null once a LOGIN that asked for frame authentication succeeded
 
     public KuzetSessionHandler(IngestContext context, IngestService ingest, KuzetFrameDecoder frameDecoder) {
         super(Protocol.KUZET, context);
         this.ingest = ingest;
         this.frameDecoder = frameDecoder;
+        this.requireFrameMac = context.trust().kuzetRequireFrameMac;
         IngestMetrics m = context.metrics();
         this.positionFrames = m.frameCounter(Protocol.KUZET, "position_batch");
         this.eventFrames = m.frameCounter(Protocol.KUZET, "device_event");
@@ -54,6 +64,13 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
     protected void onFrame(ChannelHandlerContext ctx, ByteBuf frame, long receivedNanos) {
         currentSequence = KuzetDecoder.sequence(frame);
         try {
+            if (frameMac != null ? !frameMac.open(frame) : KuzetDecoder.isTagged(frame)) {
+                throw new ProtocolException(DecodeError.BAD_MAC, frameMac == null
+                        ? "tagged frame seq " + currentSequence + " on a session without frame authentication"
+                        : "frame seq " + currentSequence + " type 0x" + Integer.toHexString(KuzetDecoder.type(frame))
+                        + " is untagged or its tag does not verify as frame " + frameMac.framesOpened()
+                        + " of the session (altered, replayed or reordered)");
+            }
             dispatch(ctx, frame, receivedNanos);
         } catch (ProtocolException e) {
             refusedSequence = currentSequence;
@@ -94,23 +111,45 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
     private void onLogin(ChannelHandlerContext ctx, ByteBuf frame) {
         context.metrics().frame(Protocol.KUZET, "login");
         long deviceNumber = KuzetDecoder.loginDeviceId(frame);
+        boolean asksForFrameMac = KuzetDecoder.loginAsksForFrameMac(frame);
         if (nonce == null || deviceNumber != helloDeviceNumber) {
             refuseLogin(ctx, IngestMetrics.LoginRefusal.NOT_LOGGED_IN, deviceNumber, KuzetLoginStatus.NOT_ALLOWED);
             return;
         }
-        DeviceRecord record = lookup(deviceNumber);
-        if (record == null) {
-            refuseLogin(ctx, IngestMetrics.LoginRefusal.UNKNOWN_DEVICE, deviceNumber, KuzetLoginStatus.UNKNOWN_DEVICE);
+        if (!asksForFrameMac && requireFrameMac) {
+            // answered the same for every device number, before the registry is consulted
+            refuseLogin(ctx, IngestMetrics.LoginRefusal.FRAME_MAC_REQUIRED, deviceNumber, KuzetLoginStatus.NOT_ALLOWED);
             return;
         }
-        KuzetDecoder.loginHmac(frame, hmac);
         byte[] challenge = nonce;
         nonce = null; // one login attempt per challenge
-        if (record.secretKey() == null || !KuzetAuth.verify(record.secretKey(), challenge, deviceNumber, hmac)) {
-            refuseLogin(ctx, IngestMetrics.LoginRefusal.BAD_HMAC, deviceNumber, KuzetLoginStatus.BAD_HMAC);
+        byte[] deviceNonce = null;
+        if (asksForFrameMac) {
+            deviceNonce = new byte[KuzetFrame.DEVICE_NONCE_LENGTH];
+            KuzetDecoder.loginDeviceNonce(frame, deviceNonce);
+        }
+        KuzetDecoder.loginHmac(frame, hmac);
+        DeviceRecord record = lookup(deviceNumber);
+        byte[] key = record == null || record.secretKey() == null ? dummyDeviceKey() : record.secretKey();
+        // an unknown device costs the same HMAC and gets the same answer as a bad HMAC (no enumeration of device ids)
+        boolean verified = KuzetAuth.verify(key, challenge, deviceNumber, deviceNonce, hmac);
+        if (record == null || record.secretKey() == null || !verified) {
+            refuseLogin(ctx, record == null ? IngestMetrics.LoginRefusal.UNKNOWN_DEVICE : IngestMetrics.LoginRefusal.BAD_HMAC,
+                    deviceNumber, KuzetLoginStatus.AUTH_FAILED);
             return;
         }
-        loggedIn(ctx, record);
+        if (!sourceAllowed(ctx, record)) {
+            refuseLogin(ctx, null, deviceNumber, KuzetLoginStatus.NOT_ALLOWED);
+            return;
+        }
+        if (!loggedIn(ctx, record)) {
+            refuseLogin(ctx, null, deviceNumber, KuzetLoginStatus.NOT_ALLOWED);
+            return;
+        }
+        if (asksForFrameMac) {
+            frameMac = KuzetFrameMac.forServer(KuzetAuth.sessionKey(key, challenge, deviceNonce, deviceNumber));
+            ctx.pipeline().addBefore(ctx.name(), "kuzet-frame-seal", new KuzetFrameSealer(frameMac));
+        }
         mayResync = true;
         long stored = state.lastSequence();
         long storedAt = state.lastIndex();
@@ -146,6 +185,7 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         DeviceMessage msg = scratch();
         KuzetDecoder.decodeData(frame, msg);
         msg.deviceId = device.deviceNumber();
+        msg.frameAuthenticated = frameMac != null;
         long index = ingest.accept(state, Protocol.KUZET, msg, clockMs(), receivedNanos, mayResync);
         mayResync = false;
         if (index == IngestService.GAP) {
@@ -187,8 +227,11 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         });
     }
 
+    /** Answers a refused LOGIN and closes; {@code reason} null when the refusal was already counted. */
     private void refuseLogin(ChannelHandlerContext ctx, IngestMetrics.LoginRefusal reason, long deviceNumber, int status) {
-        loginRefused(ctx, reason, deviceNumber);
+        if (reason != null) {
+            loginRefused(ctx, reason, deviceNumber);
+        }
         ByteBuf out = ctx.alloc().buffer(64);
         KuzetEncoder.writeLoginResult(out, ++serverSequence, status, 0, clockMs(), 0);
         ctx.writeAndFlush(out).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
@@ -202,6 +245,12 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
             mayResync = false;   // a frame was lost in transit: a jump past it must stay a gap
         }
         nack(ctx, Math.max(0, refused), KuzetNackReason.of(e.reason()));
+        if (e.reason() == DecodeError.BAD_MAC) {
+            // altered, injected, replayed or reordered, or the counters are out of step after a frame the frame decoder
+            // dropped: the session cannot go on; the device logs in again and replays its buffer (protocol.md §3.2)
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         if (device != null && refused > 0 && resendingWillNotHelp(e.reason())) {
             // validation failures are consumed so one bad message never blocks the device's buffer (protocol.md §4)
             long index = ingest.consumeRefused(state, Protocol.KUZET, device.deviceNumber(), refused, e.reason().ordinal(), clockMs());

@@ -37,20 +37,21 @@ public final class WatchSessionHandler extends DeviceSessionHandler {
         DeviceMessage msg = scratch();
         WatchDecoder.Result result = decoder.decode(frame, msg);
         context.metrics().frame(Protocol.WATCH, TYPE_LABELS[result.ordinal()]);
-        if (device == null || device.deviceNumber() != msg.deviceId) {
+        if (device != null && device.deviceNumber() != msg.deviceId) {
+            identitySwitchRefused(ctx, msg.deviceId);   // one connection speaks for one device
+            return;
+        }
+        if (device == null) {
             DeviceRecord record = lookup(msg.deviceId);
             if (record == null) {
                 loginRefused(ctx, IngestMetrics.LoginRefusal.UNKNOWN_DEVICE, msg.deviceId);
                 ctx.close();
                 return;
             }
-            if (device != null) {
-                // one connection speaks for one device; a second id on it is refused
-                loginRefused(ctx, IngestMetrics.LoginRefusal.PROTOCOL_NOT_ALLOWED, msg.deviceId);
+            if (!sourceAllowed(ctx, record) || !loggedIn(ctx, record)) {
                 ctx.close();
                 return;
             }
-            loggedIn(ctx, record);
         }
         long index = -1;
         if (result != WatchDecoder.Result.IGNORED && !msg.isEmpty()) {
