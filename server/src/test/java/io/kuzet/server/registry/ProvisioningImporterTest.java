@@ -153,6 +153,9 @@ class ProvisioningImporterTest {
         String digest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(example)));
         assertTrue(seen.get(0).startsWith(digest + " {agencies="), seen.get(0));
         assertTrue(seen.get(0).contains("rules=3"), seen.get(0));
+    }
+
+    @Test
     void allowedSourceNetworksOfAgenciesAndDevicesReachTheRegistryAndBadBlocksImportNothing(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("sources.yaml");
         Files.writeString(file, """
