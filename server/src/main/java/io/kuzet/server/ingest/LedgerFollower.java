@@ -14,6 +14,7 @@ import org.agrona.collections.Long2ObjectHashMap;
  * scanning the whole journal. Owned by the core thread; allocates only for a device seen for the first time.
  */
 public final class LedgerFollower {
+    private static final Protocol[] PROTOCOLS = Protocol.values();
     private final Long2ObjectHashMap<DeviceIngestState> states = new Long2ObjectHashMap<>();
 
     /** Applies a journal record the way ingestion applied it when the record was appended. */
@@ -24,8 +25,17 @@ public final class LedgerFollower {
                 state = new DeviceIngestState(record.deviceId);
                 states.put(record.deviceId, state);
             }
-            state.remember(Protocol.fromCode(record.protocol), record.message);
+            state.remember(protocol(record.protocol), record.message);
         }
+    }
+
+    private static Protocol protocol(int code) {
+        for (Protocol p : PROTOCOLS) {
+            if (p.code() == code) {
+                return p;
+            }
+        }
+        return Protocol.fromCode(code);   // throws: an unknown protocol code
     }
 
     public int size() {
