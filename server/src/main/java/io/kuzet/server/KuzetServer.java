@@ -176,15 +176,19 @@ public final class KuzetServer implements AutoCloseable {
         CoreMetrics coreMetrics = new CoreMetrics(prometheus, () -> coreRef[0] == null ? 0 : coreRef[0].lagEntries());
         AlertEmitter emitter = new AlertEmitter(alertJournal, coreMetrics);
         emitter.addListener(live);
-        core = new EvaluationAgent(journal, registry, config.core, emitter, GeofenceZoneStage.FACTORY, coreMetrics);
+        core = new EvaluationAgent(journal, registry, config.core, emitter, GeofenceZoneStage.FACTORY, coreMetrics)
+                .withSnapshots(dataDir.resolve("snapshots"));
         coreRef[0] = core;
         core.replay();
+        // the ledger as of the core's position (snapshot + replayed tail), then anything appended since
+        ledger = new DeviceLedger();
+        core.ledger().copyInto(ledger);
+        long scanned = ledger.rebuildAfter(journal, core.lastProcessedIndex());
+        LOG.info("de-duplication ledger restored for {} devices, {} further journal records scanned", core.ledger().size(), scanned);
         core.start();
 
         IngestMetrics ingestMetrics = new IngestMetrics(prometheus);
-        ledger = new DeviceLedger();
-        long scanned = ledger.rebuild(journal);
-        LOG.info("de-duplication ledger rebuilt from {} journal records", scanned);
+        // then the sequences stored beyond the journal (database), so retention or a lost journal locks no device out
         if (options.durableState() != null) {
             try {
                 options.durableState().load(journal, ledger);

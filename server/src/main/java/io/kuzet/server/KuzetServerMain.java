@@ -192,8 +192,10 @@ public final class KuzetServerMain implements Callable<Integer> {
                     LOG.warn("retention run failed; it is retried in an hour", e);
                 }
             }, 1, 60, TimeUnit.MINUTES);
+            // never delete what the newest core snapshot needs to be replayed on top of
             JournalRetention ingestRetention = new JournalRetention(dataDir.resolve("journal"), config.journal.retentionDays,
-                    storage::positionsCheckpoint);
+                    () -> server.core().lastSnapshotIndex() < 0 ? storage.positionsCheckpoint()
+                            : Math.min(storage.positionsCheckpoint(), server.core().lastSnapshotIndex()));
             JournalRetention alertRetention = new JournalRetention(dataDir.resolve("alerts"), config.journal.retentionDays,
                     storage::alertsCheckpoint);
             housekeeping.scheduleWithFixedDelay(() -> {

@@ -4,6 +4,7 @@ import io.kuzet.geofence.projection.FixPosition;
 import io.kuzet.geofence.projection.Wgs84;
 import io.kuzet.geofence.proximity.VictimPositions;
 import io.kuzet.geofence.rule.Rule;
+import io.kuzet.geofence.rule.RuleKind;
 import io.kuzet.geofence.rule.RuleSet;
 import io.kuzet.geofence.rule.RuleSetSlot;
 import java.util.LinkedHashMap;
@@ -72,6 +73,54 @@ public final class DeviceEvaluator {
             s[i].onFix(deviceId, fix, fixTimeMs, accuracy, isLate, event, listener);
         }
         return isLate ? FixOrder.LATE : FixOrder.IN_ORDER;
+    }
+
+    /** Names of the values {@link #saveRuleStates} reports per rule; store them once per snapshot. */
+    public static String[] ruleStateFields() {
+        return RuleState.FIELDS.names();
+    }
+
+    /** Maps the field names stored with a snapshot onto the current rule-state fields (for {@link #restoreRuleState}). */
+    public static int[] ruleStateMapping(String[] storedNames) {
+        return RuleState.FIELDS.mapping(storedNames);
+    }
+
+    /** Receives the state of one rule of this device for a snapshot; {@code values} is reused between calls. */
+    public interface RuleStateSink {
+        void ruleState(long ruleId, RuleKind kind, long[] values);
+    }
+
+    /** Reports the state of every rule held (for a snapshot). Owner thread only. */
+    public void saveRuleStates(RuleStateSink sink) {
+        long[] values = new long[RuleState.FIELDS.size()];
+        for (RuleState state : states) {
+            RuleState.FIELDS.save(state, values);
+            sink.ruleState(state.rule.id(), state.rule.kind(), values);
+        }
+    }
+
+    /**
+     * Restores state saved by {@link #saveRuleStates} on a fresh evaluator: adopts the slot's current rule set, sets the
+     * newest fix time, and gives each rule that still exists with the same kind its saved state. {@code mapping} comes
+     * from {@code StateFields.mapping} over the names stored with the snapshot. Returns false when the rule is gone
+     * (or changed kind), so the caller can decide what to do with what it derived from it.
+     */
+    public boolean restoreRuleState(long ruleId, RuleKind kind, int[] mapping, long[] stored) {
+        if (ruleSet == null) {
+            adopt(slot.current(), lastFixTimeMs, event -> { });
+        }
+        for (RuleState state : states) {
+            if (state.rule.id() == ruleId && state.rule.kind() == kind) {
+                RuleState.FIELDS.load(state, mapping, stored);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Restores the newest in-order fix time saved with {@link #lastFixTimeMs()}. */
+    public void restoreLastFixTimeMs(long lastFixTimeMs) {
+        this.lastFixTimeMs = lastFixTimeMs;
     }
 
     /** Whether the rule with this id currently has an open live violation. */

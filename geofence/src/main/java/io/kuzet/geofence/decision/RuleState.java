@@ -6,6 +6,7 @@ import io.kuzet.geofence.rule.Hysteresis;
 import io.kuzet.geofence.rule.Rule;
 import io.kuzet.geofence.rule.RuleKind;
 import io.kuzet.geofence.schedule.ActivitySpan;
+import io.kuzet.geofence.state.StateFields;
 
 /**
  * Everything one device keeps for one rule: the probe, the cached schedule span, the live and late hysteresis
@@ -13,6 +14,12 @@ import io.kuzet.geofence.schedule.ActivitySpan;
  * it emits a transition or the fix leaves the cached schedule span.
  */
 final class RuleState {
+    /** What a snapshot keeps of a (device, rule) pair; the probe and schedule span are caches and rebuilt. */
+    static final StateFields<RuleState> FIELDS = new StateFields<RuleState>()
+            .part("live", Track.FIELDS, s -> s.live)
+            .part("late", Track.FIELDS, s -> s.late)
+            .field("warningRaised", s -> s.warningRaised ? 1 : 0, (s, v) -> s.warningRaised = v != 0);
+
     final Rule rule;
     private final Probe probe;
     private final Decision violating;

@@ -47,6 +47,15 @@ public final class VictimPositions {
         return null;
     }
 
+    /** Visits the latest fix of every victim unit (for a snapshot; restore with {@link #update}). */
+    public void forEach(java.util.function.Consumer<VictimFix> visitor) {
+        for (VictimFix value : values) {
+            if (value != null) {
+                visitor.accept(value);
+            }
+        }
+    }
+
     public int size() {
         return size;
     }

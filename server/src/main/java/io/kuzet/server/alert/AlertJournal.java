@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Closeable;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.ObjLongConsumer;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -17,11 +15,17 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.collections.LongHashSet;
 
 /**
  * The alerts journal: every alert transition the core emitted, in order, so storage and delivery can replay them
  * and a restarted core does not emit one twice. {@link #append} is called by the core thread only; readers create
  * their own tailers. Enum values are written by name so reordering an enum never corrupts old records.
+ *
+ * <p>De-duplication memory is bounded: the (id, phase) keys of the last {@code window} transitions, loaded at start
+ * from the journal position where the core's snapshot was taken ({@link #rememberFrom}). A restored core re-derives
+ * only transitions after that position, so that is all it must recognise (server/RATIONALE.md). A start without a
+ * snapshot loads every retained key for the full replay and trims to the window afterwards ({@link #trim}).
  *
  * <pre>
  * u8 version=1 | i64 alertId | utf8 phase | utf8 type | utf8 severity | i64 deviceId | i64 deviceNumber
@@ -34,12 +38,90 @@ public final class AlertJournal implements Closeable {
 
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
-    private final Set<Long> emitted = new HashSet<>();
+    /** Transitions remembered for de-duplication by default; far above what a snapshot interval emits. */
+    public static final int DEFAULT_WINDOW = 262_144;
+
+    private final int window;
+    private final LongHashSet emitted = new LongHashSet();
+    private long[] order = new long[1024];    // remembered keys, oldest first, as a ring
+    private int head;
+    private int size;
+    private boolean loading;
 
     public AlertJournal(Path directory) {
+        this(directory, DEFAULT_WINDOW);
+    }
+
+    public AlertJournal(Path directory, int window) {
+        this.window = window;
         this.queue = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY).build();
         this.appender = queue.createAppender();
-        readAll((alert, index) -> emitted.add(key(alert.alertId(), alert.phase())));
+    }
+
+    /**
+     * Loads the keys of the transitions after {@code index} (-1 = every retained one) so that a replay does not
+     * append them again; the window is not enforced until {@link #trim}. Returns the number of transitions read.
+     */
+    public long rememberFrom(long index) {
+        loading = true;
+        long[] read = new long[1];
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (index >= 0 && tailer.moveToIndex(index)) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    // skip the record at index itself: it was emitted before the snapshot was taken
+                }
+            }
+            readFrom(tailer, (alert, i) -> {
+                remember(key(alert.alertId(), alert.phase()));
+                read[0]++;
+            }, Long.MAX_VALUE);
+        }
+        return read[0];
+    }
+
+    /** Ends loading: from now on only the last {@code window} transitions are remembered. */
+    public void trim() {
+        loading = false;
+        while (size > window) {
+            forgetOldest();
+        }
+    }
+
+    /** Number of transitions currently remembered for de-duplication. */
+    public int rememberedCount() {
+        return size;
+    }
+
+    /** Index of the last alert in the journal, or -1 when it is empty (what a core snapshot records). */
+    public long lastIndex() {
+        long last = queue.lastIndex();
+        return last == Long.MIN_VALUE ? -1 : last;
+    }
+
+    private boolean remember(long key) {
+        if (!emitted.add(key)) {
+            return false;
+        }
+        if (size == order.length) {
+            long[] grown = new long[Math.max(order.length * 2, 16)];
+            for (int i = 0; i < size; i++) {
+                grown[i] = order[(head + i) % order.length];
+            }
+            order = grown;
+            head = 0;
+        }
+        order[(head + size) % order.length] = key;
+        size++;
+        if (!loading && size > window) {
+            forgetOldest();
+        }
+        return true;
+    }
+
+    private void forgetOldest() {
+        emitted.remove(order[head]);
+        head = (head + 1) % order.length;
+        size--;
     }
 
     /** Hands the appender to the calling thread (Chronicle checks that one thread uses an appender). */
@@ -54,7 +136,7 @@ public final class AlertJournal implements Closeable {
 
     /** Appends unless already present; returns false for a duplicate. Core thread only. */
     public boolean append(Alert alert) {
-        if (!emitted.add(key(alert.alertId(), alert.phase()))) {
+        if (!remember(key(alert.alertId(), alert.phase()))) {
             return false;
         }
         String details;

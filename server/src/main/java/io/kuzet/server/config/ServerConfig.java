@@ -104,6 +104,10 @@ public final class ServerConfig {
         public int clockFaultAlertS = 300;
         /** Period of the clock tick records that drive absence timers. */
         public int tickIntervalMs = 1000;
+        /** Journal time between snapshots of the core's state (restart replays only what follows the last); 0 = none. */
+        public int snapshotIntervalS = 300;
+        /** Snapshot files kept; older ones are deleted after a new one is written. */
+        public int snapshotsKept = 3;
     }
 
     public static final class Database {

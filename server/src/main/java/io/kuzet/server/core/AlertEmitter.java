@@ -33,6 +33,20 @@ public final class AlertEmitter {
         this.replaying = replaying;
     }
 
+    /** Loads the alert keys after {@code alertIndex} for de-duplicating a replay (see {@link AlertJournal#rememberFrom}). */
+    long rememberFrom(long alertIndex) {
+        return journal.rememberFrom(alertIndex);
+    }
+
+    /** The replay is over: alert de-duplication memory goes back to its bounded window. */
+    void endReplay() {
+        journal.trim();
+    }
+
+    long alertJournalLastIndex() {
+        return journal.lastIndex();
+    }
+
     /** Emits the alert unless this transition was emitted before; returns true when it is new. */
     boolean emit(Alert alert, long receivedNanoTime) {
         metrics.openChanged(alert);

@@ -1,5 +1,7 @@
 package io.kuzet.server.core;
 
+import io.kuzet.geofence.state.StateFields;
+
 /**
  * What the evaluation core remembers about one device between records: communication and fix times for the
  * absence timers, the open condition alerts, and the newest fix time to recognise late data. Owned by the core
@@ -7,6 +9,26 @@ package io.kuzet.server.core;
  */
 final class CoreDevice {
     static final long NONE = 0;
+
+    /**
+     * What a core snapshot keeps of a device, by stable name. A new field of this class that a replay would rebuild
+     * needs one line here and nothing else (see server/RATIONALE.md, "Snapshots of core state").
+     */
+    static final StateFields<CoreDevice> FIELDS = new StateFields<CoreDevice>()
+            .field("lastCommunicationMs", d -> d.lastCommunicationMs, (d, v) -> d.lastCommunicationMs = v)
+            .field("lastValidFixMs", d -> d.lastValidFixMs, (d, v) -> d.lastValidFixMs = v)
+            .field("newestFixTimeMs", d -> d.newestFixTimeMs, (d, v) -> d.newestFixTimeMs = v)
+            .field("monitoringSinceMs", d -> d.monitoringSinceMs, (d, v) -> d.monitoringSinceMs = v)
+            .field("noCommunicationAlert", d -> d.noCommunicationAlert, (d, v) -> d.noCommunicationAlert = v)
+            .field("noFixAlert", d -> d.noFixAlert, (d, v) -> d.noFixAlert = v)
+            .field("batteryLowAlert", d -> d.batteryLowAlert, (d, v) -> d.batteryLowAlert = v)
+            .field("batteryCriticalAlert", d -> d.batteryCriticalAlert, (d, v) -> d.batteryCriticalAlert = v)
+            .field("powerOffAlert", d -> d.powerOffAlert, (d, v) -> d.powerOffAlert = v)
+            .field("strapTamperAlert", d -> d.strapTamperAlert, (d, v) -> d.strapTamperAlert = v)
+            .field("caseTamperAlert", d -> d.caseTamperAlert, (d, v) -> d.caseTamperAlert = v)
+            .field("clockFaultAlert", d -> d.clockFaultAlert, (d, v) -> d.clockFaultAlert = v)
+            .field("clockFaultRun", d -> d.clockFaultRun, (d, v) -> d.clockFaultRun = (int) v)
+            .field("clockFaultSinceMs", d -> d.clockFaultSinceMs, (d, v) -> d.clockFaultSinceMs = v);
 
     final long deviceId;
     long lastCommunicationMs = -1;    // journal time of the last message
@@ -26,7 +48,7 @@ final class CoreDevice {
     int clockFaultRun;                // clock-faulty fixes in a row (no good fix in between)
     long clockFaultSinceMs = -1;      // journal time of the first of them
 
-    Object zoneState;                 // per-rule geofence state, owned by ZoneStage
+    Object zoneState;                 // per-rule geofence state, owned by ZoneStage (which snapshots it itself)
 
     CoreDevice(long deviceId) {
         this.deviceId = deviceId;

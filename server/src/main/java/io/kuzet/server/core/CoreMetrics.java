@@ -61,6 +61,11 @@ public final class CoreMetrics {
         fixToAlert.record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Sets the open-alert gauge from a core snapshot (its transitions before the snapshot are not replayed). */
+    void restoreOpen(AlertType type, long count) {
+        open[type.ordinal()].set(count);
+    }
+
     public long open(AlertType type) {
         return open[type.ordinal()].get();
     }

@@ -9,7 +9,21 @@ import io.kuzet.server.journal.IngestRecord;
 import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.DeviceRole;
 import io.kuzet.server.registry.OrderRecord;
+import io.kuzet.server.alert.AlertType;
+import io.kuzet.server.ingest.LedgerFollower;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.slf4j.Logger;
@@ -33,7 +47,16 @@ public final class EvaluationAgent implements AutoCloseable {
     private final CoreDirectory directory;
     private final ServerConfig.Core config;
     private final DeviceConditionStage conditions;
-    private final ZoneStage zones;
+    private final ZoneStageFactory zoneStageFactory;
+    private final AlertBuilder alertBuilder;
+    private ZoneStage zones;
+    private final LedgerFollower ledger = new LedgerFollower();
+    private SnapshotStore snapshots;
+    private ExecutorService snapshotWriter;
+    private long nextSnapshotAtMs = Long.MIN_VALUE;
+    private boolean replaying;
+    private long restoredFromIndex = -1;
+    private volatile long lastSnapshotIndex = -1;
     private final AlertEmitter emitter;
     private final CoreMetrics metrics;
     private final IngestRecord record = new IngestRecord();
@@ -53,9 +76,26 @@ public final class EvaluationAgent implements AutoCloseable {
         this.config = config;
         this.emitter = emitter;
         this.metrics = metrics;
-        AlertBuilder alerts = new AlertBuilder(emitter);
-        this.conditions = new DeviceConditionStage(config, alerts);
-        this.zones = zoneStageFactory.create(alerts, config);
+        this.alertBuilder = new AlertBuilder(emitter);
+        this.conditions = new DeviceConditionStage(config, alertBuilder);
+        this.zoneStageFactory = zoneStageFactory;
+        this.zones = zoneStageFactory.create(alertBuilder, config);
+    }
+
+    /**
+     * Keeps snapshots of the core's state in {@code directory} (every {@code snapshotIntervalS} of journal time,
+     * after a replay and at close); {@link #replay} then starts from the newest readable one. Call before replay.
+     */
+    public EvaluationAgent withSnapshots(Path directory) {
+        if (config.snapshotIntervalS > 0) {
+            snapshots = new SnapshotStore(directory, config.snapshotsKept);
+            snapshotWriter = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "kuzet-snapshot");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return this;
     }
 
     /** Creates the location-rule stage; lets tests and benchmarks choose the implementation. */
@@ -70,8 +110,10 @@ public final class EvaluationAgent implements AutoCloseable {
     public long replay() {
         replayEndIndex = journal.lastIndex();
         emitter.replaying(true);
+        replaying = true;
         long replayed = 0;
         try {
+            restoredFromIndex = restoreNewestSnapshot();
             while (lastProcessedIndex < replayEndIndex) {
                 int n = doWork(4096);
                 if (n == 0) {
@@ -81,9 +123,196 @@ public final class EvaluationAgent implements AutoCloseable {
             }
         } finally {
             emitter.replaying(false);
+            emitter.endReplay();
+            replaying = false;
         }
-        LOG.info("core replayed {} journal records", replayed);
+        LOG.info("core replayed {} journal records{}", replayed,
+                restoredFromIndex >= 0 ? " after its snapshot at journal index " + restoredFromIndex : " (no snapshot)");
+        if (snapshots != null && replayed > 0) {
+            snapshot();
+        }
         return replayed;
+    }
+
+    /** Journal index of the snapshot the last {@link #replay} started from, or -1 when it replayed from the start. */
+    public long restoredFromIndex() {
+        return restoredFromIndex;
+    }
+
+    /** Journal index of the newest snapshot written by this agent, or -1 (journal retention keeps what follows it). */
+    public long lastSnapshotIndex() {
+        return lastSnapshotIndex;
+    }
+
+    /** The de-duplication ledger as of the last record evaluated; read it only while the core thread is not running. */
+    public LedgerFollower ledger() {
+        return ledger;
+    }
+
+    /**
+     * Takes a snapshot of the current state on the calling (owner) thread and writes it on the snapshot thread, once
+     * the journal up to its index is durable. The future completes with the file, or exceptionally.
+     */
+    public CompletableFuture<Path> snapshot() {
+        CompletableFuture<Path> written = new CompletableFuture<>();
+        if (snapshots == null) {
+            written.completeExceptionally(new IllegalStateException("snapshots are off"));
+            return written;
+        }
+        long index = lastProcessedIndex;
+        byte[] body;
+        try {
+            body = encodeSnapshot(index);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("could not take a core snapshot at journal index {}", index, e);
+            written.completeExceptionally(e);
+            return written;
+        }
+        Runnable write = () -> snapshotWriter.execute(() -> {
+            try {
+                Path file = snapshots.write(index, body);
+                lastSnapshotIndex = Math.max(lastSnapshotIndex, index);
+                LOG.info("core snapshot at journal index {}: {} bytes, {} devices", index, body.length, devices.size());
+                written.complete(file);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("could not write the core snapshot at journal index {}; the previous one stays in use", index, e);
+                written.completeExceptionally(e);
+            }
+        });
+        if (index < 0) {
+            write.run();
+        } else {
+            journal.durability().whenDurable(index, write); // never a snapshot of state the journal could still lose
+        }
+        return written;
+    }
+
+    private byte[] encodeSnapshot(long index) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + devices.size() * 256);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeLong(index);
+        out.writeLong(emitter.alertJournalLastIndex());
+        out.writeLong(nextSnapshotAtMs);
+        AlertType[] types = AlertType.values();
+        out.writeInt(types.length);
+        for (AlertType type : types) {
+            out.writeUTF(type.name());
+            out.writeLong(metrics.open(type));
+        }
+        String[] names = CoreDevice.FIELDS.names();
+        out.writeInt(names.length);
+        for (String name : names) {
+            out.writeUTF(name);
+        }
+        zones.saveShared(out);
+        long[] values = new long[names.length];
+        out.writeInt(devices.size());
+        for (CoreDevice d : devices.values()) {
+            out.writeLong(d.deviceId);
+            CoreDevice.FIELDS.save(d, values);
+            for (long v : values) {
+                out.writeLong(v);
+            }
+            zones.saveDevice(d, out);
+        }
+        ledger.writeTo(out);
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    /** Loads the newest snapshot that is readable and fits the journal; returns its index, or -1 (full replay). */
+    private long restoreNewestSnapshot() {
+        if (snapshots == null) {
+            emitter.rememberFrom(-1);
+            return -1;
+        }
+        List<Path> files;
+        try {
+            files = snapshots.newestFirst();
+        } catch (IOException e) {
+            LOG.error("cannot list core snapshots in {}; replaying the whole journal", snapshots.directory(), e);
+            files = List.of();
+        }
+        refreshDirectory();
+        for (Path file : files) {
+            try {
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(SnapshotStore.read(file)));
+                long index = in.readLong();
+                if (!reader.startAfterExactly(index)) {
+                    long first = journal.firstIndex();
+                    if (first < 0 || first <= index) {
+                        LOG.warn("core snapshot {} is at journal index {}, which this journal does not hold (last {}); trying an older one",
+                                file, index, journal.lastIndex());
+                        continue;
+                    }
+                    reader.startAfter(-1);   // the snapshot is older than everything retained: replay all that is left
+                    LOG.warn("core snapshot {} at journal index {} predates the oldest retained record {}; replaying from there",
+                            file, index, first);
+                }
+                decodeSnapshot(in);
+                lastProcessedIndex = index;
+                lastSnapshotIndex = index;
+                LOG.info("core restored from snapshot {} ({} devices)", file, devices.size());
+                return index;
+            } catch (IOException | RuntimeException e) {
+                LOG.error("core snapshot {} is unreadable ({}); falling back to an older one or a full replay", file, e.toString());
+                resetState();
+            }
+        }
+        reader.startAfter(-1);
+        emitter.rememberFrom(-1);
+        if (!files.isEmpty()) {
+            LOG.warn("no usable core snapshot among {}; replaying the whole retained journal", files.size());
+        }
+        return -1;
+    }
+
+    private void decodeSnapshot(DataInputStream in) throws IOException {
+        long alertIndex = in.readLong();
+        nextSnapshotAtMs = in.readLong();
+        int typeCount = in.readInt();
+        for (int i = 0; i < typeCount; i++) {
+            String type = in.readUTF();
+            long open = in.readLong();
+            for (AlertType t : AlertType.values()) {
+                if (t.name().equals(type)) {
+                    metrics.restoreOpen(t, open);
+                }
+            }
+        }
+        String[] names = new String[in.readInt()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = in.readUTF();
+        }
+        int[] mapping = CoreDevice.FIELDS.mapping(names);
+        zones.restoreShared(in);
+        long[] values = new long[names.length];
+        int count = in.readInt();
+        for (int n = 0; n < count; n++) {
+            CoreDevice d = state(in.readLong());
+            for (int i = 0; i < values.length; i++) {
+                values[i] = in.readLong();
+            }
+            CoreDevice.FIELDS.load(d, mapping, values);
+            zones.restoreDevice(d, in);
+        }
+        ledger.readFrom(in);
+        if (in.available() != 0) {
+            throw new IOException(in.available() + " bytes left over after the snapshot");
+        }
+        emitter.rememberFrom(alertIndex);
+    }
+
+    private void resetState() {
+        devices.clear();
+        zones = zoneStageFactory.create(alertBuilder, config);
+        directoryVersion = Long.MIN_VALUE;
+        refreshDirectory();
+        for (AlertType type : AlertType.values()) {
+            metrics.restoreOpen(type, 0);
+        }
+        nextSnapshotAtMs = Long.MIN_VALUE;
+        lastProcessedIndex = -1;
     }
 
     /** Processes up to {@code limit} records; returns how many were processed. */
@@ -92,12 +321,21 @@ public final class EvaluationAgent implements AutoCloseable {
         while (done < limit && reader.next(record)) {
             long start = System.nanoTime();
             process(record);
+            ledger.apply(record);
             metrics.evaluated(System.nanoTime() - start);
             lastProcessedIndex = record.index;
             if (record.index > replayEndIndex) {
                 processedLive++;
             }
             done++;
+            if (snapshots != null && !replaying) {
+                if (nextSnapshotAtMs == Long.MIN_VALUE) {
+                    nextSnapshotAtMs = record.timeMs + config.snapshotIntervalS * 1000L;
+                } else if (record.timeMs >= nextSnapshotAtMs) {
+                    nextSnapshotAtMs = record.timeMs + config.snapshotIntervalS * 1000L;
+                    snapshot();
+                }
+            }
         }
         return done;
     }
@@ -243,12 +481,29 @@ public final class EvaluationAgent implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        boolean stopped = true;
         if (thread != null) {
             try {
                 thread.join(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            stopped = !thread.isAlive();
+            if (stopped) {
+                reader.handOverToCurrentThread();
+            }
+        }
+        if (snapshotWriter != null) {
+            if (stopped && lastProcessedIndex > lastSnapshotIndex) {
+                try {
+                    snapshot().get(30, TimeUnit.SECONDS);   // the next start replays nothing
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException e) {
+                    LOG.warn("no snapshot at shutdown; the next start replays from the previous one", e);
+                }
+            }
+            snapshotWriter.shutdown();
         }
         reader.close();
     }

@@ -15,10 +15,15 @@ import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.OrderRecord;
 import io.kuzet.server.registry.RegistryHolder;
 import io.kuzet.server.registry.RegistrySnapshot;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Location rules through the geofence engine. Each order has a {@link RuleSetSlot}; a registry change rebuilds
@@ -27,6 +32,7 @@ import org.agrona.collections.Long2ObjectHashMap;
  * allocates nothing unless a transition happens.
  */
 public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
+    private static final Logger LOG = LoggerFactory.getLogger(GeofenceZoneStage.class);
     /** How the server assembly creates this stage. */
     public static final EvaluationAgent.ZoneStageFactory FACTORY = GeofenceZoneStage::new;
 
@@ -34,6 +40,8 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
     private final VictimPositions victims = new VictimPositions();
     private final Long2ObjectHashMap<RuleSetSlot> slotsByOrder = new Long2ObjectHashMap<>();
     private final RuleSetBuilder builder = new RuleSetBuilder();
+    private String[] storedRuleFields = new String[0];
+    private int[] ruleFieldMapping = new int[0];
 
     // context of the fix being evaluated, read by onTransition (same thread, same call)
     private DeviceRecord device;
@@ -101,6 +109,128 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
     @Override
     public void onTick(CoreDevice d, DeviceRecord device, OrderRecord order, long nowMs) {
         // schedules are applied at the next fix; absence while a curfew starts is covered by the absence alerts
+    }
+
+    @Override
+    public void saveShared(DataOutput out) throws IOException {
+        String[] names = DeviceEvaluator.ruleStateFields();
+        out.writeInt(names.length);
+        for (String name : names) {
+            out.writeUTF(name);
+        }
+        out.writeInt(victims.size());
+        victims.forEach(v -> {
+            try {
+                out.writeLong(v.victimDeviceId());
+                out.writeLong(v.fixTimeMs());
+                out.writeDouble(v.position().latDegrees());
+                out.writeDouble(v.position().lonDegrees());
+                out.writeDouble(v.accuracyMetres());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Override
+    public void saveDevice(CoreDevice d, DataOutput out) throws IOException {
+        DeviceZones zones = (DeviceZones) d.zoneState;
+        out.writeBoolean(zones != null);
+        if (zones == null) {
+            return;
+        }
+        out.writeLong(zones.orderId);
+        out.writeLong(zones.evaluator.lastFixTimeMs());
+        writeMap(zones.openAlertByRule, out);
+        writeMap(zones.uncertainAlertByRule, out);
+        java.util.List<long[]> rules = new java.util.ArrayList<>();
+        java.util.List<RuleKind> kinds = new java.util.ArrayList<>();
+        zones.evaluator.saveRuleStates((ruleId, kind, values) -> {
+            long[] row = new long[values.length + 1];
+            row[0] = ruleId;
+            System.arraycopy(values, 0, row, 1, values.length);
+            rules.add(row);
+            kinds.add(kind);
+        });
+        out.writeInt(rules.size());
+        for (int i = 0; i < rules.size(); i++) {
+            out.writeUTF(kinds.get(i).name());
+            for (long v : rules.get(i)) {
+                out.writeLong(v);
+            }
+        }
+    }
+
+    @Override
+    public void restoreShared(DataInput in) throws IOException {
+        storedRuleFields = new String[in.readInt()];
+        for (int i = 0; i < storedRuleFields.length; i++) {
+            storedRuleFields[i] = in.readUTF();
+        }
+        ruleFieldMapping = DeviceEvaluator.ruleStateMapping(storedRuleFields);
+        int count = in.readInt();
+        for (int i = 0; i < count; i++) {
+            victims.update(in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble());
+        }
+    }
+
+    @Override
+    public void restoreDevice(CoreDevice d, DataInput in) throws IOException {
+        if (!in.readBoolean()) {
+            return;
+        }
+        long orderId = in.readLong();
+        long lastFixTimeMs = in.readLong();
+        Long2LongHashMap open = readMap(in);
+        Long2LongHashMap uncertain = readMap(in);
+        RuleSetSlot slot = slotsByOrder.get(orderId);
+        DeviceZones zones = slot == null ? null : new DeviceZones(orderId, new DeviceEvaluator(d.deviceId, slot, victims));
+        if (zones != null) {
+            zones.evaluator.restoreLastFixTimeMs(lastFixTimeMs);
+        }
+        long[] stored = new long[storedRuleFields.length];
+        int rules = in.readInt();
+        for (int r = 0; r < rules; r++) {
+            RuleKind kind = RuleKind.valueOf(in.readUTF());
+            long ruleId = in.readLong();
+            for (int i = 0; i < stored.length; i++) {
+                stored[i] = in.readLong();
+            }
+            if (zones != null && zones.evaluator.restoreRuleState(ruleId, kind, ruleFieldMapping, stored)) {
+                copyEntry(open, zones.openAlertByRule, ruleId);
+                copyEntry(uncertain, zones.uncertainAlertByRule, ruleId);
+            } else if (open.get(ruleId) != CoreDevice.NONE) {
+                LOG.warn("device {}: open alert {} of rule {} (order {}) is not restored: the rule or order no longer exists",
+                        d.deviceId, open.get(ruleId), ruleId, orderId);
+            }
+        }
+        d.zoneState = zones;
+    }
+
+    private static void copyEntry(Long2LongHashMap from, Long2LongHashMap to, long ruleId) {
+        long id = from.get(ruleId);
+        if (id != CoreDevice.NONE) {
+            to.put(ruleId, id);
+        }
+    }
+
+    private static void writeMap(Long2LongHashMap map, DataOutput out) throws IOException {
+        out.writeInt(map.size());
+        Long2LongHashMap.EntryIterator it = map.entrySet().iterator();
+        while (it.hasNext()) {
+            it.next();
+            out.writeLong(it.getLongKey());
+            out.writeLong(it.getLongValue());
+        }
+    }
+
+    private static Long2LongHashMap readMap(DataInput in) throws IOException {
+        Long2LongHashMap map = new Long2LongHashMap(CoreDevice.NONE);
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            map.put(in.readLong(), in.readLong());
+        }
+        return map;
     }
 
     private DeviceZones zones(CoreDevice d, OrderRecord order) {

@@ -3,6 +3,9 @@ package io.kuzet.server.core;
 import io.kuzet.protocol.Fix;
 import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.OrderRecord;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * Location rules: inclusion, exclusion, curfew and proximity, evaluated for each valid fix of a monitored
@@ -20,4 +23,16 @@ interface ZoneStage {
 
     /** A clock tick: schedules opening/closing and dwell limits that pass without new fixes. */
     void onTick(CoreDevice d, DeviceRecord device, OrderRecord order, long nowMs);
+
+    /** Writes the state shared by all devices (victim positions, field names) into a core snapshot. */
+    void saveShared(DataOutput out) throws IOException;
+
+    /** Writes what this stage holds for one device into a core snapshot. */
+    void saveDevice(CoreDevice d, DataOutput out) throws IOException;
+
+    /** Reads what {@link #saveShared} wrote; called once before the devices, after {@link #registryChanged}. */
+    void restoreShared(DataInput in) throws IOException;
+
+    /** Reads what {@link #saveDevice} wrote for this device. */
+    void restoreDevice(CoreDevice d, DataInput in) throws IOException;
 }

@@ -1,5 +1,6 @@
 package io.kuzet.server.ingest;
 
+import io.kuzet.geofence.state.StateFields;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.server.journal.Protocol;
 
@@ -12,6 +13,21 @@ import io.kuzet.server.journal.Protocol;
  */
 public final class DeviceIngestState {
     private static final int RECENT_KEYS = 64;
+
+    /** What a snapshot keeps (and a copy copies); a new field needs one line here (server/RATIONALE.md). */
+    static final StateFields<DeviceIngestState> FIELDS = fields();
+
+    private static StateFields<DeviceIngestState> fields() {
+        StateFields<DeviceIngestState> f = new StateFields<DeviceIngestState>()
+                .field("lastSequence", s -> s.lastSequence, (s, v) -> s.lastSequence = v)
+                .field("recentCount", s -> s.recentCount, (s, v) -> s.recentCount = (int) v)
+                .field("recentNext", s -> s.recentNext, (s, v) -> s.recentNext = (int) v);
+        for (int i = 0; i < RECENT_KEYS; i++) {
+            int slot = i;
+            f.field("recentKey." + i, s -> s.recentKeys[slot], (s, v) -> s.recentKeys[slot] = v);
+        }
+        return f;
+    }
 
     final long deviceId;
     long lastSequence;                 // highest Kuzet sequence journaled; 0 = none

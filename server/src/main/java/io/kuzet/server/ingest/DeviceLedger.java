@@ -8,9 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * De-duplication state of every device, keyed by registry device id. Looked up once per login, not per frame.
- * Rebuilt at start by scanning the journal, so a retransmission after a restart is still recognised, then
- * {@link #seed seeded} with the stored sequences kept beyond the journal's retention (the database), so a device
- * whose last message is older than the retained journal is still known.
+ * Rebuilt at start from the core's snapshot plus the journal tail ({@link LedgerFollower}), or by scanning the
+ * journal, so a retransmission after a restart is still recognised, then {@link #seed seeded} with the stored
+ * sequences kept beyond the journal's retention (the database), so a device whose last message is older than the
+ * retained journal is still known.
  * Thread-safe.
  */
 public final class DeviceLedger {
@@ -34,9 +35,17 @@ public final class DeviceLedger {
 
     /** Replays the whole journal into the ledger; returns the number of records scanned. */
     public long rebuild(IngestJournal journal) {
+        return rebuildAfter(journal, -1);
+    }
+
+    /**
+     * Applies the journal records after {@code index} (-1 = all) on top of what the ledger holds, e.g. after it was
+     * copied from the core's {@link LedgerFollower} at that index; returns the number of records scanned.
+     */
+    public long rebuildAfter(IngestJournal journal, long index) {
         long scanned = 0;
         IngestRecord record = new IngestRecord();
-        try (IngestReader reader = journal.createReader().startAfter(-1)) {
+        try (IngestReader reader = journal.createReader().startAfter(index)) {
             while (reader.next(record)) {
                 scanned++;
                 if (record.type == IngestRecord.TYPE_DEVICE_MESSAGE || record.type == IngestRecord.TYPE_REFUSED_MESSAGE) {

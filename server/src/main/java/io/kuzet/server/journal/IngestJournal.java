@@ -42,7 +42,18 @@ public final class IngestJournal implements Closeable {
     };
 
     public IngestJournal(Path directory, Durability.Factory durabilityFactory) {
-        this.queue = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY).build();
+        this(directory, durabilityFactory, null);
+    }
+
+    /**
+     * @param fileClock decides which daily file an append goes to (tests roll days without waiting); null = wall clock
+     */
+    public IngestJournal(Path directory, Durability.Factory durabilityFactory, net.openhft.chronicle.core.time.TimeProvider fileClock) {
+        SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY);
+        if (fileClock != null) {
+            builder.timeProvider(fileClock);
+        }
+        this.queue = builder.build();
         this.durability = durabilityFactory.create(queue);
     }
 
@@ -115,6 +126,12 @@ public final class IngestJournal implements Closeable {
     public long lastIndex() {
         long last = queue.lastIndex();
         return last == Long.MIN_VALUE ? -1 : last;
+    }
+
+    /** Index of the first record still in the journal (older files may have been deleted), or -1 when empty. */
+    public long firstIndex() {
+        long first = queue.firstIndex();
+        return first == Long.MAX_VALUE || first == Long.MIN_VALUE ? -1 : first;
     }
 
     public ChronicleQueue queue() {

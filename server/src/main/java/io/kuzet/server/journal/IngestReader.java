@@ -31,6 +31,22 @@ public final class IngestReader implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Positions the reader right after the record at {@code index} if that record is still in the journal; returns
+     * false (position unspecified) when it is not, e.g. deleted by retention or never written to this journal.
+     */
+    public boolean startAfterExactly(long index) {
+        if (index < 0 || !tailer.moveToIndex(index)) {
+            return false;
+        }
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent() || dc.index() != index) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Reads the next record into {@code record}; returns false when there is none yet. */
     public boolean next(IngestRecord record) {
         while (true) {
