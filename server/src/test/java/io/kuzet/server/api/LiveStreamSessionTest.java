@@ -89,6 +89,18 @@ class LiveStreamSessionTest {
     }
 
     @Test
+    void userWhoMustChangeThePasswordGetsNoLiveStreamUntilItIsChanged() throws Exception {
+        String oneTime = h.json("POST", "/api/v1/users/" + h.json("GET", "/api/v1/auth/me", h.login("op-alm"), null, 200)
+                .get("id").asText() + "/reset-password", h.login("admin"), null, 200).get("oneTimePassword").asText();
+        java.net.http.HttpResponse<String> login = h.send("POST", "/api/v1/auth/login", null,
+                "{\"username\":\"op-alm\",\"password\":\"" + oneTime + "\"}");
+        assertEquals(200, login.statusCode(), login.body());
+        String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(login.body()).get("token").asText();
+        assertEquals(403, RawHttp.status(h.server.httpPort(), RawHttp.upgrade("/api/v1/live", "Authorization: Bearer " + token + "\r\n")),
+                "the one-time password opens the password change, not location data");
+    }
+
+    @Test
     void onlyAPlatformAdminObtainsTheAllAgencyLiveToken() throws Exception {
         h.addUser("adm-ast", "admin", 2);
         assertEquals(403, h.send("GET", "/api/v1/auth/live-token", h.login("adm-ast"), null).statusCode());

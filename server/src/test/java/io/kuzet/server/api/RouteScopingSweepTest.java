@@ -39,7 +39,8 @@ class RouteScopingSweepTest {
                     + "\"geometry\":{\"type\":\"Point\",\"coordinates\":[76.9,43.2]}}}",
             "POST /api/v1/orders/{id}/rules", "{\"name\":\"x\",\"kind\":\"EXCLUSION\",\"zoneId\":\"500\"}",
             "POST /api/v1/alerts/{id}/comment", "{\"note\":\"x\"}",
-            "POST /api/v1/alerts/{id}/resolve", "{\"note\":\"x\",\"disposition\":\"CONFIRMED_VIOLATION\"}");
+            "POST /api/v1/alerts/{id}/resolve", "{\"note\":\"x\",\"disposition\":\"CONFIRMED_VIOLATION\"}",
+            "PUT /api/v1/users/{id}/role", "{\"role\":\"operator\"}");
     /** Routes anyone may call. */
     private static final Set<String> PUBLIC = Set.of("POST /api/v1/auth/login", "GET /metrics", "GET /health/live",
             "GET /health/ready", "GET /api/v1/console/config");
@@ -49,7 +50,8 @@ class RouteScopingSweepTest {
             "GET /api/v1/devices", "GET /api/v1/alerts", "GET /api/v1/auth/me");
     /** Id-less routes that act only on the caller or create in the caller's own agency (body-validated, not scoped by id). */
     private static final Set<String> OWN = Set.of("POST /api/v1/auth/logout", "GET /api/v1/auth/live-token", "GET /api/v1/live",
-            "POST /api/v1/agencies", "POST /api/v1/users", "POST /api/v1/zones", "POST /api/v1/subjects", "POST /api/v1/devices");
+            "POST /api/v1/agencies", "POST /api/v1/users", "POST /api/v1/zones", "POST /api/v1/subjects", "POST /api/v1/devices",
+            "POST /api/v1/auth/password");
     /**
      * Devices are platform inventory without an agency (schema): a user of agency B may address device ids, but must
      * neither see agency A's assignment nor change it.
@@ -80,7 +82,8 @@ class RouteScopingSweepTest {
         h.walkIntoExclusionZone();
         await().atMost(Duration.ofSeconds(15)).until(() -> h.scalar("select count(*) from alerts") > 0);
         Map<String, String> sampleIds = Map.of("subjects", "10", "orders", "100", "zones", "500", "rules", "5000",
-                "devices", "1000", "alerts", Long.toString(h.scalar("select min(id) from alerts")));
+                "devices", "1000", "alerts", Long.toString(h.scalar("select min(id) from alerts")),
+                "users", Long.toString(h.scalar("select id from users where username = 'op-alm'")));
         Map<Role, String> agencyB = new HashMap<>();
         agencyB.put(Role.OPERATOR, "op-ast");
         agencyB.put(Role.SUPERVISOR, "sup-ast");

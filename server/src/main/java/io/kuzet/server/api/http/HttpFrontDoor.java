@@ -137,6 +137,9 @@ public final class HttpFrontDoor extends ChannelInboundHandlerAdapter {
                         + TOKEN_SUBPROTOCOL_PREFIX + "<token> or as Authorization: Bearer");
             } else if (principal == null) {
                 refusal = ApiResponse.error(401, "unauthorized", "a valid token is required").header("WWW-Authenticate", "Bearer");
+            } else if (principal.mustChangePassword()) {
+                // a one-time or bootstrap password only opens the password change, as on every other route
+                refusal = ApiResponse.error(403, "password_change_required", "change the password before opening the live stream");
             } else {
                 String kinds = api.queryParam("kinds");
                 boolean alerts = kinds == null || List.of(kinds.split(",")).contains("alert");
