@@ -13,6 +13,11 @@ import io.kuzet.geofence.schedule.ActivitySpan;
  * it emits a transition or the fix leaves the cached schedule span.
  */
 final class RuleState {
+    /** A close resting on fix centres inside the zone needs at least this many fixes ... */
+    static final int CENTRE_CLOSE_MIN_FIXES = 3;
+    /** ... spanning at least this long (RATIONALE.md, "Closing small zones"). */
+    static final long CENTRE_CLOSE_MIN_DWELL_MS = 120_000;
+
     final Rule rule;
     private final Probe probe;
     private final Decision violating;
@@ -20,6 +25,8 @@ final class RuleState {
     private final long openDwellMs;
     private final long closeDwellMs;
     private final long maxUncertainMs;
+    /** Inclusion and curfew: a fix whose centre is inside the zone counts as evidence of being back (RATIONALE.md). */
+    private final boolean closesOnCentre;
     private final ActivitySpan span = new ActivitySpan();
     final Track live = new Track();
     final Track late = new Track();
@@ -34,6 +41,7 @@ final class RuleState {
         this.openDwellMs = h.openDwellSeconds() * 1000;
         this.closeDwellMs = h.closeDwellSeconds() * 1000;
         this.maxUncertainMs = h.maxUncertainSeconds() * 1000;
+        this.closesOnCentre = rule.kind() == RuleKind.INCLUSION || rule.kind() == RuleKind.CURFEW;
     }
 
     private static Probe probeFor(Rule rule, VictimPositions victims) {
@@ -91,7 +99,10 @@ final class RuleState {
     private void step(long deviceId, Track t, boolean isLate, FixPosition fix, long now, Decision decision,
                       boolean leaning, TransitionEvent event, TransitionListener listener) {
         boolean isViolating = decision == violating;
-        boolean isCompliant = decision == compliant;
+        boolean isCertainlyCompliant = decision == compliant;
+        // Closing may rest on the centre alone for inclusion zones: opening stays strict, closing must stay possible
+        // in a zone smaller than the fix's uncertainty.
+        boolean isCompliant = isCertainlyCompliant || (closesOnCentre && !isViolating && probe.signedMetres > 0);
         if (decision == Decision.UNCERTAIN && leaning && !t.inViolation()) {
             if (t.uncertainFixes++ == 0) {
                 t.uncertainStartMs = now;
@@ -129,12 +140,14 @@ final class RuleState {
                     t.phase = Track.Phase.CLEARING;
                     t.runStartMs = now;
                     t.runFixes = 1;
+                    t.runOnCentre = !isCertainlyCompliant;
                     maybeClose(deviceId, t, isLate, fix, now, decision, event, listener);
                 }
             }
             case CLEARING -> {
                 if (isCompliant) {
                     t.runFixes++;
+                    t.runOnCentre |= !isCertainlyCompliant;
                     maybeClose(deviceId, t, isLate, fix, now, decision, event, listener);
                 } else {
                     t.phase = Track.Phase.VIOLATION;
@@ -162,7 +175,13 @@ final class RuleState {
 
     private void maybeClose(long deviceId, Track t, boolean isLate, FixPosition fix, long now, Decision decision,
                             TransitionEvent event, TransitionListener listener) {
-        if (t.runFixes < rule.hysteresis().closeFixes() || now - t.runStartMs < closeDwellMs) {
+        int fixesNeeded = rule.hysteresis().closeFixes();
+        long dwellNeededMs = closeDwellMs;
+        if (t.runOnCentre) {
+            fixesNeeded = Math.max(fixesNeeded, CENTRE_CLOSE_MIN_FIXES);
+            dwellNeededMs = Math.max(dwellNeededMs, CENTRE_CLOSE_MIN_DWELL_MS);
+        }
+        if (t.runFixes < fixesNeeded || now - t.runStartMs < dwellNeededMs) {
             return;
         }
         t.phase = Track.Phase.COMPLIANT;
@@ -170,8 +189,10 @@ final class RuleState {
             return;
         }
         double signed = probe.exactSignedMetres(fix);
-        String explanation = probe.subject(rule.kind().label(), rule.name()) + " cleared: " + probe.position(signed)
-                + ", " + Explanation.fixes(t.runFixes, now - t.runStartMs) + "; violation lasted "
+        String explanation = probe.subject(rule.kind().label(), rule.name()) + " cleared: "
+                + (t.runOnCentre ? "back inside, " : "") + probe.position(signed)
+                + ", " + Explanation.fixes(t.runFixes, now - t.runStartMs)
+                + (t.runOnCentre ? " with their centre inside the zone" : "") + "; violation lasted "
                 + Explanation.duration(now - t.violationStartMs) + probe.context();
         event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.VIOLATION_CLOSED, false,
                 t.violationStartMs, now, decision, signed, probe.uncertaintyMetres, t.runFixes,

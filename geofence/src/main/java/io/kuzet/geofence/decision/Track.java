@@ -13,6 +13,8 @@ final class Track {
     /** First fix of the current SUSPECTED or CLEARING run. */
     long runStartMs;
     int runFixes;
+    /** The CLEARING run counted at least one fix only because its centre was inside the zone. */
+    boolean runOnCentre;
     /** Opening fix time of the current violation. */
     long violationStartMs;
     /** First fix of the current ambiguous-leaning-violation run, with its count. */
@@ -27,6 +29,7 @@ final class Track {
     void reset() {
         phase = Phase.COMPLIANT;
         runFixes = 0;
+        runOnCentre = false;
         uncertainFixes = 0;
         uncertainReported = false;
     }
@@ -36,6 +39,7 @@ final class Track {
         lastFixTimeMs = other.lastFixTimeMs;
         runStartMs = other.runStartMs;
         runFixes = other.runFixes;
+        runOnCentre = other.runOnCentre;
         violationStartMs = other.violationStartMs;
         uncertainStartMs = other.uncertainStartMs;
         uncertainFixes = other.uncertainFixes;
