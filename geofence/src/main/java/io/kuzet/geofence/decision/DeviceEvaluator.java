@@ -29,6 +29,9 @@ public final class DeviceEvaluator {
     private RuleSet ruleSet;
     private RuleState[] states = new RuleState[0];
     private long lastFixTimeMs = Long.MIN_VALUE;
+    /** Position and accuracy of the newest in-order fix: what the clock judges a schedule start from. */
+    private final FixPosition lastFix = new FixPosition();
+    private double lastAccuracyMetres = Accuracy.UNKNOWN_METRES;
 
     public DeviceEvaluator(long deviceId, RuleSetSlot slot, VictimPositions victims) {
         this.deviceId = deviceId;
@@ -67,11 +70,32 @@ public final class DeviceEvaluator {
         }
         double accuracy = Accuracy.effectiveMetres(accuracyMetres);
         fix.set(lat, lon);
+        if (!isLate) {
+            lastFix.copyFrom(fix);
+            lastAccuracyMetres = accuracy;
+        }
         RuleState[] s = states;
         for (int i = 0; i < s.length; i++) {
             s[i].onFix(deviceId, fix, fixTimeMs, accuracy, isLate, event, listener);
         }
         return isLate ? FixOrder.LATE : FixOrder.IN_ORDER;
+    }
+
+    /**
+     * The core's clock (a journaled tick, never the wall clock) reached {@code nowMs}: schedule windows that began
+     * since the last fix are judged from the last known position, and a window without any fix for
+     * {@code unknownAfterMs} (0: never) is reported as status unknown. Deterministic under replay; allocates nothing
+     * unless a transition happens or the clock crosses a cached schedule span.
+     */
+    public void onClock(long nowMs, long unknownAfterMs, TransitionListener listener) {
+        RuleSet current = slot.current();
+        if (current != ruleSet) {
+            adopt(current, Math.max(nowMs, lastFixTimeMs), listener);
+        }
+        RuleState[] s = states;
+        for (int i = 0; i < s.length; i++) {
+            s[i].onClock(deviceId, nowMs, lastFix, lastFixTimeMs, lastAccuracyMetres, unknownAfterMs, event, listener);
+        }
     }
 
     /** Whether the rule with this id currently has an open live violation. */

@@ -67,6 +67,10 @@ final class RuleState {
             late.reset();
         }
         track.lastFixTimeMs = fixTimeMs;
+        if (!isLate && live.statusUnknownStartMs != Long.MIN_VALUE) {
+            statusKnown(deviceId, fixTimeMs, "fix received at " + Explanation.localTime(fixTimeMs, rule.schedule()),
+                    event, listener);
+        }
         if (!activeAt(fixTimeMs)) {
             if (!isLate && live.inViolation()) {
                 closeWithoutFix(deviceId, fixTimeMs, "schedule window ended", event, listener);
@@ -84,6 +88,79 @@ final class RuleState {
         if (!isLate && rule.kind() == RuleKind.PROXIMITY) {
             warn(deviceId, fix, fixTimeMs, margin, event, listener);
         }
+    }
+
+    /**
+     * The core's clock reached {@code nowMs} (a journaled tick). A schedule window that began after the device's last
+     * fix is judged from the last known position: certainly violating there opens the violation at window start +
+     * open dwell; otherwise, {@code unknownAfterMs} after the start, the status is reported unknown. Allocates only
+     * on a transition or when the clock leaves the cached schedule span.
+     */
+    void onClock(long deviceId, long nowMs, FixPosition lastFix, long lastFixTimeMs, double lastAccuracyMetres,
+                 long unknownAfterMs, TransitionEvent event, TransitionListener listener) {
+        if (rule.schedule() == null || rule.kind() == RuleKind.PROXIMITY) {
+            return;
+        }
+        if (!activeAt(nowMs)) {
+            if (live.statusUnknownStartMs != Long.MIN_VALUE) {
+                statusKnown(deviceId, nowMs, "schedule window ended", event, listener);
+            }
+            if (live.inViolation() && nowMs > lastFixTimeMs) {
+                closeWithoutFix(deviceId, nowMs, "schedule window ended", event, listener);
+            }
+            return;
+        }
+        long startMs = span.fromMs();
+        if (lastFixTimeMs >= startMs || live.phase != Track.Phase.COMPLIANT || live.clockWindowStartMs == startMs) {
+            return; // fixes in the window decide, or the clock already acted on this window
+        }
+        if (lastFixTimeMs != Long.MIN_VALUE) {
+            probe.measure(lastFix, lastFixTimeMs, lastAccuracyMetres, rule.graceMetres());
+            Decision decision = Decision.of(probe.signedMetres, probe.uncertaintyMetres + rule.graceMetres());
+            if (decision == violating) {
+                if (nowMs - startMs >= openDwellMs) {
+                    live.clockWindowStartMs = startMs;
+                    live.phase = Track.Phase.VIOLATION;
+                    live.violationStartMs = startMs;
+                    double signed = probe.exactSignedMetres(lastFix);
+                    String explanation = probe.subject(rule.kind().label(), rule.name()) + ": "
+                            + (rule.kind() == RuleKind.CURFEW ? "curfew" : "schedule window") + " began at "
+                            + Explanation.localTime(startMs, rule.schedule()) + " while the subject was away; last known"
+                            + " position " + probe.position(signed) + " at " + Explanation.localTime(lastFixTimeMs,
+                            rule.schedule()) + ", no fix since" + probe.context();
+                    event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.VIOLATION_OPENED, false,
+                            startMs, lastFixTimeMs, decision, signed, probe.uncertaintyMetres, 0, nowMs - startMs,
+                            probe.zoneName(), probe.victimAgeMs(), explanation);
+                    event.clockTimeMs(nowMs);
+                    listener.onTransition(event);
+                }
+                return;
+            }
+        }
+        if (unknownAfterMs > 0 && nowMs - startMs >= unknownAfterMs) {
+            live.clockWindowStartMs = startMs;
+            live.statusUnknownStartMs = startMs;
+            String explanation = probe.subject(rule.kind().label(), rule.name()) + " status unknown: window began at "
+                    + Explanation.localTime(startMs, rule.schedule()) + ", no fix for " + Explanation.duration(
+                    nowMs - startMs) + " since; last fix " + (lastFixTimeMs == Long.MIN_VALUE ? "never"
+                    : Explanation.localTime(lastFixTimeMs, rule.schedule()));
+            event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.SCHEDULE_STATUS_UNKNOWN, false,
+                    startMs, lastFixTimeMs == Long.MIN_VALUE ? startMs : lastFixTimeMs, Decision.UNCERTAIN, Double.NaN,
+                    Double.NaN, 0, nowMs - startMs, probe.zoneName(), -1, explanation);
+            event.clockTimeMs(nowMs);
+            listener.onTransition(event);
+        }
+    }
+
+    private void statusKnown(long deviceId, long nowMs, String reason, TransitionEvent event,
+                             TransitionListener listener) {
+        long startMs = live.statusUnknownStartMs;
+        live.statusUnknownStartMs = Long.MIN_VALUE;
+        String explanation = probe.subject(rule.kind().label(), rule.name()) + " status known again: " + reason;
+        event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.SCHEDULE_STATUS_KNOWN, false, startMs,
+                nowMs, Decision.UNCERTAIN, Double.NaN, Double.NaN, 0, nowMs - startMs, probe.zoneName(), -1,
+                explanation);
+        listener.onTransition(event);
     }
 
     private boolean activeAt(long fixTimeMs) {

@@ -21,6 +21,10 @@ final class Track {
     long uncertainStartMs;
     int uncertainFixes;
     boolean uncertainReported;
+    /** Start of the schedule window the clock already acted on (opened or reported unknown), or Long.MIN_VALUE. */
+    long clockWindowStartMs = Long.MIN_VALUE;
+    /** Start of the window whose status was reported unknown and is not yet known again, or Long.MIN_VALUE. */
+    long statusUnknownStartMs = Long.MIN_VALUE;
 
     boolean inViolation() {
         return phase == Phase.VIOLATION || phase == Phase.CLEARING;
@@ -44,5 +48,7 @@ final class Track {
         uncertainStartMs = other.uncertainStartMs;
         uncertainFixes = other.uncertainFixes;
         uncertainReported = other.uncertainReported;
+        clockWindowStartMs = other.clockWindowStartMs;
+        statusUnknownStartMs = other.statusUnknownStartMs;
     }
 }
