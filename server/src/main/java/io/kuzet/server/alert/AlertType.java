@@ -18,7 +18,9 @@ public enum AlertType {
     BATTERY_CRITICAL(Severity.MEDIUM, true),
     POWER_OFF(Severity.HIGH, true),
     NO_COMMUNICATION(Severity.HIGH, true),
-    NO_GPS_FIX(Severity.MEDIUM, true);
+    NO_GPS_FIX(Severity.MEDIUM, true),
+    /** A curfew (or timed rule) began and no fix since says where the subject is; appended last: ids use the ordinal. */
+    CURFEW_STATUS_UNKNOWN(Severity.MEDIUM, true);
 
     private final Severity baseSeverity;
     private final boolean autoClears;

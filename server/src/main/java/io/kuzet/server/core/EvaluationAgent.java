@@ -9,7 +9,6 @@ import io.kuzet.server.journal.IngestRecord;
 import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.DeviceRole;
 import io.kuzet.server.registry.OrderRecord;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.slf4j.Logger;
@@ -141,17 +140,18 @@ public final class EvaluationAgent implements AutoCloseable {
         CoreDevice d = state(device.id());
         boolean hasValidFix = false;
         boolean late = false;
-        long lateBeforeMs = r.timeMs - TimeUnit.SECONDS.toMillis(config.lateFixThresholdS);
+        // One meaning of late (docs/operations.md): older than the device's newest fix, i.e. out of order. How long a
+        // fix took to arrive is a separate, stated delay, never "late".
         for (int i = 0; i < msg.fixCount(); i++) {
             Fix fix = msg.fix(i);
             hasValidFix |= fix.isValid();
-            late |= fix.isBuffered() || fix.timeMs < lateBeforeMs;
+            late |= fix.isValid() && fix.timeMs < d.newestFixTimeMs;
         }
         conditions.onMessage(d, device, order, msg, r.timeMs, hasValidFix, late, r.receivedNanoTime);
         for (int i = 0; i < msg.fixCount(); i++) {
             Fix fix = msg.fix(i);
             if (fix.isValid()) {
-                boolean fixLate = fix.isBuffered() || fix.timeMs < lateBeforeMs || fix.timeMs < d.newestFixTimeMs;
+                boolean fixLate = fix.timeMs < d.newestFixTimeMs;
                 zones.onFix(d, device, order, fix, r.timeMs, fixLate, r.receivedNanoTime);
                 if (fix.timeMs > d.newestFixTimeMs) {
                     d.newestFixTimeMs = fix.timeMs;

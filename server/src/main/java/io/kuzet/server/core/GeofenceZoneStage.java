@@ -8,6 +8,7 @@ import io.kuzet.geofence.proximity.VictimPositions;
 import io.kuzet.geofence.rule.RuleKind;
 import io.kuzet.geofence.rule.RuleSet;
 import io.kuzet.geofence.rule.RuleSetSlot;
+import io.kuzet.protocol.AccuracySource;
 import io.kuzet.protocol.Fix;
 import io.kuzet.server.alert.AlertType;
 import io.kuzet.server.config.ServerConfig;
@@ -31,6 +32,9 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
     public static final EvaluationAgent.ZoneStageFactory FACTORY = GeofenceZoneStage::new;
 
     private final AlertBuilder alerts;
+    private final AccuracyDefaults accuracyDefaults;
+    private final long uploadDelayStatedAfterMs;
+    private final long scheduleUnknownAfterMs;
     private final VictimPositions victims = new VictimPositions();
     private final Long2ObjectHashMap<RuleSetSlot> slotsByOrder = new Long2ObjectHashMap<>();
     private final RuleSetBuilder builder = new RuleSetBuilder();
@@ -42,9 +46,14 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
     private long recordTimeMs;
     private boolean late;
     private long receivedNanoTime;
+    private AccuracySource accuracySource;
+    private long fixTimeMs;
 
     GeofenceZoneStage(AlertBuilder alerts, ServerConfig.Core config) {
         this.alerts = alerts;
+        this.accuracyDefaults = new AccuracyDefaults(config.accuracyDefaults);
+        this.uploadDelayStatedAfterMs = config.lateFixThresholdS * 1000L;
+        this.scheduleUnknownAfterMs = config.scheduleUnknownAfterS * 1000L;
     }
 
     /** Per-device evaluator bound to the order it evaluates for, and the open alert per rule. */
@@ -53,6 +62,9 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         final DeviceEvaluator evaluator;
         final Long2LongHashMap openAlertByRule = new Long2LongHashMap(CoreDevice.NONE);
         final Long2LongHashMap uncertainAlertByRule = new Long2LongHashMap(CoreDevice.NONE);
+        final Long2LongHashMap statusUnknownAlertByRule = new Long2LongHashMap(CoreDevice.NONE);
+        /** Accuracy source of the newest in-order fix: what clock-driven transitions were judged with. */
+        AccuracySource lastAccuracySource = AccuracySource.DEFAULT;
 
         DeviceZones(long orderId, DeviceEvaluator evaluator) {
             this.orderId = orderId;
@@ -90,7 +102,15 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         this.recordTimeMs = recordTimeMs;
         this.late = late;
         this.receivedNanoTime = receivedNanoTime;
-        zones.evaluator.evaluate(fix.timeMs, fix.latitude(), fix.longitude(), fix.accuracyMetres(), this);
+        this.fixTimeMs = fix.timeMs;
+        AccuracySource source = fix.accuracySource();
+        this.accuracySource = source;
+        if (!late) {
+            zones.lastAccuracySource = source;
+        }
+        double accuracyMetres = source == AccuracySource.DEFAULT ? accuracyDefaults.metresFor(device.protocol())
+                : fix.accuracyMetres();
+        zones.evaluator.evaluate(fix.timeMs, fix.latitude(), fix.longitude(), accuracyMetres, this);
     }
 
     @Override
@@ -100,7 +120,19 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
 
     @Override
     public void onTick(CoreDevice d, DeviceRecord device, OrderRecord order, long nowMs) {
-        // schedules are applied at the next fix; absence while a curfew starts is covered by the absence alerts
+        DeviceZones zones = zones(d, order);
+        if (zones == null) {
+            return;
+        }
+        this.device = device;
+        this.order = order;
+        this.coreDevice = d;
+        this.recordTimeMs = nowMs;
+        this.late = false;
+        this.receivedNanoTime = 0;
+        this.accuracySource = zones.lastAccuracySource;
+        this.fixTimeMs = Long.MIN_VALUE;
+        zones.evaluator.onClock(nowMs, scheduleUnknownAfterMs, this);
     }
 
     private DeviceZones zones(CoreDevice d, OrderRecord order) {
@@ -146,6 +178,20 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
                     explanation(e, true), details(e), receivedNanoTime); // one-shot: the episode is over, nothing to clear
             case PROXIMITY_WARNING -> alerts.raise(device, order, AlertType.PROXIMITY_WARNING, e.ruleId(), e.openingFixTimeMs(),
                     e.fixTimeMs(), recordTimeMs, isLate, explanation(e, isLate), details(e), receivedNanoTime);
+            case SCHEDULE_STATUS_UNKNOWN -> {
+                if (zones.statusUnknownAlertByRule.get(e.ruleId()) == CoreDevice.NONE) {
+                    long id = alerts.raise(device, order, AlertType.CURFEW_STATUS_UNKNOWN, e.ruleId(), e.openingFixTimeMs(),
+                            e.fixTimeMs(), recordTimeMs, false, e.explanation(), details(e), 0);
+                    zones.statusUnknownAlertByRule.put(e.ruleId(), id);
+                }
+            }
+            case SCHEDULE_STATUS_KNOWN -> {
+                long id = zones.statusUnknownAlertByRule.remove(e.ruleId());
+                if (id != CoreDevice.NONE) {
+                    alerts.clear(id, device, order, AlertType.CURFEW_STATUS_UNKNOWN, e.ruleId(), e.fixTimeMs(), recordTimeMs,
+                            false, e.explanation(), details(e));
+                }
+            }
             default -> {
                 // future transition kinds are ignored until the core knows how to alert on them
             }
@@ -160,16 +206,29 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         }
     }
 
+    /**
+     * The engine's line plus what an operator needs about timing: "late" only for a fix older than the device's newest
+     * (out of order), and, separately, the upload delay when it exceeds {@code core.lateFixThresholdS}.
+     */
     private String explanation(TransitionEvent e, boolean isLate) {
         String text = e.explanation();
+        long delayMs = uploadDelayMs(e);
+        if (delayMs > uploadDelayStatedAfterMs) {
+            text += "; uploaded " + AlertBuilder.minutes(delayMs) + " after the fix";
+        }
         if (isLate) {
-            text += " [late data: fix at " + AlertBuilder.time(e.fixTimeMs(), order) + ", received "
-                    + AlertBuilder.time(recordTimeMs, order) + "]";
+            text += " [late: older than the device's newest fix at " + AlertBuilder.time(coreDevice.newestFixTimeMs, order)
+                    + "; fix at " + AlertBuilder.time(e.fixTimeMs(), order) + "]";
         }
         return text;
     }
 
-    private static Map<String, Object> details(TransitionEvent e) {
+    /** Receive time minus fix time of the fix that completed the transition; -1 for clock-driven transitions. */
+    private long uploadDelayMs(TransitionEvent e) {
+        return e.clockTimeMs() >= 0 || fixTimeMs == Long.MIN_VALUE ? -1 : Math.max(0, recordTimeMs - e.fixTimeMs());
+    }
+
+    private Map<String, Object> details(TransitionEvent e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ruleName", e.ruleName());
         m.put("ruleKind", e.ruleKind().name());
@@ -181,7 +240,16 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         m.put("accuracyMetres", round(e.accuracyMetres()));
         m.put("fixCount", e.fixCount());
         m.put("durationSeconds", e.durationMs() / 1000);
+        m.put("accuracySource", accuracySource == null ? AccuracySource.DEFAULT.name() : accuracySource.name());
         m.put("openingFixTime", java.time.Instant.ofEpochMilli(e.openingFixTimeMs()).toString());
+        long delayMs = uploadDelayMs(e);
+        if (delayMs >= 0) {
+            m.put("uploadDelaySeconds", delayMs / 1000);
+        }
+        if (e.clockTimeMs() >= 0 && e.transition() == TransitionKind.VIOLATION_OPENED) {
+            m.put("basis", "LAST_KNOWN_POSITION");
+            m.put("lastFixTime", e.fixTimeMs() == Long.MIN_VALUE ? null : java.time.Instant.ofEpochMilli(e.fixTimeMs()).toString());
+        }
         if (e.ruleKind() == RuleKind.PROXIMITY) {
             m.put("victimPositionAgeSeconds", e.victimAgeMs() < 0 ? null : e.victimAgeMs() / 1000);
         }
