@@ -32,6 +32,8 @@ public final class DeviceEvaluator {
     /** Position and accuracy of the newest in-order fix: what the clock judges a schedule start from. */
     private final FixPosition lastFix = new FixPosition();
     private double lastAccuracyMetres = Accuracy.UNKNOWN_METRES;
+    /** First clock time this evaluator saw: a window that began before monitoring did is timed from here. */
+    private long clockSinceMs = Long.MIN_VALUE;
 
     public DeviceEvaluator(long deviceId, RuleSetSlot slot, VictimPositions victims) {
         this.deviceId = deviceId;
@@ -88,13 +90,17 @@ public final class DeviceEvaluator {
      * unless a transition happens or the clock crosses a cached schedule span.
      */
     public void onClock(long nowMs, long unknownAfterMs, TransitionListener listener) {
+        if (clockSinceMs == Long.MIN_VALUE) {
+            clockSinceMs = nowMs;
+        }
         RuleSet current = slot.current();
         if (current != ruleSet) {
             adopt(current, Math.max(nowMs, lastFixTimeMs), listener);
         }
         RuleState[] s = states;
         for (int i = 0; i < s.length; i++) {
-            s[i].onClock(deviceId, nowMs, lastFix, lastFixTimeMs, lastAccuracyMetres, unknownAfterMs, event, listener);
+            s[i].onClock(deviceId, nowMs, clockSinceMs, lastFix, lastFixTimeMs, lastAccuracyMetres, unknownAfterMs, event,
+                    listener);
         }
     }
 

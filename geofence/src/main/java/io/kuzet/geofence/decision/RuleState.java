@@ -96,8 +96,8 @@ final class RuleState {
      * open dwell; otherwise, {@code unknownAfterMs} after the start, the status is reported unknown. Allocates only
      * on a transition or when the clock leaves the cached schedule span.
      */
-    void onClock(long deviceId, long nowMs, FixPosition lastFix, long lastFixTimeMs, double lastAccuracyMetres,
-                 long unknownAfterMs, TransitionEvent event, TransitionListener listener) {
+    void onClock(long deviceId, long nowMs, long clockSinceMs, FixPosition lastFix, long lastFixTimeMs,
+                 double lastAccuracyMetres, long unknownAfterMs, TransitionEvent event, TransitionListener listener) {
         if (rule.schedule() == null || rule.kind() == RuleKind.PROXIMITY) {
             return;
         }
@@ -137,7 +137,8 @@ final class RuleState {
                 return;
             }
         }
-        if (unknownAfterMs > 0 && nowMs - startMs >= unknownAfterMs) {
+        // a window that began before the core first saw this device is timed from then, not from its start
+        if (unknownAfterMs > 0 && nowMs - Math.max(startMs, clockSinceMs) >= unknownAfterMs) {
             live.clockWindowStartMs = startMs;
             live.statusUnknownStartMs = startMs;
             String explanation = probe.subject(rule.kind().label(), rule.name()) + " status unknown: window began at "

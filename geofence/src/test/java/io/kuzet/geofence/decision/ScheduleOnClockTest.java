@@ -72,6 +72,18 @@ class ScheduleOnClockTest {
     }
 
     @Test
+    void monitoringThatBeginsInsideAWindowTimesStatusUnknownFromItsOwnStart() {
+        DeviceEvaluator evaluator = Fixtures.evaluator(curfew);
+        Recorder recorder = new Recorder();
+        long serverStart = NINE_PM + 2 * 3_600_000L;
+        ticks(evaluator, recorder, serverStart, serverStart + UNKNOWN_AFTER_MS - 1_000);
+        assertEquals(List.of(), recorder.events, "not unknown at once because the window began hours ago");
+        evaluator.evaluate(serverStart + 120_000, home[0], home[1], 10, recorder);
+        ticks(evaluator, recorder, serverStart + UNKNOWN_AFTER_MS, serverStart + 2 * UNKNOWN_AFTER_MS);
+        assertEquals(List.of(), recorder.events);
+    }
+
+    @Test
     void aDeviceReportingThroughTheCurfewStartRaisesNothingOnTheClock() {
         DeviceEvaluator evaluator = Fixtures.evaluator(curfew);
         Recorder recorder = new Recorder();

@@ -156,7 +156,9 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         switch (e.transition()) {
             case VIOLATION_OPENED -> {
                 clearUncertain(zones, e);
-                long id = alerts.raise(device, order, type, e.ruleId(), e.openingFixTimeMs(), e.fixTimeMs(), recordTimeMs, isLate,
+                // opened on the clock: dated from the window start; the last known fix is in the details
+                long fixTime = e.clockTimeMs() >= 0 ? e.openingFixTimeMs() : e.fixTimeMs();
+                long id = alerts.raise(device, order, type, e.ruleId(), e.openingFixTimeMs(), fixTime, recordTimeMs, isLate,
                         explanation(e, isLate), details(e), receivedNanoTime);
                 zones.openAlertByRule.put(e.ruleId(), id);
             }
