@@ -24,8 +24,10 @@ import org.agrona.collections.Long2ObjectHashMap;
 /**
  * Location rules through the geofence engine. Each order has a {@link RuleSetSlot}; a registry change rebuilds
  * the order's rule set and publishes it, and the device's {@link DeviceEvaluator} adopts it at its next fix. Engine
- * transitions become alerts: violation opened → raised, closed → cleared. Core thread only; evaluating a fix
- * allocates nothing unless a transition happens.
+ * transitions become alerts: violation opened → raised, closed → cleared; clock ticks drive schedule starts
+ * (opening from the last known position, CURFEW_STATUS_UNKNOWN). A fix without a reported or estimated accuracy gets
+ * the per-model default ({@code core.accuracyDefaults}); the accuracy's source goes into the alert details. Core
+ * thread only; evaluating a fix or a tick allocates nothing unless a transition happens.
  */
 public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
     /** How the server assembly creates this stage. */
