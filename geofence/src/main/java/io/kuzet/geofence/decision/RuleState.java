@@ -118,7 +118,14 @@ final class RuleState {
             probe.measure(lastFix, lastFixTimeMs, lastAccuracyMetres, rule.graceMetres());
             Decision decision = Decision.of(probe.signedMetres, probe.uncertaintyMetres + rule.graceMetres());
             if (decision == violating) {
-                if (nowMs - startMs >= openDwellMs) {
+                // Wait at least as long as the device was already silent before the start (capped at the
+                // status-unknown time): a device reporting at its usual interval then decides with a fresh fix,
+                // and a stale last position does not raise a curfew alert for someone who got home just in time.
+                long waitMs = Math.max(openDwellMs, startMs - lastFixTimeMs);
+                if (unknownAfterMs > 0) {
+                    waitMs = Math.min(waitMs, Math.max(openDwellMs, unknownAfterMs));
+                }
+                if (nowMs - startMs >= waitMs) {
                     live.clockWindowStartMs = startMs;
                     live.phase = Track.Phase.VIOLATION;
                     live.violationStartMs = startMs;

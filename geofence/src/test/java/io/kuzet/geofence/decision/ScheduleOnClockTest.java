@@ -48,8 +48,8 @@ class ScheduleOnClockTest {
         assertEquals(List.of(TransitionKind.VIOLATION_OPENED), recorder.events.stream().map(Recorder.Seen::kind).toList());
         Recorder.Seen opened = recorder.events.get(0);
         assertEquals(NINE_PM, opened.openingFixTimeMs(), "dated from the start of the curfew");
-        assertEquals(NINE_PM + curfew.hysteresis().openDwellSeconds() * 1000, opened.openingFixTimeMs() + opened.durationMs(),
-                "decided at start + dwell");
+        assertEquals(NINE_PM + 120_000, opened.openingFixTimeMs() + opened.durationMs(),
+                "decided at start + the longer of the open dwell (60 s) and the silence before the start (120 s)");
         assertTrue(opened.explanation().contains("curfew began at 21:00 while the subject was away")
                 && opened.explanation().contains("last known position"), opened.explanation());
         assertTrue(evaluator.inViolation(3));

@@ -224,7 +224,8 @@ class EvaluationAgentTest {
         List<Alert> raised = curfewAlerts();
         assertEquals(1, raised.size(), alerts.toString());
         assertEquals(AlertType.CURFEW_VIOLATION, raised.get(0).type());
-        assertEquals(curfewStart + 60_000, raised.get(0).detectedAtMs(), "start + open dwell, on the clock");
+        assertEquals(curfewStart + 900_000, raised.get(0).detectedAtMs(),
+                "on the clock: start + the device's silence before the start (30 min), capped at the unknown time (15 min)");
         assertEquals(java.time.Instant.ofEpochMilli(curfewStart).toString(), raised.get(0).details().get("openingFixTime"));
         assertTrue(raised.get(0).explanation().contains("last known position"), raised.get(0).explanation());
     }
