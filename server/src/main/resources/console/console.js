@@ -150,13 +150,17 @@
     $('alert-state').dataset.state = a.state;
     $('d-fix').textContent = a.fixTime;
     $('d-detected').textContent = a.detectedAt;
+    $('d-opened-fix').textContent = a.openedFixTime || '';
+    $('d-cleared-fix').textContent = a.clearedFixTime || '';
+    $('d-cleared-at').textContent = a.clearedAt || '';
     $('ack-btn').disabled = a.state !== 'OPEN';
     $('resolve-btn').disabled = a.state === 'RESOLVED';
     var h = $('d-history');
     h.textContent = '';
     (a.history || []).forEach(function (x) {
       var li = document.createElement('li');
-      li.textContent = x.at + ' ' + x.action + ' ' + (x.user || 'system') + (x.note ? ': ' + x.note : '');
+      li.textContent = x.at + ' ' + x.action + ' ' + (x.user || 'system')
+        + (x.fixTime ? ' (' + t('fixTime') + ' ' + x.fixTime + ')' : '') + (x.note ? ': ' + x.note : '');
       h.appendChild(li);
     });
   }

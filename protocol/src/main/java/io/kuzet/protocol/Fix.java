@@ -19,6 +19,8 @@ public final class Fix {
     public static final int FLAG_BUFFERED = 1 << 1;
     /** Flag: the accuracy was derived from HDOP rather than reported in metres by the device. */
     public static final int FLAG_ACCURACY_FROM_HDOP = 1 << 2;
+    /** Flag: the accuracy was estimated from the satellite count ({@link AccuracyEstimate}), not reported. */
+    public static final int FLAG_ACCURACY_ESTIMATED = 1 << 3;
     /**
      * Flag set by the server at ingest, never on the wire: the fix time is implausible for its receive time (too far
      * ahead or too old), so the fix is kept as evidence but not evaluated.
@@ -87,6 +89,17 @@ public final class Fix {
     /** Horizontal accuracy in metres, or {@code Double.NaN} when unknown. */
     public double accuracyMetres() {
         return accuracyDm == ACCURACY_UNKNOWN ? Double.NaN : accuracyDm / 10.0;
+    }
+
+    /** Where {@link #accuracyDm} comes from; {@link AccuracySource#DEFAULT} when it is unknown. */
+    public AccuracySource accuracySource() {
+        if (accuracyDm == ACCURACY_UNKNOWN) {
+            return AccuracySource.DEFAULT;
+        }
+        if ((flags & FLAG_ACCURACY_FROM_HDOP) != 0) {
+            return AccuracySource.ESTIMATED_HDOP;
+        }
+        return (flags & FLAG_ACCURACY_ESTIMATED) != 0 ? AccuracySource.ESTIMATED_SATELLITES : AccuracySource.REPORTED;
     }
 
     public double speedKmh() {

@@ -30,6 +30,11 @@ public final class DeviceEvaluator {
     private RuleSet ruleSet;
     private RuleState[] states = new RuleState[0];
     private long lastFixTimeMs = Long.MIN_VALUE;
+    /** Position and accuracy of the newest in-order fix: what the clock judges a schedule start from. */
+    private final FixPosition lastFix = new FixPosition();
+    private double lastAccuracyMetres = Accuracy.UNKNOWN_METRES;
+    /** First clock time this evaluator saw: a window that began before monitoring did is timed from here. */
+    private long clockSinceMs = Long.MIN_VALUE;
 
     public DeviceEvaluator(long deviceId, RuleSetSlot slot, VictimPositions victims) {
         this.deviceId = deviceId;
@@ -68,6 +73,10 @@ public final class DeviceEvaluator {
         }
         double accuracy = Accuracy.effectiveMetres(accuracyMetres);
         fix.set(lat, lon);
+        if (!isLate) {
+            lastFix.copyFrom(fix);
+            lastAccuracyMetres = accuracy;
+        }
         RuleState[] s = states;
         for (int i = 0; i < s.length; i++) {
             s[i].onFix(deviceId, fix, fixTimeMs, accuracy, isLate, event, listener);
@@ -121,6 +130,51 @@ public final class DeviceEvaluator {
     /** Restores the newest in-order fix time saved with {@link #lastFixTimeMs()}. */
     public void restoreLastFixTimeMs(long lastFixTimeMs) {
         this.lastFixTimeMs = lastFixTimeMs;
+    }
+
+    /** What the clock judges schedule starts from (for a snapshot): first clock time, last position and accuracy. */
+    public long clockSinceMs() {
+        return clockSinceMs;
+    }
+
+    public double lastFixLatDegrees() {
+        return lastFix.latDegrees();
+    }
+
+    public double lastFixLonDegrees() {
+        return lastFix.lonDegrees();
+    }
+
+    public double lastAccuracyMetres() {
+        return lastAccuracyMetres;
+    }
+
+    /** Restores what {@link #clockSinceMs()}, {@link #lastFixLatDegrees()} and the others reported. */
+    public void restoreClockState(long clockSinceMs, double lastLatDegrees, double lastLonDegrees, double lastAccuracyMetres) {
+        this.clockSinceMs = clockSinceMs;
+        this.lastFix.set(lastLatDegrees, lastLonDegrees);
+        this.lastAccuracyMetres = lastAccuracyMetres;
+    }
+
+    /**
+     * The core's clock (a journaled tick, never the wall clock) reached {@code nowMs}: schedule windows that began
+     * since the last fix are judged from the last known position, and a window without any fix for
+     * {@code unknownAfterMs} (0: never) is reported as status unknown. Deterministic under replay; allocates nothing
+     * unless a transition happens or the clock crosses a cached schedule span.
+     */
+    public void onClock(long nowMs, long unknownAfterMs, TransitionListener listener) {
+        if (clockSinceMs == Long.MIN_VALUE) {
+            clockSinceMs = nowMs;
+        }
+        RuleSet current = slot.current();
+        if (current != ruleSet) {
+            adopt(current, Math.max(nowMs, lastFixTimeMs), listener);
+        }
+        RuleState[] s = states;
+        for (int i = 0; i < s.length; i++) {
+            s[i].onClock(deviceId, nowMs, clockSinceMs, lastFix, lastFixTimeMs, lastAccuracyMetres, unknownAfterMs, event,
+                    listener);
+        }
     }
 
     /** Whether the rule with this id currently has an open live violation. */

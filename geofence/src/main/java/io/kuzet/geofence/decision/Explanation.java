@@ -36,6 +36,13 @@ final class Explanation {
         return String.format(Locale.ROOT, "%d h %02d min", minutes / 60, minutes % 60);
     }
 
+    /** "21:00" in the schedule's time zone (UTC without a schedule), "2025-06-10 21:00" when not today's date matters. */
+    static String localTime(long epochMs, io.kuzet.geofence.schedule.Schedule schedule) {
+        java.time.ZoneId zone = schedule == null ? java.time.ZoneOffset.UTC : schedule.zone();
+        return java.time.format.DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT)
+                .format(java.time.Instant.ofEpochMilli(epochMs).atZone(zone));
+    }
+
     static String fixes(int count, long durationMs) {
         return count + (count == 1 ? " fix" : " fixes") + " over " + duration(durationMs);
     }

@@ -14,6 +14,11 @@ import io.kuzet.geofence.state.StateFields;
  * it emits a transition or the fix leaves the cached schedule span.
  */
 final class RuleState {
+    /** A close resting on fix centres inside the zone needs at least this many fixes ... */
+    static final int CENTRE_CLOSE_MIN_FIXES = 3;
+    /** ... spanning at least this long (RATIONALE.md, "Closing small zones"). */
+    static final long CENTRE_CLOSE_MIN_DWELL_MS = 120_000;
+
     /** What a snapshot keeps of a (device, rule) pair; the probe and schedule span are caches and rebuilt. */
     static final StateFields<RuleState> FIELDS = new StateFields<RuleState>()
             .part("live", Track.FIELDS, s -> s.live)
@@ -27,6 +32,8 @@ final class RuleState {
     private final long openDwellMs;
     private final long closeDwellMs;
     private final long maxUncertainMs;
+    /** Inclusion and curfew: a fix whose centre is inside the zone counts as evidence of being back (RATIONALE.md). */
+    private final boolean closesOnCentre;
     private final ActivitySpan span = new ActivitySpan();
     final Track live = new Track();
     final Track late = new Track();
@@ -41,6 +48,7 @@ final class RuleState {
         this.openDwellMs = h.openDwellSeconds() * 1000;
         this.closeDwellMs = h.closeDwellSeconds() * 1000;
         this.maxUncertainMs = h.maxUncertainSeconds() * 1000;
+        this.closesOnCentre = rule.kind() == RuleKind.INCLUSION || rule.kind() == RuleKind.CURFEW;
     }
 
     private static Probe probeFor(Rule rule, VictimPositions victims) {
@@ -66,6 +74,10 @@ final class RuleState {
             late.reset();
         }
         track.lastFixTimeMs = fixTimeMs;
+        if (!isLate && live.statusUnknownStartMs != Long.MIN_VALUE) {
+            statusKnown(deviceId, fixTimeMs, "fix received at " + Explanation.localTime(fixTimeMs, rule.schedule()),
+                    event, listener);
+        }
         if (!activeAt(fixTimeMs)) {
             if (!isLate && live.inViolation()) {
                 closeWithoutFix(deviceId, fixTimeMs, "schedule window ended", event, listener);
@@ -85,6 +97,87 @@ final class RuleState {
         }
     }
 
+    /**
+     * The core's clock reached {@code nowMs} (a journaled tick). A schedule window that began after the device's last
+     * fix is judged from the last known position: certainly violating there opens the violation at window start +
+     * open dwell; otherwise, {@code unknownAfterMs} after the start, the status is reported unknown. Allocates only
+     * on a transition or when the clock leaves the cached schedule span.
+     */
+    void onClock(long deviceId, long nowMs, long clockSinceMs, FixPosition lastFix, long lastFixTimeMs,
+                 double lastAccuracyMetres, long unknownAfterMs, TransitionEvent event, TransitionListener listener) {
+        if (rule.schedule() == null || rule.kind() == RuleKind.PROXIMITY) {
+            return;
+        }
+        if (!activeAt(nowMs)) {
+            if (live.statusUnknownStartMs != Long.MIN_VALUE) {
+                statusKnown(deviceId, nowMs, "schedule window ended", event, listener);
+            }
+            if (live.inViolation() && nowMs > lastFixTimeMs) {
+                closeWithoutFix(deviceId, nowMs, "schedule window ended", event, listener);
+            }
+            return;
+        }
+        long startMs = span.fromMs();
+        if (lastFixTimeMs >= startMs || live.phase != Track.Phase.COMPLIANT || live.clockWindowStartMs == startMs) {
+            return; // fixes in the window decide, or the clock already acted on this window
+        }
+        if (lastFixTimeMs != Long.MIN_VALUE) {
+            probe.measure(lastFix, lastFixTimeMs, lastAccuracyMetres, rule.graceMetres());
+            Decision decision = Decision.of(probe.signedMetres, probe.uncertaintyMetres + rule.graceMetres());
+            if (decision == violating) {
+                // Wait at least as long as the device was already silent before the start (capped at the
+                // status-unknown time): a device reporting at its usual interval then decides with a fresh fix,
+                // and a stale last position does not raise a curfew alert for someone who got home just in time.
+                long waitMs = Math.max(openDwellMs, startMs - lastFixTimeMs);
+                if (unknownAfterMs > 0) {
+                    waitMs = Math.min(waitMs, Math.max(openDwellMs, unknownAfterMs));
+                }
+                if (nowMs - startMs >= waitMs) {
+                    live.clockWindowStartMs = startMs;
+                    live.phase = Track.Phase.VIOLATION;
+                    live.violationStartMs = startMs;
+                    double signed = probe.exactSignedMetres(lastFix);
+                    String explanation = probe.subject(rule.kind().label(), rule.name()) + ": "
+                            + (rule.kind() == RuleKind.CURFEW ? "curfew" : "schedule window") + " began at "
+                            + Explanation.localTime(startMs, rule.schedule()) + " while the subject was away; last known"
+                            + " position " + probe.position(signed) + " at " + Explanation.localTime(lastFixTimeMs,
+                            rule.schedule()) + ", no fix since" + probe.context();
+                    event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.VIOLATION_OPENED, false,
+                            startMs, lastFixTimeMs, decision, signed, probe.uncertaintyMetres, 0, nowMs - startMs,
+                            probe.zoneName(), probe.victimAgeMs(), explanation);
+                    event.clockTimeMs(nowMs);
+                    listener.onTransition(event);
+                }
+                return;
+            }
+        }
+        // a window that began before the core first saw this device is timed from then, not from its start
+        if (unknownAfterMs > 0 && nowMs - Math.max(startMs, clockSinceMs) >= unknownAfterMs) {
+            live.clockWindowStartMs = startMs;
+            live.statusUnknownStartMs = startMs;
+            String explanation = probe.subject(rule.kind().label(), rule.name()) + " status unknown: window began at "
+                    + Explanation.localTime(startMs, rule.schedule()) + ", no fix for " + Explanation.duration(
+                    nowMs - startMs) + " since; last fix " + (lastFixTimeMs == Long.MIN_VALUE ? "never"
+                    : Explanation.localTime(lastFixTimeMs, rule.schedule()));
+            event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.SCHEDULE_STATUS_UNKNOWN, false,
+                    startMs, lastFixTimeMs == Long.MIN_VALUE ? startMs : lastFixTimeMs, Decision.UNCERTAIN, Double.NaN,
+                    Double.NaN, 0, nowMs - startMs, probe.zoneName(), -1, explanation);
+            event.clockTimeMs(nowMs);
+            listener.onTransition(event);
+        }
+    }
+
+    private void statusKnown(long deviceId, long nowMs, String reason, TransitionEvent event,
+                             TransitionListener listener) {
+        long startMs = live.statusUnknownStartMs;
+        live.statusUnknownStartMs = Long.MIN_VALUE;
+        String explanation = probe.subject(rule.kind().label(), rule.name()) + " status known again: " + reason;
+        event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.SCHEDULE_STATUS_KNOWN, false, startMs,
+                nowMs, Decision.UNCERTAIN, Double.NaN, Double.NaN, 0, nowMs - startMs, probe.zoneName(), -1,
+                explanation);
+        listener.onTransition(event);
+    }
+
     private boolean activeAt(long fixTimeMs) {
         if (rule.schedule() == null) {
             return true;
@@ -98,7 +191,10 @@ final class RuleState {
     private void step(long deviceId, Track t, boolean isLate, FixPosition fix, long now, Decision decision,
                       boolean leaning, TransitionEvent event, TransitionListener listener) {
         boolean isViolating = decision == violating;
-        boolean isCompliant = decision == compliant;
+        boolean isCertainlyCompliant = decision == compliant;
+        // Closing may rest on the centre alone for inclusion zones: opening stays strict, closing must stay possible
+        // in a zone smaller than the fix's uncertainty.
+        boolean isCompliant = isCertainlyCompliant || (closesOnCentre && !isViolating && probe.signedMetres > 0);
         if (decision == Decision.UNCERTAIN && leaning && !t.inViolation()) {
             if (t.uncertainFixes++ == 0) {
                 t.uncertainStartMs = now;
@@ -136,12 +232,14 @@ final class RuleState {
                     t.phase = Track.Phase.CLEARING;
                     t.runStartMs = now;
                     t.runFixes = 1;
+                    t.runOnCentre = !isCertainlyCompliant;
                     maybeClose(deviceId, t, isLate, fix, now, decision, event, listener);
                 }
             }
             case CLEARING -> {
                 if (isCompliant) {
                     t.runFixes++;
+                    t.runOnCentre |= !isCertainlyCompliant;
                     maybeClose(deviceId, t, isLate, fix, now, decision, event, listener);
                 } else {
                     t.phase = Track.Phase.VIOLATION;
@@ -169,7 +267,13 @@ final class RuleState {
 
     private void maybeClose(long deviceId, Track t, boolean isLate, FixPosition fix, long now, Decision decision,
                             TransitionEvent event, TransitionListener listener) {
-        if (t.runFixes < rule.hysteresis().closeFixes() || now - t.runStartMs < closeDwellMs) {
+        int fixesNeeded = rule.hysteresis().closeFixes();
+        long dwellNeededMs = closeDwellMs;
+        if (t.runOnCentre) {
+            fixesNeeded = Math.max(fixesNeeded, CENTRE_CLOSE_MIN_FIXES);
+            dwellNeededMs = Math.max(dwellNeededMs, CENTRE_CLOSE_MIN_DWELL_MS);
+        }
+        if (t.runFixes < fixesNeeded || now - t.runStartMs < dwellNeededMs) {
             return;
         }
         t.phase = Track.Phase.COMPLIANT;
@@ -177,8 +281,10 @@ final class RuleState {
             return;
         }
         double signed = probe.exactSignedMetres(fix);
-        String explanation = probe.subject(rule.kind().label(), rule.name()) + " cleared: " + probe.position(signed)
-                + ", " + Explanation.fixes(t.runFixes, now - t.runStartMs) + "; violation lasted "
+        String explanation = probe.subject(rule.kind().label(), rule.name()) + " cleared: "
+                + (t.runOnCentre ? "back inside, " : "") + probe.position(signed)
+                + ", " + Explanation.fixes(t.runFixes, now - t.runStartMs)
+                + (t.runOnCentre ? " with their centre inside the zone" : "") + "; violation lasted "
                 + Explanation.duration(now - t.violationStartMs) + probe.context();
         event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.VIOLATION_CLOSED, false,
                 t.violationStartMs, now, decision, signed, probe.uncertaintyMetres, t.runFixes,

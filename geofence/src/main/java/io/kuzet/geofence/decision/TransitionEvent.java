@@ -27,6 +27,7 @@ public final class TransitionEvent {
     private String zoneName;
     private long victimAgeMs;
     private String explanation;
+    private long clockTimeMs = -1;
 
     void set(long deviceId, long ruleId, RuleKind ruleKind, String ruleName, TransitionKind transition, boolean late,
              long openingFixTimeMs, long fixTimeMs, Decision decision, double signedDistanceMetres,
@@ -48,6 +49,19 @@ public final class TransitionEvent {
         this.zoneName = zoneName;
         this.victimAgeMs = victimAgeMs;
         this.explanation = explanation;
+        this.clockTimeMs = -1;
+    }
+
+    void clockTimeMs(long clockTimeMs) {
+        this.clockTimeMs = clockTimeMs;
+    }
+
+    /**
+     * The core's clock time (a journaled tick) at which a transition decided without a new fix was made, or -1 when
+     * a fix completed it. For such a transition {@link #fixTimeMs} is the last known fix (or the window start).
+     */
+    public long clockTimeMs() {
+        return clockTimeMs;
     }
 
     public long deviceId() {

@@ -11,5 +11,12 @@ public enum TransitionKind {
     /** The offender came certainly within the warning distance of the victim. Re-armed once certainly beyond it. */
     PROXIMITY_WARNING,
     /** Late (store-and-forward) fixes show a violation episode; one-shot, never closed (RATIONALE.md). */
-    LATE_VIOLATION
+    LATE_VIOLATION,
+    /**
+     * A schedule window began and, a configured time later, no fix since its start says where the subject is: the
+     * rule's status is unknown. Decided on the core's clock (ticks). Reported once per window.
+     */
+    SCHEDULE_STATUS_UNKNOWN,
+    /** A fix arrived (or the window ended) after {@link #SCHEDULE_STATUS_UNKNOWN}: the status is known again. */
+    SCHEDULE_STATUS_KNOWN
 }

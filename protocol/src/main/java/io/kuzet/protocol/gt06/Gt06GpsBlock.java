@@ -1,5 +1,6 @@
 package io.kuzet.protocol.gt06;
 
+import io.kuzet.protocol.AccuracyEstimate;
 import io.kuzet.protocol.CivilTime;
 import io.kuzet.protocol.DecodeError;
 import io.kuzet.protocol.Fix;
@@ -73,6 +74,7 @@ public final class Gt06GpsBlock {
         fix.lonE7 = (status & STATUS_WEST) != 0 ? -lonE7 : lonE7;
         fix.accuracyDm = Fix.ACCURACY_UNKNOWN;  // GT06 reports neither accuracy nor HDOP
         fix.flags = (status & STATUS_FIXED) != 0 ? Fix.FLAG_VALID : 0;
+        AccuracyEstimate.fill(fix);             // from the satellite count and the GPS-fixed bit
     }
 
     /** Writes the block for {@code fix} at the writer index (device side: tests and the simulator). */

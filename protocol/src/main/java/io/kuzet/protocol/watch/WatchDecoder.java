@@ -1,5 +1,6 @@
 package io.kuzet.protocol.watch;
 
+import io.kuzet.protocol.AccuracyEstimate;
 import io.kuzet.protocol.CivilTime;
 import io.kuzet.protocol.DecodeError;
 import io.kuzet.protocol.DeviceMessage;
@@ -152,6 +153,8 @@ public final class WatchDecoder {
             fix.altitudeM = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, altitudeM));
             fix.satellites = satellites;
             fix.flags = (valid ? Fix.FLAG_VALID : 0) | (buffered ? Fix.FLAG_BUFFERED : 0);
+            // from the satellite count; the signal field is the mobile network's, it says nothing about GNSS
+            AccuracyEstimate.fill(fix);
             eventTimeMs = fix.timeMs;
         }
         WatchStatus.addEvents(status, out, eventTimeMs);

@@ -1,5 +1,6 @@
 package io.kuzet.protocol.gt06;
 
+import io.kuzet.protocol.AccuracySource;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
 import io.kuzet.protocol.ProtocolException;
@@ -92,7 +93,8 @@ class Gt06PropertyTest {
         assertEquals(fix.speedKmhX10, decoded.speedKmhX10);
         assertEquals(fix.headingDeg, decoded.headingDeg);
         assertEquals(fix.satellites, decoded.satellites);
-        assertEquals(fix.flags, decoded.flags);
+        assertEquals(fix.flags, decoded.flags & ~Fix.FLAG_ACCURACY_ESTIMATED);
+        assertEquals(fix.isValid() && fix.satellites > 0, decoded.accuracySource() == AccuracySource.ESTIMATED_SATELLITES);
     }
 
     @Property(tries = 100)

@@ -1,6 +1,8 @@
 package io.kuzet.protocol.gt06;
 
 import io.kuzet.protocol.DecodeError;
+import io.kuzet.protocol.AccuracyEstimate;
+import io.kuzet.protocol.AccuracySource;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
 import io.netty.buffer.ByteBuf;
@@ -123,7 +125,9 @@ class Gt06ThirdPartyVectorTest {
         assertEquals(expected.speedKnots(), fix.speedKmh() / 1.852, 0.0501, "speed");
         assertEquals(expected.courseDeg(), fix.headingDeg, "course");
         assertEquals(expected.valid(), fix.isValid(), "validity");
-        assertEquals(Fix.ACCURACY_UNKNOWN, fix.accuracyDm);
+        int estimatedMetres = fix.isValid() ? AccuracyEstimate.fromSatellitesMetres(fix.satellites) : 0;
+        assertEquals(estimatedMetres > 0 ? estimatedMetres * 10 : Fix.ACCURACY_UNKNOWN, fix.accuracyDm, "estimated accuracy");
+        assertEquals(estimatedMetres > 0 ? AccuracySource.ESTIMATED_SATELLITES : AccuracySource.DEFAULT, fix.accuracySource());
         Map<String, String> attrs = expected.attrs();
         if (attrs.containsKey("sat")) {
             assertEquals(Integer.parseInt(attrs.get("sat")), fix.satellites, "satellites");

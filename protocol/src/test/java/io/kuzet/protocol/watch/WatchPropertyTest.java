@@ -1,5 +1,6 @@
 package io.kuzet.protocol.watch;
 
+import io.kuzet.protocol.AccuracySource;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
 import io.kuzet.protocol.ProtocolException;
@@ -94,7 +95,8 @@ class WatchPropertyTest {
         assertEquals(fix.headingDeg, decoded.headingDeg);
         assertEquals(fix.altitudeM, decoded.altitudeM);
         assertEquals(fix.satellites, decoded.satellites);
-        assertEquals(fix.flags | (ud2 ? Fix.FLAG_BUFFERED : 0), decoded.flags);
+        assertEquals(fix.flags | (ud2 ? Fix.FLAG_BUFFERED : 0), decoded.flags & ~Fix.FLAG_ACCURACY_ESTIMATED);
+        assertEquals(fix.isValid() && fix.satellites > 0, decoded.accuracySource() == AccuracySource.ESTIMATED_SATELLITES);
         assertEquals(100, out.batteryPercent);
     }
 

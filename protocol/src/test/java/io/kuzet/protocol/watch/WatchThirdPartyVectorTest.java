@@ -1,6 +1,8 @@
 package io.kuzet.protocol.watch;
 
 import io.kuzet.protocol.DecodeError;
+import io.kuzet.protocol.AccuracyEstimate;
+import io.kuzet.protocol.AccuracySource;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
 import io.kuzet.protocol.gt06.FramePipe;
@@ -88,7 +90,9 @@ class WatchThirdPartyVectorTest {
         assertEquals(expected.altitudeM(), fix.altitudeM, "altitude");
         assertEquals(expected.valid(), fix.isValid(), "validity");
         assertEquals(type.equals("UD2"), fix.isBuffered(), "buffered");
-        assertEquals(Fix.ACCURACY_UNKNOWN, fix.accuracyDm);
+        int estimatedMetres = fix.isValid() ? AccuracyEstimate.fromSatellitesMetres(fix.satellites) : 0;
+        assertEquals(estimatedMetres > 0 ? estimatedMetres * 10 : Fix.ACCURACY_UNKNOWN, fix.accuracyDm, "estimated accuracy");
+        assertEquals(estimatedMetres > 0 ? AccuracySource.ESTIMATED_SATELLITES : AccuracySource.DEFAULT, fix.accuracySource());
         Map<String, String> attrs = expected.attrs();
         assertEquals(Integer.parseInt(attrs.get("sat")), fix.satellites);
         assertEquals(Integer.parseInt(attrs.get("batteryLevel")), out.batteryPercent);

@@ -22,7 +22,9 @@ public enum AlertType {
     /** The device keeps sending fixes dated far from their receive time: its positions cannot be evaluated. */
     CLOCK_FAULT(Severity.MEDIUM, true),
     /** A second login of a device while it was connected: a spoofed IMEI, a cloned device or a stolen key. */
-    DUPLICATE_SESSION(Severity.HIGH, false);
+    DUPLICATE_SESSION(Severity.HIGH, false),
+    /** A curfew (or timed rule) began and no fix since says where the subject is; appended last: ids use the ordinal. */
+    CURFEW_STATUS_UNKNOWN(Severity.MEDIUM, true);
 
     private final Severity baseSeverity;
     private final boolean autoClears;

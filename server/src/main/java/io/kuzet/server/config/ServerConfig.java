@@ -92,8 +92,18 @@ public final class ServerConfig {
         public int defaultNoCommunicationLimitS = 900;
         /** No-GPS-fix limit (device communicates but reports no valid fix) when the order does not set one. */
         public int defaultNoFixLimitS = 900;
-        /** Fixes whose fix time is more than this behind the newest fix of the device are marked late. */
+        /**
+         * An upload delay (receive time minus fix time) above this is stated in alert explanations ("uploaded 7 min
+         * after the fix"). It does not make a fix late: late means older than the device's newest fix.
+         */
         public int lateFixThresholdS = 120;
+        /** A curfew or timed rule whose window began with no fix since says "status unknown" after this. */
+        public int scheduleUnknownAfterS = 900;
+        /**
+         * Accuracy in metres assumed for a valid fix with neither a reported accuracy nor anything to estimate it
+         * from, per device model (the registry's protocol), e.g. {@code "kuzet=50,gt06=50,watch=50"}; others: 50.
+         */
+        public String accuracyDefaults = "kuzet=50,gt06=50,watch=50";
         /** Battery percent at or below which BATTERY_LOW is raised from heartbeats. */
         public int batteryLowPercent = 20;
         /** Battery percent at or below which BATTERY_CRITICAL is raised from heartbeats. */
@@ -212,6 +222,10 @@ public final class ServerConfig {
         positive(problems, "core.defaultNoCommunicationLimitS", core.defaultNoCommunicationLimitS);
         positive(problems, "core.defaultNoFixLimitS", core.defaultNoFixLimitS);
         positive(problems, "core.tickIntervalMs", core.tickIntervalMs);
+        positive(problems, "core.scheduleUnknownAfterS", core.scheduleUnknownAfterS);
+        if (!core.accuracyDefaults.matches("\\s*|[\\w-]+\\s*=\\s*\\d+(\\.\\d+)?(\\s*,\\s*[\\w-]+\\s*=\\s*\\d+(\\.\\d+)?)*\\s*")) {
+            problems.add("core.accuracyDefaults must be model=metres,... (e.g. gt06=50,watch=50), got '" + core.accuracyDefaults + "'");
+        }
         if (core.batteryCriticalPercent >= core.batteryLowPercent) {
             problems.add("core.batteryCriticalPercent must be below core.batteryLowPercent");
         }

@@ -384,7 +384,8 @@ public final class EvaluationAgent implements AutoCloseable {
         CoreDevice d = state(device.id());
         boolean hasValidFix = false;
         boolean late = false;
-        long lateBeforeMs = r.timeMs - TimeUnit.SECONDS.toMillis(config.lateFixThresholdS);
+        // One meaning of late (docs/operations.md): older than the device's newest fix, i.e. out of order. How long a
+        // fix took to arrive is a separate, stated delay, never "late".
         int clockFaults = 0;
         int goodClockFixes = 0;
         long faultyFixMs = 0;
@@ -398,7 +399,7 @@ public final class EvaluationAgent implements AutoCloseable {
             }
             goodClockFixes++;
             hasValidFix |= fix.isValid();
-            late |= fix.isBuffered() || fix.timeMs < lateBeforeMs;
+            late |= fix.isValid() && fix.timeMs < d.newestFixTimeMs;
         }
         conditions.onMessage(d, device, order, msg, r.timeMs, hasValidFix, late, r.receivedNanoTime);
         if (goodClockFixes > 0 || clockFaults > 0) {
@@ -407,7 +408,7 @@ public final class EvaluationAgent implements AutoCloseable {
         for (int i = 0; i < msg.fixCount(); i++) {
             Fix fix = msg.fix(i);
             if (fix.isValid() && !fix.isClockFault()) {
-                boolean fixLate = fix.isBuffered() || fix.timeMs < lateBeforeMs || fix.timeMs < d.newestFixTimeMs;
+                boolean fixLate = fix.timeMs < d.newestFixTimeMs;
                 zones.onFix(d, device, order, fix, r.timeMs, fixLate, r.receivedNanoTime);
                 if (fix.timeMs > d.newestFixTimeMs) {
                     d.newestFixTimeMs = fix.timeMs;

@@ -8,6 +8,7 @@ import io.kuzet.geofence.proximity.VictimPositions;
 import io.kuzet.geofence.rule.RuleKind;
 import io.kuzet.geofence.rule.RuleSet;
 import io.kuzet.geofence.rule.RuleSetSlot;
+import io.kuzet.protocol.AccuracySource;
 import io.kuzet.protocol.Fix;
 import io.kuzet.server.alert.AlertType;
 import io.kuzet.server.config.ServerConfig;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Location rules through the geofence engine. Each order has a {@link RuleSetSlot}; a registry change rebuilds
  * the order's rule set and publishes it, and the device's {@link DeviceEvaluator} adopts it at its next fix. Engine
- * transitions become alerts: violation opened → raised, closed → cleared. Core thread only; evaluating a fix
- * allocates nothing unless a transition happens.
+ * transitions become alerts: violation opened → raised, closed → cleared; clock ticks drive schedule starts
+ * (opening from the last known position, CURFEW_STATUS_UNKNOWN). A fix without a reported or estimated accuracy gets
+ * the per-model default ({@code core.accuracyDefaults}); the accuracy's source goes into the alert details. Core
+ * thread only; evaluating a fix or a tick allocates nothing unless a transition happens.
  */
 public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
     private static final Logger LOG = LoggerFactory.getLogger(GeofenceZoneStage.class);
@@ -37,6 +40,9 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
     public static final EvaluationAgent.ZoneStageFactory FACTORY = GeofenceZoneStage::new;
 
     private final AlertBuilder alerts;
+    private final AccuracyDefaults accuracyDefaults;
+    private final long uploadDelayStatedAfterMs;
+    private final long scheduleUnknownAfterMs;
     private final VictimPositions victims = new VictimPositions();
     private final Long2ObjectHashMap<RuleSetSlot> slotsByOrder = new Long2ObjectHashMap<>();
     private final RuleSetBuilder builder = new RuleSetBuilder();
@@ -50,9 +56,14 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
     private long recordTimeMs;
     private boolean late;
     private long receivedNanoTime;
+    private AccuracySource accuracySource;
+    private long fixTimeMs;
 
     GeofenceZoneStage(AlertBuilder alerts, ServerConfig.Core config) {
         this.alerts = alerts;
+        this.accuracyDefaults = new AccuracyDefaults(config.accuracyDefaults);
+        this.uploadDelayStatedAfterMs = config.lateFixThresholdS * 1000L;
+        this.scheduleUnknownAfterMs = config.scheduleUnknownAfterS * 1000L;
     }
 
     /** Per-device evaluator bound to the order it evaluates for, and the open alert per rule. */
@@ -61,6 +72,9 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         final DeviceEvaluator evaluator;
         final Long2LongHashMap openAlertByRule = new Long2LongHashMap(CoreDevice.NONE);
         final Long2LongHashMap uncertainAlertByRule = new Long2LongHashMap(CoreDevice.NONE);
+        final Long2LongHashMap statusUnknownAlertByRule = new Long2LongHashMap(CoreDevice.NONE);
+        /** Accuracy source of the newest in-order fix: what clock-driven transitions were judged with. */
+        AccuracySource lastAccuracySource = AccuracySource.DEFAULT;
 
         DeviceZones(long orderId, DeviceEvaluator evaluator) {
             this.orderId = orderId;
@@ -98,7 +112,15 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         this.recordTimeMs = recordTimeMs;
         this.late = late;
         this.receivedNanoTime = receivedNanoTime;
-        zones.evaluator.evaluate(fix.timeMs, fix.latitude(), fix.longitude(), fix.accuracyMetres(), this);
+        this.fixTimeMs = fix.timeMs;
+        AccuracySource source = fix.accuracySource();
+        this.accuracySource = source;
+        if (!late) {
+            zones.lastAccuracySource = source;
+        }
+        double accuracyMetres = source == AccuracySource.DEFAULT ? accuracyDefaults.metresFor(device.protocol())
+                : fix.accuracyMetres();
+        zones.evaluator.evaluate(fix.timeMs, fix.latitude(), fix.longitude(), accuracyMetres, this);
     }
 
     @Override
@@ -108,7 +130,19 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
 
     @Override
     public void onTick(CoreDevice d, DeviceRecord device, OrderRecord order, long nowMs) {
-        // schedules are applied at the next fix; absence while a curfew starts is covered by the absence alerts
+        DeviceZones zones = zones(d, order);
+        if (zones == null) {
+            return;
+        }
+        this.device = device;
+        this.order = order;
+        this.coreDevice = d;
+        this.recordTimeMs = nowMs;
+        this.late = false;
+        this.receivedNanoTime = 0;
+        this.accuracySource = zones.lastAccuracySource;
+        this.fixTimeMs = Long.MIN_VALUE;
+        zones.evaluator.onClock(nowMs, scheduleUnknownAfterMs, this);
     }
 
     @Override
@@ -143,6 +177,12 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         out.writeLong(zones.evaluator.lastFixTimeMs());
         writeMap(zones.openAlertByRule, out);
         writeMap(zones.uncertainAlertByRule, out);
+        writeMap(zones.statusUnknownAlertByRule, out);
+        out.writeUTF(zones.lastAccuracySource.name());
+        out.writeLong(zones.evaluator.clockSinceMs());
+        out.writeDouble(zones.evaluator.lastFixLatDegrees());
+        out.writeDouble(zones.evaluator.lastFixLonDegrees());
+        out.writeDouble(zones.evaluator.lastAccuracyMetres());
         java.util.List<long[]> rules = new java.util.ArrayList<>();
         java.util.List<RuleKind> kinds = new java.util.ArrayList<>();
         zones.evaluator.saveRuleStates((ruleId, kind, values) -> {
@@ -183,10 +223,18 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         long lastFixTimeMs = in.readLong();
         Long2LongHashMap open = readMap(in);
         Long2LongHashMap uncertain = readMap(in);
+        Long2LongHashMap statusUnknown = readMap(in);
+        AccuracySource lastAccuracySource = AccuracySource.valueOf(in.readUTF());
+        long clockSinceMs = in.readLong();
+        double lastLat = in.readDouble();
+        double lastLon = in.readDouble();
+        double lastAccuracyMetres = in.readDouble();
         RuleSetSlot slot = slotsByOrder.get(orderId);
         DeviceZones zones = slot == null ? null : new DeviceZones(orderId, new DeviceEvaluator(d.deviceId, slot, victims));
         if (zones != null) {
             zones.evaluator.restoreLastFixTimeMs(lastFixTimeMs);
+            zones.evaluator.restoreClockState(clockSinceMs, lastLat, lastLon, lastAccuracyMetres);
+            zones.lastAccuracySource = lastAccuracySource;
         }
         long[] stored = new long[storedRuleFields.length];
         int rules = in.readInt();
@@ -199,6 +247,7 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
             if (zones != null && zones.evaluator.restoreRuleState(ruleId, kind, ruleFieldMapping, stored)) {
                 copyEntry(open, zones.openAlertByRule, ruleId);
                 copyEntry(uncertain, zones.uncertainAlertByRule, ruleId);
+                copyEntry(statusUnknown, zones.statusUnknownAlertByRule, ruleId);
             } else if (open.get(ruleId) != CoreDevice.NONE) {
                 LOG.warn("device {}: open alert {} of rule {} (order {}) is not restored: the rule or order no longer exists",
                         d.deviceId, open.get(ruleId), ruleId, orderId);
@@ -254,7 +303,9 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         switch (e.transition()) {
             case VIOLATION_OPENED -> {
                 clearUncertain(zones, e);
-                long id = alerts.raise(device, order, type, e.ruleId(), e.openingFixTimeMs(), e.fixTimeMs(), recordTimeMs, isLate,
+                // opened on the clock: dated from the window start; the last known fix is in the details
+                long fixTime = e.clockTimeMs() >= 0 ? e.openingFixTimeMs() : e.fixTimeMs();
+                long id = alerts.raise(device, order, type, e.ruleId(), e.openingFixTimeMs(), fixTime, recordTimeMs, isLate,
                         explanation(e, isLate), details(e), receivedNanoTime);
                 zones.openAlertByRule.put(e.ruleId(), id);
             }
@@ -276,6 +327,20 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
                     explanation(e, true), details(e), receivedNanoTime); // one-shot: the episode is over, nothing to clear
             case PROXIMITY_WARNING -> alerts.raise(device, order, AlertType.PROXIMITY_WARNING, e.ruleId(), e.openingFixTimeMs(),
                     e.fixTimeMs(), recordTimeMs, isLate, explanation(e, isLate), details(e), receivedNanoTime);
+            case SCHEDULE_STATUS_UNKNOWN -> {
+                if (zones.statusUnknownAlertByRule.get(e.ruleId()) == CoreDevice.NONE) {
+                    long id = alerts.raise(device, order, AlertType.CURFEW_STATUS_UNKNOWN, e.ruleId(), e.openingFixTimeMs(),
+                            e.fixTimeMs(), recordTimeMs, false, e.explanation(), details(e), 0);
+                    zones.statusUnknownAlertByRule.put(e.ruleId(), id);
+                }
+            }
+            case SCHEDULE_STATUS_KNOWN -> {
+                long id = zones.statusUnknownAlertByRule.remove(e.ruleId());
+                if (id != CoreDevice.NONE) {
+                    alerts.clear(id, device, order, AlertType.CURFEW_STATUS_UNKNOWN, e.ruleId(), e.fixTimeMs(), recordTimeMs,
+                            false, e.explanation(), details(e));
+                }
+            }
             default -> {
                 // future transition kinds are ignored until the core knows how to alert on them
             }
@@ -290,16 +355,29 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         }
     }
 
+    /**
+     * The engine's line plus what an operator needs about timing: "late" only for a fix older than the device's newest
+     * (out of order), and, separately, the upload delay when it exceeds {@code core.lateFixThresholdS}.
+     */
     private String explanation(TransitionEvent e, boolean isLate) {
         String text = e.explanation();
+        long delayMs = uploadDelayMs(e);
+        if (delayMs > uploadDelayStatedAfterMs) {
+            text += "; uploaded " + AlertBuilder.minutes(delayMs) + " after the fix";
+        }
         if (isLate) {
-            text += " [late data: fix at " + AlertBuilder.time(e.fixTimeMs(), order) + ", received "
-                    + AlertBuilder.time(recordTimeMs, order) + "]";
+            text += " [late: older than the device's newest fix at " + AlertBuilder.time(coreDevice.newestFixTimeMs, order)
+                    + "; fix at " + AlertBuilder.time(e.fixTimeMs(), order) + "]";
         }
         return text;
     }
 
-    private static Map<String, Object> details(TransitionEvent e) {
+    /** Receive time minus fix time of the fix that completed the transition; -1 for clock-driven transitions. */
+    private long uploadDelayMs(TransitionEvent e) {
+        return e.clockTimeMs() >= 0 || fixTimeMs == Long.MIN_VALUE ? -1 : Math.max(0, recordTimeMs - e.fixTimeMs());
+    }
+
+    private Map<String, Object> details(TransitionEvent e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ruleName", e.ruleName());
         m.put("ruleKind", e.ruleKind().name());
@@ -311,7 +389,16 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         m.put("accuracyMetres", round(e.accuracyMetres()));
         m.put("fixCount", e.fixCount());
         m.put("durationSeconds", e.durationMs() / 1000);
+        m.put("accuracySource", accuracySource == null ? AccuracySource.DEFAULT.name() : accuracySource.name());
         m.put("openingFixTime", java.time.Instant.ofEpochMilli(e.openingFixTimeMs()).toString());
+        long delayMs = uploadDelayMs(e);
+        if (delayMs >= 0) {
+            m.put("uploadDelaySeconds", delayMs / 1000);
+        }
+        if (e.clockTimeMs() >= 0 && e.transition() == TransitionKind.VIOLATION_OPENED) {
+            m.put("basis", "LAST_KNOWN_POSITION");
+            m.put("lastFixTime", e.fixTimeMs() == Long.MIN_VALUE ? null : java.time.Instant.ofEpochMilli(e.fixTimeMs()).toString());
+        }
         if (e.ruleKind() == RuleKind.PROXIMITY) {
             m.put("victimPositionAgeSeconds", e.victimAgeMs() < 0 ? null : e.victimAgeMs() / 1000);
         }

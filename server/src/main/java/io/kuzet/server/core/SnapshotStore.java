@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 final class SnapshotStore {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
     static final int MAGIC = 0x4B5A_4353;          // "KZCS"
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     private static final int HEADER = 4 + 4 + 8 + 8;
     private static final String PREFIX = "core-";
     private static final String SUFFIX = ".snap";

@@ -14,7 +14,8 @@ import javax.sql.DataSource;
 /**
  * Stores alert transitions from the alerts journal with that journal's checkpoint, in one transaction. Idempotent on
  * the core's deterministic alert id: a raised alert already present is left as it is (an operator may have acted on
- * it), a clear moves an OPEN or ACKNOWLEDGED alert to CLEARED and leaves RESOLVED ones alone.
+ * it), a clear moves an OPEN or ACKNOWLEDGED alert to CLEARED and leaves RESOLVED ones alone. Every clear records its
+ * fix time and processing time on the alert and, once, as a CLEARED entry in the alert history.
  *
  * <p>Not thread-safe: one writer for the alerts journal. Alerts are rare; one JDBC batch per call.
  */
@@ -37,24 +38,46 @@ public final class AlertWriter {
             c.setAutoCommit(false);
             try (PreparedStatement raise = c.prepareStatement("""
                     insert into alerts (id, type, severity, subject_id, device_id, order_id, rule_id, fix_time,
-                                        detected_at, late, state, explanation, details)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?::jsonb)
+                                        detected_at, late, state, explanation, details, opened_fix_time)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?::jsonb, ?)
                     on conflict (id) do nothing""");
                  PreparedStatement clear = c.prepareStatement("""
-                    update alerts set state = 'CLEARED', cleared_at = ?
-                    where id = ? and state in ('OPEN', 'ACKNOWLEDGED')""")) {
+                    update alerts set state = 'CLEARED' where id = ? and state in ('OPEN', 'ACKNOWLEDGED')""");
+                 PreparedStatement clearTimes = c.prepareStatement("""
+                    update alerts set cleared_at = coalesce(cleared_at, ?), cleared_fix_time = coalesce(cleared_fix_time, ?)
+                    where id = ?""");
+                 PreparedStatement history = c.prepareStatement("""
+                    insert into alert_actions (alert_id, user_id, action, at, note, fix_time)
+                    select ?, null, 'CLEARED', ?, ?, ?
+                    where exists (select 1 from alerts where id = ?)
+                      and not exists (select 1 from alert_actions where alert_id = ? and action = 'CLEARED')""")) {
                 for (Alert a : alerts) {
                     if (a.phase() == Alert.Phase.RAISED) {
                         bindRaise(raise, a);
                         raise.addBatch();
                     } else {
-                        clear.setTimestamp(1, new Timestamp(a.detectedAtMs()));
-                        clear.setLong(2, a.alertId());
+                        Timestamp clearedAt = new Timestamp(a.detectedAtMs());
+                        Timestamp clearedFix = new Timestamp(a.fixTimeMs());
+                        clear.setLong(1, a.alertId());
                         clear.addBatch();
+                        // an operator may have resolved it first: the condition's end is still evidence
+                        clearTimes.setTimestamp(1, clearedAt);
+                        clearTimes.setTimestamp(2, clearedFix);
+                        clearTimes.setLong(3, a.alertId());
+                        clearTimes.addBatch();
+                        history.setLong(1, a.alertId());
+                        history.setTimestamp(2, clearedAt);
+                        history.setString(3, a.explanation());
+                        history.setTimestamp(4, clearedFix);
+                        history.setLong(5, a.alertId());
+                        history.setLong(6, a.alertId());
+                        history.addBatch();
                     }
                 }
                 raise.executeBatch();
                 clear.executeBatch();
+                clearTimes.executeBatch();
+                history.executeBatch();
                 JournalCheckpoints.advance(c, journalName, journalIndex);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -83,6 +106,20 @@ public final class AlertWriter {
         ps.setBoolean(10, a.late());
         ps.setString(11, a.explanation());
         ps.setString(12, json(a.details()));
+        ps.setTimestamp(13, new Timestamp(openedFixTimeMs(a)));
+    }
+
+    /** The episode's first violating fix (details "openingFixTime", set by the core), else the alert's fix time. */
+    static long openedFixTimeMs(Alert a) {
+        Object opening = a.details() == null ? null : a.details().get("openingFixTime");
+        if (opening instanceof String text) {
+            try {
+                return java.time.Instant.parse(text).toEpochMilli();
+            } catch (java.time.format.DateTimeParseException e) {
+                return a.fixTimeMs(); // not written by the core; the fix time is the best we know
+            }
+        }
+        return a.fixTimeMs();
     }
 
     /** 0 means "none" in the core's records; NULL in the table. */

@@ -184,6 +184,22 @@ final class ApiHarness implements AutoCloseable {
         }
     }
 
+    /** Walks into the exclusion zone as {@link #walkIntoExclusionZone} does, then out again for five minutes. */
+    void walkIntoExclusionZoneAndOut() throws Exception {
+        try (KuzetTestClient device = new KuzetTestClient(server.port(Protocol.KUZET))) {
+            if (device.login(TestFleet.KUZET_NUMBER, TestFleet.KUZET_KEY).status != 0) {
+                throw new AssertionError("device login refused");
+            }
+            for (int i = 0; i < 26; i++) {
+                double north = i < 4 || i >= 16 ? 1000 : 80;
+                long t = RunningServer.T0 + i * 30_000L;
+                clock.set(t + 600_000); // a buffered upload: decided ten minutes after each fix
+                device.sendPositions(io.kuzet.server.testing.Fixes.fixAt(t, TestFleet.latNorthOfCentre(north), TestFleet.ZONE_LON, 6));
+                device.read();
+            }
+        }
+    }
+
     long scalar(String sql) throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : -1;

@@ -144,6 +144,34 @@ class OperatorApiTest {
     }
 
     @Test
+    void clearedAlertShowsBothTimesOfEachTransitionInItsHistoryAndInTheEvidenceExport() throws Exception {
+        String supervisor = h.login("sup-alm");
+        h.walkIntoExclusionZoneAndOut();
+        await().atMost(Duration.ofSeconds(15)).until(() -> h.json("GET", "/api/v1/alerts?state=CLEARED", supervisor, null, 200)
+                .get("alerts").size() == 1);
+        String alertId = h.json("GET", "/api/v1/alerts?state=CLEARED", supervisor, null, 200).get("alerts").get(0)
+                .get("alertId").asText();
+        JsonNode alert = h.json("GET", "/api/v1/alerts/" + alertId, supervisor, null, 200);
+        long clearingFixMs = RunningServer.T0 + 17 * 30_000L;   // two certainly-outside fixes over 30 s: 16th and 17th
+        assertEquals(Instant.ofEpochMilli(RunningServer.T0 + 4 * 30_000L).toString(), alert.get("openedFixTime").asText());
+        assertEquals(Instant.ofEpochMilli(clearingFixMs + 30_000L).toString(), alert.get("clearedFixTime").asText(),
+                alert.toString());
+        assertEquals(Instant.ofEpochMilli(clearingFixMs + 30_000L + 600_000).toString(), alert.get("clearedAt").asText());
+        JsonNode cleared = alert.get("history").get(0);
+        assertEquals("CLEARED", cleared.get("action").asText(), alert.toString());
+        assertEquals(alert.get("clearedFixTime").asText(), cleared.get("fixTime").asText());
+        assertEquals(alert.get("clearedAt").asText(), cleared.get("at").asText());
+
+        Instant t = Instant.ofEpochMilli(RunningServer.T0);
+        JsonNode geo = h.json("GET", "/api/v1/subjects/10/evidence?from=" + t.minusSeconds(3600) + "&to=" + t.plusSeconds(3600)
+                + "&format=geojson&purpose=court", supervisor, null, 200);
+        JsonNode exported = geo.get("properties").get("alerts").get(0);
+        assertEquals(alert.get("clearedFixTime").asText(), exported.get("clearedFixTime").asText());
+        assertEquals(alert.get("clearedAt").asText(), exported.get("clearedAt").asText());
+        assertEquals(alert.get("openedFixTime").asText(), exported.get("openedFixTime").asText());
+    }
+
+    @Test
     void zoneAndRuleCreatedThroughTheApiRaiseAlertsWithoutARestart() throws Exception {
         String supervisor = h.login("sup-alm");
         HttpResponse<String> badZone = h.send("POST", "/api/v1/zones", supervisor,

@@ -47,10 +47,14 @@ class EvaluationAgentTest {
     }
 
     private EvaluationAgent newCore() {
+        return newCore(TestFleet.registry(600));
+    }
+
+    private EvaluationAgent newCore(io.kuzet.server.registry.RegistrySnapshot registry) {
         CoreMetrics metrics = new CoreMetrics(new SimpleMeterRegistry(), () -> 0);
         AlertEmitter emitter = new AlertEmitter(alertJournal, metrics);
         emitter.addListener(alerts::add);
-        return new EvaluationAgent(journal, new RegistryHolder(TestFleet.registry(600)), config, emitter,
+        return new EvaluationAgent(journal, new RegistryHolder(registry), config, emitter,
                 GeofenceZoneStage.FACTORY, metrics);
     }
 
@@ -156,8 +160,8 @@ class EvaluationAgentTest {
     }
 
     @Test
-    void storeAndForwardViolationIsRaisedMarkedLateWithFixAndDetectionTimes() {
-        long received = T0 + 3_600_000;                     // an hour after the fixes were taken
+    void storeAndForwardUploadInOrderIsNotLateButStatesTheUploadDelay() {
+        long received = T0 + 3_600_000;                     // an hour after the fixes were taken, nothing newer before
         DeviceMessage batch = new DeviceMessage();
         for (int i = 0; i < 10; i++) {
             Fix f = addFix(batch, T0 + i * 30_000L, TestFleet.latNorthOfCentre(100), TestFleet.ZONE_LON, 8);
@@ -168,10 +172,73 @@ class EvaluationAgentTest {
         List<Alert> raised = of(AlertType.EXCLUSION_VIOLATION, Alert.Phase.RAISED);
         assertEquals(1, raised.size());
         Alert alert = raised.get(0);
-        assertTrue(alert.late());
+        assertFalse(alert.late(), "in order with respect to the device's newest fix: not late");
         assertTrue(alert.fixTimeMs() < T0 + 300_000, "fix time is when it happened");
         assertEquals(received, alert.detectedAtMs());
-        assertTrue(alert.explanation().contains("late data"), alert.explanation());
+        assertFalse(alert.explanation().contains("late"), alert.explanation());
+        assertTrue(alert.explanation().contains("uploaded 59 min after the fix"), alert.explanation());
+        assertEquals(3540L, alert.details().get("uploadDelaySeconds"));
+    }
+
+    @Test
+    void fixesOlderThanTheDevicesNewestFixAreLateAndSaySo() {
+        for (int i = 0; i < 10; i++) {
+            fix(T0 + 3_600_000 + i * 30_000L, 1000, 8);    // live, well outside
+        }
+        DeviceMessage batch = new DeviceMessage();
+        for (int i = 0; i < 10; i++) {
+            addFix(batch, T0 + i * 30_000L, TestFleet.latNorthOfCentre(100), TestFleet.ZONE_LON, 8);
+        }
+        append(T0 + 3_900_000, batch);                       // an hour older than what the device already sent
+        drain();
+        List<Alert> raised = of(AlertType.EXCLUSION_VIOLATION, Alert.Phase.RAISED);
+        assertEquals(1, raised.size(), alerts.toString());
+        assertTrue(raised.get(0).late());
+        assertTrue(raised.get(0).explanation().contains("[late: older than the device's newest fix"),
+                raised.get(0).explanation());
+    }
+
+    private long curfewStartWithLastFixAt(double metresNorthOfHome) {
+        core.close();
+        core = newCore(TestFleet.registryWithHomeCurfew(86_400));
+        long curfewStart = java.time.LocalDate.of(2026, 5, 29).atTime(TestFleet.CURFEW_FROM)
+                .atZone(java.time.ZoneId.of("Asia/Almaty")).toInstant().toEpochMilli();
+        DeviceMessage msg = new DeviceMessage();
+        addFix(msg, curfewStart - 1_800_000, TestFleet.latNorthOfHome(metresNorthOfHome), TestFleet.HOME_LON, 8);
+        append(curfewStart - 1_800_000, msg);
+        for (long t = curfewStart - 600_000; t <= curfewStart + 1_800_000; t += 10_000) {
+            journal.appendTick(t);                           // the device stays silent; only the clock moves
+        }
+        drain();
+        return curfewStart;
+    }
+
+    private List<Alert> curfewAlerts() {
+        return alerts.stream().filter(a -> a.ruleId() == TestFleet.CURFEW_RULE && a.phase() == Alert.Phase.RAISED
+                && a.deviceId() == TestFleet.KUZET_DEVICE).toList();
+    }
+
+    @Test
+    void curfewStartingWhileTheSubjectIsAwayOpensOnTheJournaledClockFromTheLastKnownPosition() {
+        long curfewStart = curfewStartWithLastFixAt(600);
+        List<Alert> raised = curfewAlerts();
+        assertEquals(1, raised.size(), alerts.toString());
+        assertEquals(AlertType.CURFEW_VIOLATION, raised.get(0).type());
+        assertEquals(curfewStart + 900_000, raised.get(0).detectedAtMs(),
+                "on the clock: start + the device's silence before the start (30 min), capped at the unknown time (15 min)");
+        assertEquals(java.time.Instant.ofEpochMilli(curfewStart).toString(), raised.get(0).details().get("openingFixTime"));
+        assertTrue(raised.get(0).explanation().contains("last known position"), raised.get(0).explanation());
+    }
+
+    @Test
+    void curfewStartingWhileTheDeviceIsSilentRaisesStatusUnknownOnTheJournaledClock() {
+        long curfewStart = curfewStartWithLastFixAt(5);
+        List<Alert> raised = curfewAlerts();
+        assertEquals(1, raised.size(), alerts.toString());
+        assertEquals("CURFEW_STATUS_UNKNOWN", raised.get(0).type().name());
+        assertEquals(curfewStart + 900_000, raised.get(0).detectedAtMs(),
+                "after the configured time (default 15 min)");
+        assertTrue(raised.get(0).explanation().contains("status unknown"), raised.get(0).explanation());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.kuzet.server.testing.Fixes.fixAt;
 import static io.kuzet.server.testing.RunningServer.T0;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -93,7 +94,7 @@ class LiveAlertsOverTcpTest {
     }
 
     @Test
-    void storeAndForwardBatchRaisesAnAlertMarkedLate() throws Exception {
+    void storeAndForwardBatchInOrderRaisesAnAlertStatingTheUploadDelayWithoutCallingItLate() throws Exception {
         running.clock.set(T0 + 7_200_000);
         try (KuzetTestClient device = loggedIn()) {
             DeviceMessage batch = new DeviceMessage();
@@ -106,9 +107,12 @@ class LiveAlertsOverTcpTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> live.alerts("EXCLUSION_VIOLATION", "RAISED").size() == 1);
         JsonNode alert = live.alerts("EXCLUSION_VIOLATION", "RAISED").get(0);
-        assertTrue(alert.get("late").asBoolean());
+        assertFalse(alert.get("late").asBoolean(), "late means out of order, and nothing newer came before");
+        assertEquals(java.time.Instant.ofEpochMilli(T0 + 60_000).toString(), alert.get("fixTime").asText());
         assertEquals(java.time.Instant.ofEpochMilli(T0 + 7_200_000).toString(), alert.get("detectedAt").asText());
-        assertTrue(alert.get("explanation").asText().contains("late data"), alert.get("explanation").asText());
+        assertTrue(alert.get("explanation").asText().endsWith("; uploaded 119 min after the fix"),
+                alert.get("explanation").asText());
+        assertEquals(7_140, alert.get("details").get("uploadDelaySeconds").asLong());
     }
 
     @Test

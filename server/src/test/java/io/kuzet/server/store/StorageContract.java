@@ -230,6 +230,43 @@ abstract class StorageContract {
         assertEquals(2, writer.checkpoint());
     }
 
+    @Test
+    void positionRowSaysWhereItsAccuracyComesFrom() throws SQLException {
+        long t = now();
+        PositionBatch batch = new PositionBatch(3);
+        batch.add(77, subjectId, 1, t, t + 200, 432_500_000, 768_900_000, 800, 35, 90, 50, -1, 9, 1, 0);   // Kuzet: reported
+        batch.add(77, subjectId, 1, t + 1000, t + 1200, 432_500_000, 768_900_000, 800, 35, 90, 500, -1, 5, 1 | 8, 1); // GT06
+        batch.add(77, subjectId, 1, t + 2000, t + 2200, 432_500_000, 768_900_000, 800, 35, 90, -1, -1, 0, 1, 2);  // nothing
+        new PositionWriter(db, "ingest", metrics).write(batch, 2);
+        assertEquals(1, countQuery("select count(*) from positions where device_id = 77 and subject_id = " + subjectId + " and accuracy_source = 'REPORTED' and accuracy_m = 5"));
+        assertEquals(1, countQuery("select count(*) from positions where device_id = 77 and subject_id = " + subjectId + " and accuracy_source = 'ESTIMATED_SATELLITES'"
+                + " and accuracy_m = 50"));
+        assertEquals(1, countQuery("select count(*) from positions where device_id = 77 and subject_id = " + subjectId + " and accuracy_source = 'DEFAULT' and accuracy_m is null"));
+    }
+
+    @Test
+    void clearingIsStoredWithItsFixTimeAndProcessingTimeAndAsAnEntryInTheAlertHistory() throws SQLException {
+        AlertWriter writer = new AlertWriter(db.dataSource(), "alerts", metrics);
+        long nowMs = now() / 1000 * 1000;
+        long opened = nowMs - 7_200_000;
+        long id = Alert.identity(7, AlertType.CURFEW_VIOLATION, 4, opened);
+        writer.upsert(List.of(new Alert(id, Alert.Phase.RAISED, AlertType.CURFEW_VIOLATION, Severity.HIGH, 7, 123,
+                subjectId, 1, 4, opened + 60_000, opened + 65_000, false, "Curfew zone 'Home': 600 m outside",
+                Map.of("openingFixTime", java.time.Instant.ofEpochMilli(opened).toString()))), 0);
+        long backHomeFix = nowMs - 3_600_000;            // came home an hour ago; the buffered upload arrives now
+        Alert cleared = new Alert(id, Alert.Phase.CLEARED, AlertType.CURFEW_VIOLATION, Severity.HIGH, 7, 123,
+                subjectId, 1, 4, backHomeFix, nowMs, false, "Curfew zone 'Home' cleared: back inside", Map.of());
+        writer.upsert(List.of(cleared), 1);
+        writer.upsert(List.of(cleared), 2);              // replayed: still one history entry
+        assertEquals(1, countQuery("select count(*) from alerts where id = " + id
+                + " and opened_fix_time = to_timestamp(" + opened / 1000.0 + ")"
+                + " and cleared_fix_time = to_timestamp(" + backHomeFix / 1000.0 + ")"
+                + " and cleared_at = to_timestamp(" + nowMs / 1000.0 + ")"));
+        assertEquals(1, countQuery("select count(*) from alert_actions where alert_id = " + id
+                + " and action = 'CLEARED' and fix_time = to_timestamp(" + backHomeFix / 1000.0 + ")"
+                + " and at = to_timestamp(" + nowMs / 1000.0 + ") and note like '%back inside%'"));
+    }
+
     // ---- helpers
 
     private long writeFrom(PositionWriter writer, long firstIndex, int batchSize, int journalLength) throws SQLException {

@@ -11,8 +11,11 @@ import io.kuzet.server.registry.RuleRecord;
 import io.kuzet.server.registry.SubjectRecord;
 import io.kuzet.server.registry.ZoneRecord;
 import java.nio.charset.StandardCharsets;
+import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,13 +39,34 @@ public final class TestFleet {
     public static final double ZONE_LAT = 43.2380;
     public static final double ZONE_LON = 76.9450;
     public static final double ZONE_RADIUS_M = 200;
+    /** The subject's home, a flat-sized circle 120 m across, 3 km from the victim's home. */
+    public static final long HOME_ZONE = 501;
+    public static final long CURFEW_RULE = 5001;
+    public static final double HOME_LAT = 43.2650;
+    public static final double HOME_LON = 76.9450;
+    public static final double HOME_RADIUS_M = 60;
+    /** Curfew window, every day, in the order's time zone (Asia/Almaty, UTC+5): RunningServer.T0 is 01:26:40. */
+    public static final LocalTime CURFEW_FROM = LocalTime.of(1, 0);
+    public static final LocalTime CURFEW_TO = LocalTime.of(6, 0);
     public static final Instant ORDER_START = Instant.parse("2026-01-01T00:00:00Z");
 
     private TestFleet() {
     }
 
     public static RegistrySnapshot registry(int noCommunicationLimitS) {
-        return new RegistrySnapshot(1,
+        return registry(1, noCommunicationLimitS, List.of(), List.of());
+    }
+
+    private static RegistrySnapshot registry(long version, int noCommunicationLimitS, List<ZoneRecord> moreZones,
+                                             List<RuleRecord> moreRules) {
+        List<ZoneRecord> zones = new ArrayList<>(List.of(new ZoneRecord(ZONE, AGENCY, "Victim home",
+                "{\"type\":\"Feature\",\"properties\":{\"radius_m\":" + ZONE_RADIUS_M + "},"
+                        + "\"geometry\":{\"type\":\"Point\",\"coordinates\":[" + ZONE_LON + "," + ZONE_LAT + "]}}")));
+        zones.addAll(moreZones);
+        List<RuleRecord> rules = new ArrayList<>(List.of(new RuleRecord(EXCLUSION_RULE, ORDER,
+                "Stay away from victim home", "EXCLUSION", ZONE, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), List.of())));
+        rules.addAll(moreRules);
+        return new RegistrySnapshot(version,
                 List.of(new AgencyRecord(AGENCY, "ALM", "Almaty probation", "Almaty")),
                 List.of(new SubjectRecord(SUBJECT, AGENCY, "KZ-2026-0001", "Test Subject")),
                 List.of(new OrderRecord(ORDER, SUBJECT, "Almaty court 2-123/2026", OrderKind.HOUSE_ARREST, ORDER_START, null,
@@ -50,11 +74,26 @@ public final class TestFleet {
                 List.of(new DeviceRecord(KUZET_DEVICE, "kuzet", KUZET_NUMBER, KUZET_KEY, DeviceRole.BRACELET, SUBJECT),
                         new DeviceRecord(GT06_DEVICE, "gt06", GT06_IMEI, null, DeviceRole.BRACELET, SUBJECT),
                         new DeviceRecord(WATCH_DEVICE, "watch", WATCH_NUMBER, null, DeviceRole.BRACELET, SUBJECT)),
-                List.of(new ZoneRecord(ZONE, AGENCY, "Victim home",
-                        "{\"type\":\"Feature\",\"properties\":{\"radius_m\":" + ZONE_RADIUS_M + "},"
-                                + "\"geometry\":{\"type\":\"Point\",\"coordinates\":[" + ZONE_LON + "," + ZONE_LAT + "]}}")),
-                List.of(new RuleRecord(EXCLUSION_RULE, ORDER, "Stay away from victim home", "EXCLUSION", ZONE, 0, 0, 0, 0,
-                        0, 0, 0, 0, List.of(), List.of())));
+                zones, rules);
+    }
+
+    /** {@link #registry} plus a curfew at the subject's 120 m home (HOME_ZONE) from CURFEW_FROM to CURFEW_TO. */
+    public static RegistrySnapshot registryWithHomeCurfew(int noCommunicationLimitS) {
+        List<ZoneRecord> zones = List.of(new ZoneRecord(HOME_ZONE, AGENCY, "Home",
+                "{\"type\":\"Feature\",\"properties\":{\"radius_m\":" + HOME_RADIUS_M + "},"
+                        + "\"geometry\":{\"type\":\"Point\",\"coordinates\":[" + HOME_LON + "," + HOME_LAT + "]}}"));
+        List<RuleRecord.Window> nights = new ArrayList<>();
+        for (DayOfWeek day : DayOfWeek.values()) {
+            nights.add(new RuleRecord.Window(day, CURFEW_FROM, CURFEW_TO));
+        }
+        List<RuleRecord> rules = List.of(new RuleRecord(CURFEW_RULE, ORDER, "Home at night", "CURFEW", HOME_ZONE, 0, 0,
+                0, 0, 0, 0, 0, 0, nights, List.of()));
+        return registry(2, noCommunicationLimitS, zones, rules);
+    }
+
+    /** Latitude {@code metres} north of the home centre. */
+    public static double latNorthOfHome(double metres) {
+        return HOME_LAT + metres / 111_000.0;
     }
 
     /** Latitude {@code metres} north of the zone centre. */

@@ -6,6 +6,7 @@ import io.kuzet.simulator.quality.QualityRun;
 import io.kuzet.simulator.quality.QualityScore;
 import io.kuzet.simulator.target.TempDataDir;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,23 +25,34 @@ public final class QualityCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    @Option(names = "--out", defaultValue = "target/quality", description = "Directory for result.json.")
+    @Option(names = "--out", defaultValue = "target/quality", description = "Directory for result.json (result-<protocol>.json).")
     Path out;
+
+    @Option(names = "--protocols", defaultValue = "KUZET,GT06,WATCH", split = ",",
+            description = "Bracelet protocols, one run each: KUZET (reports accuracy), GT06 and WATCH (report none).")
+    List<QualityRun.DeviceProtocol> protocols;
 
     @Override
     public Integer call() throws Exception {
+        for (QualityRun.DeviceProtocol protocol : protocols) {
+            run(protocol);
+        }
+        return 0;
+    }
+
+    private void run(QualityRun.DeviceProtocol protocol) throws Exception {
         QualityReport report;
         try (TempDataDir dir = new TempDataDir("kuzet-quality-")) {
-            report = new QualityRun(seed, subjects, days).run(dir.path(), System.out::println);
+            report = new QualityRun(seed, subjects, days, protocol).run(dir.path(), System.out::println);
         }
-        ResultFiles.writeJson(out.resolve("result.json"), report);
-        System.out.printf("quality: %d subjects x %d days (%.0f subject-days), %,d fixes, %.1f s wall%n", report.subjects(), report.days(),
-                report.subjectDays(), report.fixesSent(), report.wallSeconds());
+        ResultFiles.writeJson(out.resolve(protocol == QualityRun.DeviceProtocol.KUZET ? "result.json"
+                : "result-" + protocol.name().toLowerCase(java.util.Locale.ROOT) + ".json"), report);
+        System.out.printf("quality [%s]: %d subjects x %d days (%.0f subject-days), %,d fixes, %.1f s wall%n", protocol,
+                report.subjects(), report.days(), report.subjectDays(), report.fixesSent(), report.wallSeconds());
         print(report.server());
         print(report.naiveBaseline());
-        System.out.printf("quality: false alerts per subject-day %.1fx lower than the naive baseline; other alerts %s%n",
-                report.falseAlertReductionFactor(), report.otherAlertsRaised());
-        return 0;
+        System.out.printf("quality [%s]: false alerts per subject-day %.1fx lower than the naive baseline; other alerts %s%n",
+                protocol, report.falseAlertReductionFactor(), report.otherAlertsRaised());
     }
 
     private static void print(QualityScore s) {

@@ -49,6 +49,17 @@ public final class DeviceClientGroup implements AutoCloseable {
         return new Gt06Device(imei, group.next(), template, remote, sourceAddress(index), listener);
     }
 
+    /** A GT06 or Watch bracelet for the quality run, connecting to {@code port} on this group's host. */
+    public synchronized LineBracelet newLineBracelet(LineBracelet.Kind kind, long number, int port) {
+        created++;
+        return new LineBracelet(kind, number, group.next(), template, new InetSocketAddress(remote.getAddress(), port));
+    }
+
+    /** A Kuzet bracelet as the fleet driver uses it. */
+    public Bracelet newBracelet(long deviceNumber, byte[] key) {
+        return new KuzetBracelet(newDevice(deviceNumber, key, DeviceListener.NONE));
+    }
+
     private InetSocketAddress sourceAddress(int index) {
         if (!loopback || devicesPerSourceAddress <= 0) {
             return null;

@@ -3,7 +3,6 @@ package io.kuzet.simulator.device;
 import io.kuzet.protocol.DeviceEventType;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
-import io.kuzet.protocol.kuzet.KuzetEncoder;
 import io.kuzet.simulator.fleet.Fleet;
 import io.kuzet.simulator.fleet.SimSubject;
 import io.kuzet.simulator.fleet.TruthSample;
@@ -35,9 +34,14 @@ public final class FleetDriver implements AutoCloseable {
     private long fixesSent;
 
     public FleetDriver(Fleet fleet, DeviceClientGroup group, Consumer<SentFix> sentFixes) {
+        this(fleet, s -> group.newBracelet(s.braceletNumber(), s.braceletKey()), sentFixes);
+    }
+
+    /** A driver whose bracelets come from {@code bracelets} (e.g. GT06 or Watch devices for the quality run). */
+    public FleetDriver(Fleet fleet, java.util.function.Function<SimSubject, Bracelet> bracelets, Consumer<SentFix> sentFixes) {
         this.sentFixes = sentFixes;
         for (SimSubject s : fleet.subjects()) {
-            devices.add(new DeviceState(s, group.newDevice(s.braceletNumber(), s.braceletKey(), DeviceListener.NONE), fleet.seed(), fleet.startMs()));
+            devices.add(new DeviceState(s, bracelets.apply(s), fleet.seed(), fleet.startMs()));
         }
     }
 
@@ -81,7 +85,7 @@ public final class FleetDriver implements AutoCloseable {
 
     private final class DeviceState {
         private final SimSubject subject;
-        private final KuzetDevice device;
+        private final Bracelet device;
         private final GpsErrorModel gps;
         private final BatteryModel battery;
         private final SplittableRandom random;
@@ -98,7 +102,7 @@ public final class FleetDriver implements AutoCloseable {
         private long pendingGapLengthMs;
         private long pendingTamperMs = Long.MAX_VALUE;
 
-        DeviceState(SimSubject subject, KuzetDevice device, long seed, long startMs) {
+        DeviceState(SimSubject subject, Bracelet device, long seed, long startMs) {
             this.subject = subject;
             this.device = device;
             this.random = new SplittableRandom(seed ^ subject.braceletNumber() * 0x9E3779B97F4A7C15L);
@@ -132,7 +136,7 @@ public final class FleetDriver implements AutoCloseable {
             if (t >= nextHeartbeatMs) {
                 int level = battery.percent();
                 boolean charging = battery.charging();
-                device.submitAsync((out, seq) -> KuzetEncoder.writeHeartbeat(out, seq, t, level, 70, charging), 0);
+                device.sendHeartbeat(t, level, charging);
                 nextHeartbeatMs = t + HEARTBEAT_EVERY_MS;
             }
         }
@@ -173,11 +177,7 @@ public final class FleetDriver implements AutoCloseable {
                 message.addEvent(t, DeviceEventType.STRAP_TAMPER, -1);
                 pendingTamperMs = Long.MAX_VALUE;
             }
-            DeviceMessage copy = new DeviceMessage().copyFrom(message);
-            device.submitAsync((out, seq) -> KuzetEncoder.writePositionBatch(out, seq, copy), 1);
-            if (copy.eventCount() > 0) {
-                device.submitAsync((out, seq) -> KuzetEncoder.writeDeviceEvents(out, seq, copy), 0);
-            }
+            device.sendFix(new DeviceMessage().copyFrom(message));
             battery.onFixSent();
             fixesSent++;
             GeoPoint observed = new GeoPoint(fix.latE7 / 1e7, fix.lonE7 / 1e7);
@@ -203,7 +203,7 @@ public final class FleetDriver implements AutoCloseable {
         private void event(long t, DeviceEventType type, int value) {
             DeviceMessage events = new DeviceMessage();
             events.addEvent(t, type, value);
-            device.submitAsync((out, seq) -> KuzetEncoder.writeDeviceEvents(out, seq, events), 0);
+            device.sendEvents(events);
         }
 
         private boolean seesViolation(GeoPoint observed, long t) {

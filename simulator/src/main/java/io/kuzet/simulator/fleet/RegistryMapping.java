@@ -35,6 +35,12 @@ public final class RegistryMapping {
     }
 
     public static RegistrySnapshot snapshot(Fleet fleet, long version, int noCommunicationLimitS, int noFixLimitS) {
+        return snapshot(fleet, version, noCommunicationLimitS, noFixLimitS, "kuzet");
+    }
+
+    /** The same fleet with bracelets of another protocol ("gt06", "watch": numbers as IMEI / device id, no key). */
+    public static RegistrySnapshot snapshot(Fleet fleet, long version, int noCommunicationLimitS, int noFixLimitS,
+                                            String protocol) {
         List<AgencyRecord> agencies = new ArrayList<>();
         for (City city : City.values()) {
             agencies.add(new AgencyRecord(agencyId(city), city.name().substring(0, 3), city.displayName() + " probation", city.displayName()));
@@ -51,7 +57,8 @@ public final class RegistryMapping {
             orders.add(new OrderRecord(orderId(s.subjectId()), s.subjectId(), "Sim court " + s.externalCaseId(),
                     curfew ? OrderKind.HOUSE_ARREST : OrderKind.PAROLE, start, null, s.city().timeZone(),
                     RiskLevel.valueOf(s.risk().name()), noCommunicationLimitS, noFixLimitS));
-            devices.add(new DeviceRecord(deviceId(s), "kuzet", s.braceletNumber(), s.braceletKey(), DeviceRole.BRACELET, s.subjectId()));
+            devices.add(new DeviceRecord(deviceId(s), protocol, s.braceletNumber(),
+                    "kuzet".equals(protocol) ? s.braceletKey() : null, DeviceRole.BRACELET, s.subjectId()));
             for (ZoneSpec z : s.zones()) {
                 zones.add(new ZoneRecord(z.zoneId(), agencyId(s.city()), z.name(), z.geoJson()));
                 rules.add(rule(s, z));

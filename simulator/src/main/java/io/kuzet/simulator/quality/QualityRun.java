@@ -3,10 +3,13 @@ package io.kuzet.simulator.quality;
 import io.kuzet.server.alert.Alert;
 import io.kuzet.server.alert.AlertType;
 import io.kuzet.simulator.device.DeviceClientGroup;
+import io.kuzet.server.journal.Protocol;
 import io.kuzet.simulator.device.FleetDriver;
+import io.kuzet.simulator.device.LineBracelet;
 import io.kuzet.simulator.device.SentFix;
 import io.kuzet.simulator.fleet.Fleet;
 import io.kuzet.simulator.fleet.FleetFactory;
+import io.kuzet.simulator.fleet.RegistryMapping;
 import io.kuzet.simulator.target.InProcessServer;
 import io.kuzet.simulator.target.SimClock;
 import java.nio.file.Path;
@@ -30,14 +33,33 @@ public final class QualityRun {
     /** A Monday, so the fleet has weekdays and, over a week, a weekend. */
     public static final LocalDate DEFAULT_START = LocalDate.of(2026, 6, 1);
 
+    /** The bracelets' protocol: Kuzet reports accuracy; GT06 and Watch report none (the server estimates it). */
+    public enum DeviceProtocol { KUZET, GT06, WATCH }
+
     private final long seed;
     private final int subjects;
     private final int days;
+    private final DeviceProtocol protocol;
 
     public QualityRun(long seed, int subjects, int days) {
+        this(seed, subjects, days, DeviceProtocol.KUZET);
+    }
+
+    public QualityRun(long seed, int subjects, int days, DeviceProtocol protocol) {
         this.seed = seed;
         this.subjects = subjects;
         this.days = days;
+        this.protocol = protocol;
+    }
+
+    private FleetDriver driver(Fleet fleet, DeviceClientGroup group, InProcessServer server, List<SentFix> sent) {
+        return switch (protocol) {
+            case KUZET -> new FleetDriver(fleet, group, sent::add);
+            case GT06 -> new FleetDriver(fleet, s -> group.newLineBracelet(LineBracelet.Kind.GT06, s.braceletNumber(),
+                    server.gt06Port()), sent::add);
+            case WATCH -> new FleetDriver(fleet, s -> group.newLineBracelet(LineBracelet.Kind.WATCH, s.braceletNumber(),
+                    server.server().port(Protocol.WATCH)), sent::add);
+        };
     }
 
     public QualityReport run(Path dataDir, Consumer<String> progress) throws Exception {
@@ -48,10 +70,13 @@ public final class QualityRun {
         SimClock clock = SimClock.simulated(startMs);
         List<Alert> serverAlerts;
         long fixesSent;
-        try (InProcessServer server = InProcessServer.start(dataDir, clock, 0, -1, "", c -> { });
+        try (InProcessServer server = InProcessServer.start(dataDir, clock, 0, -1, "", c -> {
+                c.ports.gt06 = 0;
+                c.ports.watch = 0;
+            });
              DeviceClientGroup group = new DeviceClientGroup("127.0.0.1", server.kuzetPort(), 1, 0);
-             FleetDriver driver = new FleetDriver(fleet, group, sent::add)) {
-            server.provision(fleet);
+             FleetDriver driver = driver(fleet, group, server, sent)) {
+            server.provision(RegistryMapping.snapshot(fleet, 1, 0, 0, protocol.name().toLowerCase(java.util.Locale.ROOT)));
             driver.connectAll();
             long nextProgressMs = startMs;
             for (long t = startMs; t < fleet.endMs(); t += STEP_MS) {
@@ -86,7 +111,7 @@ public final class QualityRun {
         }
         List<RaisedAlert> naive = NaiveBaseline.alerts(fleet, sent);
         double subjectDays = fleet.subjectDays();
-        return new QualityReport(seed, subjects, days, subjectDays, fixesSent, (System.nanoTime() - wallStart) / 1e9,
+        return new QualityReport(protocol.name(), seed, subjects, days, subjectDays, fixesSent, (System.nanoTime() - wallStart) / 1e9,
                 QualityScore.score("kuzet", episodes, zoneAlerts, subjectDays),
                 QualityScore.score("naive point-in-polygon", episodes, naive, subjectDays), others);
     }

@@ -33,7 +33,7 @@ public final class AlertRoutes {
     private static final String COLUMNS = """
             a.id, a.type, a.severity, a.subject_id, a.device_id, a.rule_id, a.fix_time, a.detected_at, a.late, a.state,
             a.explanation, a.details::text, a.disposition, a.escalated, a.acknowledged_at, a.resolved_at, s.agency_id,
-            s.display_name, s.pre_trial""";
+            s.display_name, s.pre_trial, a.opened_fix_time, a.cleared_fix_time, a.cleared_at""";
 
     private final ApiContext ctx;
 
@@ -221,13 +221,16 @@ public final class AlertRoutes {
     private static ArrayNode history(Connection c, long alertId) throws SQLException {
         ArrayNode out = Json.array();
         try (PreparedStatement ps = c.prepareStatement("""
-                select x.action, x.at, x.note, u.username from alert_actions x left join users u on u.id = x.user_id
+                select x.action, x.at, x.note, u.username, x.fix_time from alert_actions x left join users u on u.id = x.user_id
                 where x.alert_id = ? order by x.at, x.id""")) {
             ps.setLong(1, alertId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.addObject().put("action", rs.getString(1)).put("at", Json.instant(rs.getTimestamp(2)))
+                    ObjectNode entry = out.addObject().put("action", rs.getString(1)).put("at", Json.instant(rs.getTimestamp(2)))
                             .put("note", rs.getString(3)).put("user", rs.getString(4));
+                    if (rs.getTimestamp(5) != null) {
+                        entry.put("fixTime", Json.instant(rs.getTimestamp(5))); // a CLEARED entry: the subject's time
+                    }
                 }
             }
         }
@@ -249,7 +252,10 @@ public final class AlertRoutes {
                 .put("acknowledgedAt", Json.instant(rs.getTimestamp(15))).put("resolvedAt", Json.instant(rs.getTimestamp(16)))
                 .put("agencyId", Long.toString(rs.getLong(17))).put("subjectName", rs.getString(18))
                 .put("presumedInnocent", rs.getBoolean(19))
-                .put("autoClears", autoClears(rs.getString(2)));
+                .put("autoClears", autoClears(rs.getString(2)))
+                .put("openedFixTime", Json.instant(rs.getTimestamp(20)))
+                .put("clearedFixTime", Json.instant(rs.getTimestamp(21)))
+                .put("clearedAt", Json.instant(rs.getTimestamp(22)));
         return n;
     }
 

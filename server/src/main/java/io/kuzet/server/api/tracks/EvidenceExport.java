@@ -28,8 +28,13 @@ final class EvidenceExport {
     record Event(Instant time, long deviceId, int type, int value) {
     }
 
+    /**
+     * One alert with both times of each transition: opened (first violating fix, and when the core decided) and cleared
+     * (the fix that showed the end, and when the core decided); the cleared pair is null while the alert is open.
+     */
     record AlertRow(long id, Instant fixTime, Instant detectedAt, String type, String severity, String state,
-                    String disposition, String explanation) {
+                    String disposition, String explanation, Instant openedFixTime, Instant clearedFixTime,
+                    Instant clearedAt) {
     }
 
     static List<Event> events(Connection c, long subjectId, Instant from, Instant to) throws SQLException {
@@ -52,7 +57,8 @@ final class EvidenceExport {
     static List<AlertRow> alerts(Connection c, long subjectId, Instant from, Instant to) throws SQLException {
         List<AlertRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                select id, fix_time, detected_at, type, severity, state, disposition, explanation from alerts
+                select id, fix_time, detected_at, type, severity, state, disposition, explanation, opened_fix_time,
+                       cleared_fix_time, cleared_at from alerts
                 where subject_id = ? and fix_time >= ? and fix_time < ? order by fix_time, id""")) {
             ps.setLong(1, subjectId);
             ps.setTimestamp(2, Timestamp.from(from));
@@ -60,7 +66,8 @@ final class EvidenceExport {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new AlertRow(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant(),
-                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)));
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                            instant(rs.getTimestamp(9)), instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11))));
                 }
             }
         }
@@ -84,7 +91,9 @@ final class EvidenceExport {
         for (AlertRow a : alerts) {
             al.addObject().put("alertId", Long.toString(a.id())).put("fixTime", a.fixTime().toString())
                     .put("detectedAt", a.detectedAt().toString()).put("type", a.type()).put("severity", a.severity())
-                    .put("state", a.state()).put("disposition", a.disposition()).put("explanation", a.explanation());
+                    .put("state", a.state()).put("disposition", a.disposition()).put("explanation", a.explanation())
+                    .put("openedFixTime", text(a.openedFixTime())).put("clearedFixTime", text(a.clearedFixTime()))
+                    .put("clearedAt", text(a.clearedAt()));
         }
         return Json.write(fc);
     }
@@ -92,7 +101,8 @@ final class EvidenceExport {
     /**
      * CSV (RFC 4180), one header and one row per record:
      * <pre>record,time,device_id,lat,lon,accuracy_m,speed_kmh,code,value,alert_id,severity,state,disposition,explanation,assurance</pre>
-     * {@code record} is {@code fix}, {@code event} or {@code alert}; {@code assurance} (fixes only) is how far the fix can be
+     * {@code record} is {@code fix}, {@code event}, {@code alert} (time = the completing fix's time) or
+     * {@code alert_cleared} (time = the clearing fix's time; {@code value} = when the core decided the clearing); {@code assurance} (fixes only) is how far the fix can be
      * trusted to come from the device ({@code AUTHENTICATED}, {@code LOGIN_AUTHENTICATED}, {@code IMEI_ONLY}; empty when
      * not recorded).
      */
@@ -112,8 +122,21 @@ final class EvidenceExport {
             sb.append("alert,").append(a.fixTime()).append(",,,,,,").append(quote(a.type())).append(",,").append(a.id())
                     .append(',').append(a.severity()).append(',').append(a.state()).append(',')
                     .append(a.disposition() == null ? "" : a.disposition()).append(',').append(quote(a.explanation())).append(",\r\n");
+            if (a.clearedFixTime() != null) {
+                sb.append("alert_cleared,").append(a.clearedFixTime()).append(",,,,,,").append(quote(a.type())).append(',')
+                        .append(a.clearedAt() == null ? "" : a.clearedAt()).append(',').append(a.id()).append(',')
+                        .append(a.severity()).append(',').append(a.state()).append(",,,\r\n");
+            }
         }
         return sb.toString();
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
     }
 
     private static String quote(String s) {
