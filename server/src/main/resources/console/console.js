@@ -127,7 +127,17 @@
       return; // positions and other kinds do not change the queue
     }
     renderQueue();
-    if (state.selected === m.alertId) { selectAlert(m.alertId); }
+    if (state.selected === m.alertId) {
+      // a new phase may bring new fixes: redraw the map; an action or escalation changes only the detail
+      if (m.kind === 'alert') { selectAlert(m.alertId); } else { refreshDetail(m.alertId); }
+    }
+  }
+
+  function refreshDetail(id) {
+    api('GET', '/api/v1/alerts/' + id).then(function (a) {
+      state.alerts[id] = Object.assign(state.alerts[id] || {}, a);
+      if (state.selected === id) { renderDetail(state.alerts[id]); }
+    }).catch(function (e) { $('action-error').textContent = e.message; });
   }
 
   // the review state the server derives, kept current between loads from live messages (see ReviewPolicy)

@@ -21,7 +21,7 @@ import java.util.Map;
  * @param escalationInterval how often the escalation job runs; zero = never (tests run it by hand)
  * @param escalationSla      acknowledgement SLA per severity name
  * @param reviewSeverity     alerts at or above this severity stay in the queue until a person resolves them, also after
- *                           they cleared by themselves (env {@code KUZET_API_REVIEW_SEVERITY}, default MEDIUM)
+ *                           they cleared by themselves (setting {@code api.reviewSeverity}, default MEDIUM)
  */
 public record ApiSettings(String adminPassword, Duration tokenLifetime, int bcryptCost, int workerThreads, int queueCapacity,
                           int maxJsonBodyBytes, String tileUrl, String tileAttribution, Duration escalationInterval,
@@ -30,7 +30,7 @@ public record ApiSettings(String adminPassword, Duration tokenLifetime, int bcry
     public static ApiSettings defaults() {
         return new ApiSettings(System.getenv("KUZET_API_ADMIN_PASSWORD"), Duration.ofHours(12), 10, 4, 256, 256 * 1024,
                 "", "", Duration.ofSeconds(15), EscalationJob.DEFAULT_SLA,
-                ReviewPolicy.severityFromEnv(System.getenv("KUZET_API_REVIEW_SEVERITY")));
+                ReviewPolicy.DEFAULT_REVIEW_SEVERITY);
     }
 
     public ApiSettings withAdminPassword(String password) {

@@ -32,9 +32,16 @@ public final class ReviewPolicy {
         this.ackSla = Map.copyOf(ackSla);
     }
 
-    /** The review severity named by an environment value; blank or absent = {@link #DEFAULT_REVIEW_SEVERITY}. */
+    /** The review severity named by a setting; blank or absent = {@link #DEFAULT_REVIEW_SEVERITY}. */
     public static Severity severityFromEnv(String value) {
-        return value == null || value.isBlank() ? DEFAULT_REVIEW_SEVERITY : Severity.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        if (value == null || value.isBlank()) {
+            return DEFAULT_REVIEW_SEVERITY;
+        }
+        try {
+            return Severity.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("api.reviewSeverity must be LOW, MEDIUM, HIGH or CRITICAL, not '" + value + "'", e);
+        }
     }
 
     public Severity reviewSeverity() {
