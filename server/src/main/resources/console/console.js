@@ -1,10 +1,18 @@
-// Kuzet monitoring console: login, live alert queue, alert detail with acknowledge/resolve, map with zones,
-// latest position with accuracy circle and track playback. Talks only to /api/v1 and /api/v1/live.
+// Kuzet monitoring console: login, live review queue (alerts stay until a person resolves them, also after they
+// ended by themselves), SLA countdowns, page title, sound and desktop notification for HIGH and CRITICAL, alert
+// detail with acknowledge, comment, contact log and resolve, map with zones, latest position with accuracy circle
+// and track playback; times in the agency's time zone. Talks only to /api/v1 and /api/v1/live.
 (function () {
   'use strict';
   var SEVERITY_ORDER = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3 };
+  var ROLE_ORDER = { operator: 0, supervisor: 1, admin: 2 };
   var state = { token: sessionStorage.getItem('kuzet.token'), lang: localStorage.getItem('kuzet.lang') || 'en',
-    alerts: {}, selected: null, socket: null, map: null, layers: null, track: [] };
+    alerts: {}, selected: null, socket: null, map: null, layers: null, track: [], user: null,
+    muted: sessionStorage.getItem('kuzet.muted') === 'true',
+    policy: { reviewSeverity: 'MEDIUM', resolveSlaFactor: 4, timeZone: 'Asia/Almaty',
+      ackSlaSeconds: { CRITICAL: 120, HIGH: 300, MEDIUM: 900, LOW: 3600 } } };
+  // what the console announced, observable by tests and by support staff in the browser's developer tools
+  window.KUZET_ANNOUNCED = { notifications: 0, beeps: 0, lastAlertId: null };
   var $ = function (id) { return document.getElementById(id); };
 
   function t(key) {
@@ -17,6 +25,7 @@
     document.querySelectorAll('[data-i18n]').forEach(function (el) { el.textContent = t(el.dataset.i18n); });
     document.querySelectorAll('[data-i18n-placeholder]').forEach(function (el) { el.placeholder = t(el.dataset.i18nPlaceholder); });
     $('live-status').textContent = t(state.socket && state.socket.readyState === 1 ? 'live' : 'offline');
+    renderMute();
     renderQueue();
     if (state.selected) { renderDetail(state.alerts[state.selected]); }
   }
@@ -56,19 +65,29 @@
   }
 
   function start(user) {
+    state.user = user;
     $('who').textContent = user.username + ' (' + user.role + ')';
+    $('resolve-controls').hidden = !mayResolve();
+    if (window.Notification && Notification.permission === 'default') { Notification.requestPermission(); }
     $('login-view').hidden = true; $('main-view').hidden = false; $('logout-btn').hidden = false;
     initMap();
     connectLive();
     loadQueue();
   }
 
+  // the server's role check for resolve is SUPERVISOR; the console offers it only to those who may
+  function mayResolve() {
+    return !!state.user && ROLE_ORDER[String(state.user.role).toLowerCase()] >= ROLE_ORDER.supervisor;
+  }
+
   function loadQueue() {
-    return Promise.all(['OPEN', 'ACKNOWLEDGED'].map(function (s) { return api('GET', '/api/v1/alerts?state=' + s + '&limit=500'); }))
-      .then(function (lists) {
-        lists.forEach(function (l) { l.alerts.forEach(function (a) { state.alerts[a.alertId] = a; }); });
-        renderQueue();
-      });
+    return api('GET', '/api/v1/alerts?queue=true&limit=1000').then(function (l) {
+      if (l.policy) { state.policy = l.policy; }
+      var fresh = {};
+      l.alerts.forEach(function (a) { fresh[a.alertId] = Object.assign(state.alerts[a.alertId] || {}, a); });
+      state.alerts = fresh;
+      renderQueue();
+    });
   }
 
   function connectLive() {
@@ -87,45 +106,150 @@
   }
 
   function onLive(m) {
+    var known = state.alerts[m.alertId];
     if (m.kind === 'alert') {
-      var known = state.alerts[m.alertId];
       if (m.phase === 'RAISED') {
-        state.alerts[m.alertId] = Object.assign(known || { state: 'OPEN' }, m);
+        var fresh = !known;
+        known = state.alerts[m.alertId] = Object.assign(known || { state: 'OPEN' }, m);
+        review(known);
+        if (fresh) { announce(known); }
       } else if (known && known.state !== 'RESOLVED') {
         known.state = 'CLEARED';
+        review(known);
       }
-    } else if (m.kind === 'escalation' && state.alerts[m.alertId]) {
-      state.alerts[m.alertId].escalated = true;
+    } else if (m.kind === 'escalation' && known) {
+      known.escalated = true;
+    } else if (m.kind === 'alert-action' && known) {
+      known.state = m.state;
+      if (m.action === 'ACKNOWLEDGED') { known.takenBy = m.user; known.acknowledgedAt = m.at; }
+      review(known);
+    } else {
+      return; // positions and other kinds do not change the queue
     }
     renderQueue();
-    if (state.selected === m.alertId) { selectAlert(m.alertId); }
+    if (state.selected === m.alertId) {
+      // a new phase may bring new fixes: redraw the map; an action or escalation changes only the detail
+      if (m.kind === 'alert') { selectAlert(m.alertId); } else { refreshDetail(m.alertId); }
+    }
   }
 
+  function refreshDetail(id) {
+    api('GET', '/api/v1/alerts/' + id).then(function (a) {
+      state.alerts[id] = Object.assign(state.alerts[id] || {}, a);
+      if (state.selected === id) { renderDetail(state.alerts[id]); }
+    }).catch(function (e) { $('action-error').textContent = e.message; });
+  }
+
+  // the review state the server derives, kept current between loads from live messages (see ReviewPolicy)
+  function review(a) {
+    var reviewed = SEVERITY_ORDER[a.severity] <= SEVERITY_ORDER[state.policy.reviewSeverity];
+    a.needsReview = a.state === 'OPEN' || a.state === 'ACKNOWLEDGED' || a.state === 'CLEARED' && reviewed;
+    a.reviewState = !a.needsReview ? 'DONE' : a.state === 'OPEN' ? 'WAITING' : a.state === 'ACKNOWLEDGED' ? 'TAKEN' : 'ENDED_NEEDS_REVIEW';
+    var sla = (state.policy.ackSlaSeconds[a.severity] || 3600) * 1000 * (a.acknowledgedAt ? state.policy.resolveSlaFactor : 1);
+    a.slaDueAt = a.needsReview && a.detectedAt ? new Date(new Date(a.detectedAt).getTime() + sla).toISOString() : null;
+  }
+
+  // severity first, then the longest waiting first
   function queueOrder(a, b) {
     var s = SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
-    return s !== 0 ? s : (a.detectedAt < b.detectedAt ? 1 : a.detectedAt > b.detectedAt ? -1 : 0);
+    return s !== 0 ? s : (a.detectedAt < b.detectedAt ? -1 : a.detectedAt > b.detectedAt ? 1 : 0);
+  }
+
+  function queued() {
+    return Object.values(state.alerts).filter(function (a) { return a.needsReview; }).sort(queueOrder);
   }
 
   function renderQueue() {
     var list = $('queue');
     if (!list) { return; }
     list.textContent = '';
-    Object.values(state.alerts).filter(function (a) { return a.state === 'OPEN' || a.state === 'ACKNOWLEDGED' || a.state === 'CLEARED' && a.autoClears === false; })
-      .sort(queueOrder).forEach(function (a) {
-        var li = document.createElement('li');
-        li.dataset.alertId = a.alertId;
-        li.dataset.state = a.state;
-        li.className = 'sev-' + a.severity + (state.selected === a.alertId ? ' selected' : '');
-        var head = document.createElement('div');
-        head.textContent = a.severity + ' · ' + a.type + ' · ' + t(a.state) + (a.late ? ' · ' + t('late') : '')
-          + (a.escalated ? ' · ' + t('escalated') : '');
-        var expl = document.createElement('div');
-        expl.className = 'expl';
-        expl.textContent = a.explanation;
-        li.appendChild(head); li.appendChild(expl);
-        li.onclick = function () { selectAlert(a.alertId); };
-        list.appendChild(li);
-      });
+    var items = queued();
+    items.forEach(function (a) {
+      var li = document.createElement('li');
+      li.dataset.alertId = a.alertId;
+      li.dataset.state = a.state;
+      li.dataset.review = a.reviewState;
+      li.className = 'sev-' + a.severity + ' review-' + a.reviewState + (state.selected === a.alertId ? ' selected' : '');
+      var head = document.createElement('div');
+      head.textContent = t(a.severity) + ' · ' + t(a.type) + ' · ' + t(a.reviewState === 'ENDED_NEEDS_REVIEW' ? 'ENDED_NEEDS_REVIEW' : a.state)
+        + (a.late ? ' · ' + t('late') : '') + (a.escalated ? ' · ' + t('escalated') : '');
+      var meta = document.createElement('div');
+      meta.className = 'meta';
+      var sla = document.createElement('span');
+      sla.className = 'sla';
+      sla.dataset.due = a.slaDueAt || '';
+      meta.appendChild(sla);
+      var taken = document.createElement('span');
+      taken.className = 'taken';
+      taken.textContent = a.takenBy ? ' · ' + t('takenBy') + ' ' + a.takenBy : '';
+      meta.appendChild(taken);
+      var expl = document.createElement('div');
+      expl.className = 'expl';
+      expl.textContent = a.explanation;
+      li.appendChild(head); li.appendChild(meta); li.appendChild(expl);
+      li.onclick = function () { selectAlert(a.alertId); };
+      list.appendChild(li);
+    });
+    document.title = (items.length ? '(' + items.length + ') ' : '') + 'Kuzet';
+    tick();
+  }
+
+  // once a second: the SLA countdowns in the queue and the detail, without rebuilding anything
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll('.sla').forEach(function (el) {
+      if (!el.dataset.due) { el.textContent = ''; return; }
+      var left = Math.round((new Date(el.dataset.due).getTime() - now) / 1000);
+      el.textContent = (left >= 0 ? t('slaLeft') : t('slaOverdue')) + ' ' + clock(Math.abs(left));
+      el.classList.toggle('overdue', left < 0);
+    });
+  }
+
+  function clock(seconds) {
+    var h = Math.floor(seconds / 3600), m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+    return (h ? h + ':' + String(m).padStart(2, '0') : String(m)) + ':' + String(s).padStart(2, '0');
+  }
+
+  // a new HIGH or CRITICAL alert: a beep and a desktop notification, unless muted for the shift
+  function announce(a) {
+    if (state.muted || SEVERITY_ORDER[a.severity] > SEVERITY_ORDER.HIGH) { return; }
+    window.KUZET_ANNOUNCED.lastAlertId = a.alertId;
+    beep(a.severity === 'CRITICAL' ? 3 : 1);
+    window.KUZET_ANNOUNCED.notifications++;
+    if (window.Notification && Notification.permission === 'granted') {
+      new Notification(t(a.severity) + ': ' + t(a.type), { body: a.subjectName || '', tag: 'kuzet-' + a.alertId });
+    }
+  }
+
+  var audio = null;
+  function beep(times) {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) { return; }
+    audio = audio || new Ctx();
+    for (var i = 0; i < times; i++) {
+      var osc = audio.createOscillator(), gain = audio.createGain();
+      osc.frequency.value = 880;
+      gain.gain.value = 0.2;
+      osc.connect(gain); gain.connect(audio.destination);
+      osc.start(audio.currentTime + i * 0.3); osc.stop(audio.currentTime + i * 0.3 + 0.2);
+    }
+    window.KUZET_ANNOUNCED.beeps++;
+  }
+
+  function renderMute() {
+    $('mute-btn').textContent = t(state.muted ? 'unmute' : 'mute');
+    $('mute-btn').setAttribute('aria-pressed', String(state.muted));
+  }
+
+  // times in the agency's time zone, to the second, with the zone named
+  function fmtTime(iso) {
+    if (!iso) { return ''; }
+    var zone = state.policy.timeZone || 'UTC';
+    var parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
+    var p = {};
+    parts.forEach(function (x) { p[x.type] = x.value; });
+    return p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute + ':' + p.second + ' ' + zone;
   }
 
   function selectAlert(id) {
@@ -141,26 +265,43 @@
   function renderDetail(a) {
     if (!a) { return; }
     $('detail').hidden = false;
-    $('d-type').textContent = a.type;
-    $('d-severity').textContent = a.severity;
+    $('d-type').textContent = t(a.type);
+    $('d-severity').textContent = t(a.severity);
     $('d-explanation').textContent = a.explanation;
     $('d-subject').textContent = (a.subjectName || '') + ' #' + a.subjectId;
     $('d-presumed').hidden = !a.presumedInnocent;
     $('alert-state').textContent = t(a.state);
     $('alert-state').dataset.state = a.state;
-    $('d-fix').textContent = a.fixTime;
-    $('d-detected').textContent = a.detectedAt;
-    $('d-opened-fix').textContent = a.openedFixTime || '';
-    $('d-cleared-fix').textContent = a.clearedFixTime || '';
-    $('d-cleared-at').textContent = a.clearedAt || '';
+    $('d-fix').textContent = fmtTime(a.fixTime);
+    $('d-detected').textContent = fmtTime(a.detectedAt);
+    $('d-opened-fix').textContent = a.openedFixTime ? fmtTime(a.openedFixTime) : '';
+    $('d-cleared-fix').textContent = a.clearedFixTime ? fmtTime(a.clearedFixTime) : '';
+    $('d-cleared-at').textContent = a.clearedAt ? fmtTime(a.clearedAt) : '';
+    renderWorkflow(a);
+    renderHistory(a.history || []);
+  }
+
+  // review state, SLA, who took it, and which actions fit the state and the user's role
+  function renderWorkflow(a) {
+    $('d-review').textContent = t(a.reviewState || 'DONE');
+    $('d-review').dataset.review = a.reviewState || 'DONE';
+    $('d-sla').dataset.due = a.slaDueAt || '';
+    $('d-taken').textContent = a.takenBy || '';
     $('ack-btn').disabled = a.state !== 'OPEN';
+    $('resolve-controls').hidden = !mayResolve();
     $('resolve-btn').disabled = a.state === 'RESOLVED';
+    tick();
+  }
+
+  function renderHistory(history) {
     var h = $('d-history');
     h.textContent = '';
-    (a.history || []).forEach(function (x) {
+    history.forEach(function (x) {
       var li = document.createElement('li');
-      li.textContent = x.at + ' ' + x.action + ' ' + (x.user || 'system')
-        + (x.fixTime ? ' (' + t('fixTime') + ' ' + x.fixTime + ')' : '') + (x.note ? ': ' + x.note : '');
+      li.dataset.action = x.action;
+      var what = t('action_' + x.action) + (x.party ? ' · ' + t('party_' + x.party) + ' · ' + t('outcome_' + x.outcome) : '');
+      li.textContent = fmtTime(x.at) + ' ' + what + ' ' + (x.user || t('system'))
+        + (x.fixTime ? ' (' + t('fixTime') + ' ' + fmtTime(x.fixTime) + ')' : '') + (x.note ? ': ' + x.note : '');
       h.appendChild(li);
     });
   }
@@ -170,8 +311,9 @@
     return api('POST', '/api/v1/alerts/' + state.selected + '/' + action, body).then(function (a) {
       state.alerts[a.alertId] = Object.assign(state.alerts[a.alertId] || {}, a);
       renderQueue();
-      renderDetail(a);
-    }).catch(function (e) { $('action-error').textContent = e.message; });
+      renderDetail(state.alerts[a.alertId]);
+      return true;
+    }).catch(function (e) { $('action-error').textContent = e.message; return false; });
   }
 
   function initMap() {
@@ -222,7 +364,7 @@
     var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
     accuracy = L.circle(ll, { radius: f.properties.accuracyM || 0, color: '#457b9d', weight: 1, fillOpacity: 0.2 }).addTo(state.layers);
     marker = L.circleMarker(ll, { radius: 6, color: '#1d3557', fillOpacity: 1 }).addTo(state.layers);
-    $('track-time').textContent = f.properties.time + (f.properties.accuracyM ? ' ±' + Math.round(f.properties.accuracyM) + ' m' : '')
+    $('track-time').textContent = fmtTime(f.properties.time) + (f.properties.accuracyM ? ' ±' + Math.round(f.properties.accuracyM) + ' m' : '')
       + (f.properties.assurance ? ' · ' + t('assurance_' + f.properties.assurance) : '');
     $('track-time').dataset.assurance = f.properties.assurance || '';
   }
@@ -235,6 +377,21 @@
     if (!note) { $('action-error').textContent = t('noteRequired'); return; }
     act('resolve', { disposition: $('disposition').value, note: note });
   };
+  $('comment-btn').onclick = function () {
+    var note = $('comment').value.trim();
+    if (!note) { $('action-error').textContent = t('noteRequired'); return; }
+    act('comment', { note: note }).then(function (ok) { if (ok) { $('comment').value = ''; } });
+  };
+  $('contact-btn').onclick = function () {
+    act('contact', { party: $('contact-party').value, outcome: $('contact-outcome').value, note: $('contact-note').value.trim() })
+      .then(function (ok) { if (ok) { $('contact-note').value = ''; } });
+  };
+  $('mute-btn').onclick = function () {
+    state.muted = !state.muted;
+    sessionStorage.setItem('kuzet.muted', String(state.muted));
+    renderMute();
+  };
+  setInterval(tick, 1000);
   $('lang').value = state.lang;
   $('lang').onchange = function () { state.lang = $('lang').value; localStorage.setItem('kuzet.lang', state.lang); translate(); };
   translate();

@@ -1,4 +1,5 @@
-// Interface text in English, Russian and Kazakh. Keys are shared; missing keys fall back to English.
+// Interface text in English, Russian and Kazakh. Keys are shared; ConsoleTranslationsTest fails on a key missing in
+// any language and on a key the page or console.js uses that is not here.
 window.KUZET_I18N = {
   en: {
     signIn: 'Sign in', username: 'Username', password: 'Password', logout: 'Sign out', alertQueue: 'Alert queue',
@@ -11,7 +12,23 @@ window.KUZET_I18N = {
     CONFIRMED_VIOLATION: 'Confirmed violation', SUBJECT_CONTACTED: 'Subject contacted', POLICE_DISPATCHED: 'Police dispatched',
     EQUIPMENT_FAULT: 'Equipment fault', GPS_ERROR_FALSE_ALARM: 'GPS error / false alarm', DISPUTED_BY_SUBJECT: 'Disputed by subject',
     assurance_AUTHENTICATED: 'authenticated device', assurance_LOGIN_AUTHENTICATED: 'authenticated login, frames unsigned',
-    assurance_IMEI_ONLY: 'IMEI only, spoofable'
+    assurance_IMEI_ONLY: 'IMEI only, spoofable',
+    mute: 'Mute sound', unmute: 'Sound muted (click to unmute)', review: 'Review', takenBy: 'Taken by',
+    slaLeft: 'SLA', slaOverdue: 'SLA overdue', system: 'system',
+    WAITING: 'waiting', TAKEN: 'taken', ENDED_NEEDS_REVIEW: 'ended, needs review', DONE: 'reviewed',
+    CRITICAL: 'CRITICAL', HIGH: 'HIGH', MEDIUM: 'MEDIUM', LOW: 'LOW',
+    EXCLUSION_VIOLATION: 'Exclusion zone violation', INCLUSION_VIOLATION: 'Inclusion zone violation',
+    CURFEW_VIOLATION: 'Curfew violation', PROXIMITY_VIOLATION: 'Proximity violation', PROXIMITY_WARNING: 'Proximity warning',
+    ZONE_UNCERTAIN: 'Zone uncertain', STRAP_TAMPER: 'Strap tamper', CASE_TAMPER: 'Case tamper', BATTERY_LOW: 'Battery low',
+    BATTERY_CRITICAL: 'Battery critical', POWER_OFF: 'Device powered off', NO_COMMUNICATION: 'No communication',
+    NO_GPS_FIX: 'No GPS fix',
+    action_ACKNOWLEDGED: 'acknowledged', action_RESOLVED: 'resolved', action_COMMENTED: 'comment',
+    action_ESCALATED: 'escalated', action_CONTACT: 'contact', action_CLEARED: 'ended (subject back)',
+    CLOCK_FAULT: 'Device clock fault', DUPLICATE_SESSION: 'Second login of the device', CURFEW_STATUS_UNKNOWN: 'Curfew status unknown',
+    party_SUBJECT: 'Called the subject', party_OFFICER: 'Called the officer', party_VICTIM: 'Called the victim',
+    party_POLICE: 'Called the police', outcome_REACHED: 'reached', outcome_NO_ANSWER: 'no answer',
+    outcome_LEFT_MESSAGE: 'left a message', outcome_WRONG_NUMBER: 'wrong number',
+    contactNote: 'What was said', logContact: 'Log contact', commentPlaceholder: 'Comment', addComment: 'Add comment'
   },
   ru: {
     signIn: 'Войти', username: 'Имя пользователя', password: 'Пароль', logout: 'Выйти', alertQueue: 'Очередь тревог',
@@ -25,7 +42,25 @@ window.KUZET_I18N = {
     POLICE_DISPATCHED: 'Направлена полиция', EQUIPMENT_FAULT: 'Неисправность оборудования',
     GPS_ERROR_FALSE_ALARM: 'Ошибка GPS / ложная тревога', DISPUTED_BY_SUBJECT: 'Оспорено подконтрольным',
     assurance_AUTHENTICATED: 'устройство аутентифицировано', assurance_LOGIN_AUTHENTICATED: 'вход аутентифицирован, кадры без подписи',
-    assurance_IMEI_ONLY: 'только IMEI, возможна подмена'
+    assurance_IMEI_ONLY: 'только IMEI, возможна подмена',
+    mute: 'Выключить звук', unmute: 'Звук выключен (нажмите, чтобы включить)', review: 'Рассмотрение',
+    takenBy: 'Взял в работу', slaLeft: 'Срок', slaOverdue: 'Срок просрочен', system: 'система',
+    WAITING: 'ожидает', TAKEN: 'в работе', ENDED_NEEDS_REVIEW: 'завершилась, нужна проверка', DONE: 'рассмотрена',
+    CRITICAL: 'КРИТИЧЕСКАЯ', HIGH: 'ВЫСОКАЯ', MEDIUM: 'СРЕДНЯЯ', LOW: 'НИЗКАЯ',
+    EXCLUSION_VIOLATION: 'Нарушение запретной зоны', INCLUSION_VIOLATION: 'Выход из разрешённой зоны',
+    CURFEW_VIOLATION: 'Нарушение комендантского часа', PROXIMITY_VIOLATION: 'Опасное сближение',
+    PROXIMITY_WARNING: 'Предупреждение о сближении', ZONE_UNCERTAIN: 'Положение относительно зоны неясно',
+    STRAP_TAMPER: 'Вскрытие ремешка', CASE_TAMPER: 'Вскрытие корпуса', BATTERY_LOW: 'Низкий заряд',
+    BATTERY_CRITICAL: 'Критический заряд', POWER_OFF: 'Устройство выключено', NO_COMMUNICATION: 'Нет связи',
+    NO_GPS_FIX: 'Нет координат GPS',
+    action_ACKNOWLEDGED: 'принята', action_RESOLVED: 'закрыта', action_COMMENTED: 'комментарий',
+    action_ESCALATED: 'эскалирована', action_CONTACT: 'звонок', action_CLEARED: 'завершено (вернулся)',
+    CLOCK_FAULT: 'Сбой часов устройства', DUPLICATE_SESSION: 'Повторный вход устройства', CURFEW_STATUS_UNKNOWN: 'Статус комендантского часа неизвестен',
+    party_SUBJECT: 'Звонок подконтрольному', party_OFFICER: 'Звонок инспектору', party_VICTIM: 'Звонок потерпевшей стороне',
+    party_POLICE: 'Звонок в полицию', outcome_REACHED: 'дозвонились', outcome_NO_ANSWER: 'нет ответа',
+    outcome_LEFT_MESSAGE: 'оставлено сообщение', outcome_WRONG_NUMBER: 'неверный номер',
+    contactNote: 'Что сказано', logContact: 'Записать звонок', commentPlaceholder: 'Комментарий',
+    addComment: 'Добавить комментарий'
   },
   kk: {
     signIn: 'Кіру', username: 'Пайдаланушы аты', password: 'Құпия сөз', logout: 'Шығу', alertQueue: 'Дабылдар кезегі',
@@ -39,6 +74,24 @@ window.KUZET_I18N = {
     POLICE_DISPATCHED: 'Полиция жіберілді', EQUIPMENT_FAULT: 'Жабдық ақауы',
     GPS_ERROR_FALSE_ALARM: 'GPS қатесі / жалған дабыл', DISPUTED_BY_SUBJECT: 'Адам дауласты',
     assurance_AUTHENTICATED: 'құрылғы расталған', assurance_LOGIN_AUTHENTICATED: 'кіру расталған, кадрлар қолтаңбасыз',
-    assurance_IMEI_ONLY: 'тек IMEI, жалғандауға болады'
+    assurance_IMEI_ONLY: 'тек IMEI, жалғандауға болады',
+    mute: 'Дыбысты өшіру', unmute: 'Дыбыс өшірулі (қосу үшін басыңыз)', review: 'Қарау',
+    takenBy: 'Жұмысқа алған', slaLeft: 'Мерзім', slaOverdue: 'Мерзім өтті', system: 'жүйе',
+    WAITING: 'күтуде', TAKEN: 'жұмыста', ENDED_NEEDS_REVIEW: 'аяқталды, тексеру қажет', DONE: 'қаралды',
+    CRITICAL: 'ӨТЕ ЖОҒАРЫ', HIGH: 'ЖОҒАРЫ', MEDIUM: 'ОРТАША', LOW: 'ТӨМЕН',
+    EXCLUSION_VIOLATION: 'Тыйым салынған аймақты бұзу', INCLUSION_VIOLATION: 'Рұқсат етілген аймақтан шығу',
+    CURFEW_VIOLATION: 'Коменданттық сағатты бұзу', PROXIMITY_VIOLATION: 'Қауіпті жақындасу',
+    PROXIMITY_WARNING: 'Жақындасу туралы ескерту', ZONE_UNCERTAIN: 'Аймаққа қатысты орны белгісіз',
+    STRAP_TAMPER: 'Белдікті ашу', CASE_TAMPER: 'Корпусты ашу', BATTERY_LOW: 'Заряд төмен',
+    BATTERY_CRITICAL: 'Заряд өте төмен', POWER_OFF: 'Құрылғы өшірілді', NO_COMMUNICATION: 'Байланыс жоқ',
+    NO_GPS_FIX: 'GPS координаттары жоқ',
+    action_ACKNOWLEDGED: 'қабылданды', action_RESOLVED: 'жабылды', action_COMMENTED: 'түсініктеме',
+    action_ESCALATED: 'жоғарыға жіберілді', action_CONTACT: 'қоңырау', action_CLEARED: 'аяқталды (оралды)',
+    CLOCK_FAULT: 'Құрылғы сағатының ақауы', DUPLICATE_SESSION: 'Құрылғының қайта кіруі', CURFEW_STATUS_UNKNOWN: 'Коменданттық сағат күйі белгісіз',
+    party_SUBJECT: 'Бақылаудағы адамға қоңырау', party_OFFICER: 'Инспекторға қоңырау', party_VICTIM: 'Жәбірленушіге қоңырау',
+    party_POLICE: 'Полицияға қоңырау', outcome_REACHED: 'байланысқа шықты', outcome_NO_ANSWER: 'жауап жоқ',
+    outcome_LEFT_MESSAGE: 'хабарлама қалдырылды', outcome_WRONG_NUMBER: 'қате нөмір',
+    contactNote: 'Не айтылды', logContact: 'Қоңырауды жазу', commentPlaceholder: 'Түсініктеме',
+    addComment: 'Түсініктеме қосу'
   }
 };

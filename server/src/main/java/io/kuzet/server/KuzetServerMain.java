@@ -163,7 +163,8 @@ public final class KuzetServerMain implements Callable<Integer> {
                 LOG.info("provisioning file {} imported", config.server.provisionFile);
             }
             RegistryRepository registryRepository = new RegistryRepository(database.dataSource());
-            ApiSettings apiSettings = ApiSettings.defaults().withTiles(config.api.tileUrl, config.api.tileAttribution);
+            ApiSettings apiSettings = ApiSettings.defaults().withTiles(config.api.tileUrl, config.api.tileAttribution)
+                    .withReviewSeverity(io.kuzet.server.api.alerts.ReviewPolicy.severityFromEnv(config.api.reviewSeverity));
             if (!config.api.adminPassword.isBlank()) {
                 apiSettings = apiSettings.withAdminPassword(config.api.adminPassword);
             }

@@ -1,6 +1,8 @@
 package io.kuzet.server.api;
 
+import io.kuzet.server.alert.Severity;
 import io.kuzet.server.api.alerts.EscalationJob;
+import io.kuzet.server.api.alerts.ReviewPolicy;
 import java.time.Duration;
 import java.util.Map;
 
@@ -18,33 +20,41 @@ import java.util.Map;
  * @param tileAttribution    attribution shown with the tiles
  * @param escalationInterval how often the escalation job runs; zero = never (tests run it by hand)
  * @param escalationSla      acknowledgement SLA per severity name
+ * @param reviewSeverity     alerts at or above this severity stay in the queue until a person resolves them, also after
+ *                           they cleared by themselves (setting {@code api.reviewSeverity}, default MEDIUM)
  */
 public record ApiSettings(String adminPassword, Duration tokenLifetime, int bcryptCost, int workerThreads, int queueCapacity,
                           int maxJsonBodyBytes, String tileUrl, String tileAttribution, Duration escalationInterval,
-                          Map<String, Duration> escalationSla) {
+                          Map<String, Duration> escalationSla, Severity reviewSeverity) {
 
     public static ApiSettings defaults() {
         return new ApiSettings(System.getenv("KUZET_API_ADMIN_PASSWORD"), Duration.ofHours(12), 10, 4, 256, 256 * 1024,
-                "", "", Duration.ofSeconds(15), EscalationJob.DEFAULT_SLA);
+                "", "", Duration.ofSeconds(15), EscalationJob.DEFAULT_SLA,
+                ReviewPolicy.DEFAULT_REVIEW_SEVERITY);
     }
 
     public ApiSettings withAdminPassword(String password) {
         return new ApiSettings(password, tokenLifetime, bcryptCost, workerThreads, queueCapacity, maxJsonBodyBytes, tileUrl,
-                tileAttribution, escalationInterval, escalationSla);
+                tileAttribution, escalationInterval, escalationSla, reviewSeverity);
     }
 
     public ApiSettings withBcryptCost(int cost) {
         return new ApiSettings(adminPassword, tokenLifetime, cost, workerThreads, queueCapacity, maxJsonBodyBytes, tileUrl,
-                tileAttribution, escalationInterval, escalationSla);
+                tileAttribution, escalationInterval, escalationSla, reviewSeverity);
     }
 
     public ApiSettings withTiles(String url, String attribution) {
         return new ApiSettings(adminPassword, tokenLifetime, bcryptCost, workerThreads, queueCapacity, maxJsonBodyBytes, url,
-                attribution, escalationInterval, escalationSla);
+                attribution, escalationInterval, escalationSla, reviewSeverity);
     }
 
     public ApiSettings withEscalationInterval(Duration interval) {
         return new ApiSettings(adminPassword, tokenLifetime, bcryptCost, workerThreads, queueCapacity, maxJsonBodyBytes, tileUrl,
-                tileAttribution, interval, escalationSla);
+                tileAttribution, interval, escalationSla, reviewSeverity);
+    }
+
+    public ApiSettings withReviewSeverity(Severity severity) {
+        return new ApiSettings(adminPassword, tokenLifetime, bcryptCost, workerThreads, queueCapacity, maxJsonBodyBytes, tileUrl,
+                tileAttribution, escalationInterval, escalationSla, severity);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kuzet.server.KuzetServer;
 import io.kuzet.server.api.alerts.AlertRoutes;
 import io.kuzet.server.api.alerts.EscalationJob;
+import io.kuzet.server.api.alerts.ReviewPolicy;
 import io.kuzet.server.api.audit.AuditLog;
 import io.kuzet.server.api.audit.AuditRoutes;
 import io.kuzet.server.api.auth.AuthRoutes;
@@ -86,7 +87,8 @@ public final class OperatorApi implements Function<KuzetServer, HttpExtension> {
 
         AgencyLiveHub hub = server.live();
         liveHub = hub;
-        escalation = new EscalationJob(dataSource, audit, clock, settings.escalationSla(), hub::publish);
+        ReviewPolicy review = new ReviewPolicy(settings.reviewSeverity(), settings.escalationSla());
+        escalation = new EscalationJob(dataSource, audit, clock, review, hub::publish);
 
         List<Route> routes = new ArrayList<>();
         routes.addAll(new AuthRoutes(ctx, new LoginThrottle(server.meters(), clock)).routes());
@@ -95,7 +97,7 @@ public final class OperatorApi implements Function<KuzetServer, HttpExtension> {
         routes.addAll(new DeviceRoutes(ctx).routes());
         routes.addAll(new ZoneRoutes(ctx).routes());
         routes.addAll(new RuleRoutes(ctx).routes());
-        routes.addAll(new AlertRoutes(ctx).routes());
+        routes.addAll(new AlertRoutes(ctx, review, hub::publish).routes());
         routes.addAll(new TrackRoutes(ctx).routes());
         routes.addAll(new EvidenceRoutes(ctx).routes());
         routes.addAll(new AuditRoutes(ctx).routes());

@@ -154,6 +154,11 @@ public final class ServerConfig {
         /** Map tile URL template for the console (e.g. an internal tile server); empty = no tiles, zones and tracks still drawn. */
         public String tileUrl = "";
         public String tileAttribution = "";
+        /**
+         * Alerts at or above this severity stay in the operator's queue until a person resolves them, also after they
+         * cleared by themselves; below it a cleared alert leaves the queue (LOW, MEDIUM, HIGH or CRITICAL).
+         */
+        public String reviewSeverity = "MEDIUM";
     }
 
     /** The HTTP port (operator API, console, live stream, ops endpoints); see docs/operations.md. */

@@ -54,10 +54,11 @@ final class ApiHarness implements AutoCloseable {
     final OperatorApi api;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledExecutorService alertStorage = Executors.newSingleThreadScheduledExecutor();
+    private final RegistryRepository repository;
 
     ApiHarness(Path dataDir) throws Exception {
         reset(db);
-        RegistryRepository repository = new RegistryRepository(db.dataSource());
+        repository = new RegistryRepository(db.dataSource());
         ServerConfig config = ConfigLoader.load(null, Map.of());
         config.server.dataDir = dataDir.toString();
         config.server.bindAddress = "127.0.0.1";
@@ -198,6 +199,30 @@ final class ApiHarness implements AutoCloseable {
                 device.read();
             }
         }
+    }
+
+    /**
+     * After {@link #walkIntoExclusionZone}: walks the bracelet back out, 1 km north, until the core clears the
+     * violation by itself (the subject left).
+     */
+    void walkOutOfExclusionZone() throws Exception {
+        try (KuzetTestClient device = new KuzetTestClient(server.port(Protocol.KUZET))) {
+            if (device.login(TestFleet.KUZET_NUMBER, TestFleet.KUZET_KEY).status != 0) {
+                throw new AssertionError("device login refused");
+            }
+            for (int i = 16; i < 40; i++) {
+                long t = RunningServer.T0 + i * 30_000L;
+                clock.set(t);
+                device.sendPositions(io.kuzet.server.testing.Fixes.fixAt(t, TestFleet.latNorthOfCentre(1000), TestFleet.ZONE_LON, 6));
+                device.read();
+            }
+        }
+    }
+
+    /** Sets subject 10's order risk level (HIGH raises the exclusion violation to CRITICAL) and reloads the registry. */
+    void setRiskLevel(String level) throws SQLException {
+        exec("update orders set risk_level = '" + level + "' where id = 100");
+        server.registry().replace(repository.load());
     }
 
     long scalar(String sql) throws SQLException {

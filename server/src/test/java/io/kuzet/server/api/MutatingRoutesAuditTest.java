@@ -104,6 +104,8 @@ class MutatingRoutesAuditTest {
         call("POST", "/api/v1/alerts/{id}/acknowledge", "/api/v1/alerts/77/acknowledge", operator, "{}", 200, "ALERT_ACKNOWLEDGED");
         call("POST", "/api/v1/alerts/{id}/comment", "/api/v1/alerts/77/comment", operator, "{\"note\":\"called\"}", 200,
                 "ALERT_COMMENTED");
+        call("POST", "/api/v1/alerts/{id}/contact", "/api/v1/alerts/77/contact", operator,
+                "{\"party\":\"POLICE\",\"outcome\":\"REACHED\",\"note\":\"patrol sent\"}", 200, "ALERT_CONTACT");
         call("POST", "/api/v1/alerts/{id}/resolve", "/api/v1/alerts/77/resolve", supervisor,
                 "{\"disposition\":\"CONFIRMED_VIOLATION\",\"note\":\"seen\"}", 200, "ALERT_RESOLVED");
 

@@ -39,6 +39,7 @@ class RouteScopingSweepTest {
                     + "\"geometry\":{\"type\":\"Point\",\"coordinates\":[76.9,43.2]}}}",
             "POST /api/v1/orders/{id}/rules", "{\"name\":\"x\",\"kind\":\"EXCLUSION\",\"zoneId\":\"500\"}",
             "POST /api/v1/alerts/{id}/comment", "{\"note\":\"x\"}",
+            "POST /api/v1/alerts/{id}/contact", "{\"party\":\"SUBJECT\",\"outcome\":\"REACHED\"}",
             "POST /api/v1/alerts/{id}/resolve", "{\"note\":\"x\",\"disposition\":\"CONFIRMED_VIOLATION\"}",
             "PUT /api/v1/users/{id}/role", "{\"role\":\"operator\"}");
     /** Routes anyone may call. */

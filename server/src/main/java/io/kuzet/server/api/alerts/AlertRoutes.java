@@ -21,24 +21,40 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The alert queue and workflow. List and filter (state, severity, type, agency, subject, time), ordered by
  * severity then detection time; acknowledge (operators), comment (operators), resolve with a disposition and a
- * required note (supervisors); full history. Each action is one transaction: the state change, the
- * {@code alert_actions} row and the audit entry commit together. Thread-safe.
+ * required note (supervisors); a structured contact-log entry (operators: whom they called, the outcome, a note);
+ * full history. {@code queue=true} lists what still needs a person under the {@link ReviewPolicy}, including alerts
+ * that ended by themselves unreviewed; every alert carries {@code needsReview}, {@code reviewState}, {@code slaDueAt}
+ * and {@code takenBy}. Each action is one transaction: the state change, the {@code alert_actions} row and the audit
+ * entry commit together; after the commit the action is pushed to the agency's live consoles so two operators do
+ * not work the same alert. Thread-safe.
  */
 public final class AlertRoutes {
     private static final Set<String> STATES = Set.of("OPEN", "ACKNOWLEDGED", "RESOLVED", "CLEARED");
     private static final String COLUMNS = """
             a.id, a.type, a.severity, a.subject_id, a.device_id, a.rule_id, a.fix_time, a.detected_at, a.late, a.state,
             a.explanation, a.details::text, a.disposition, a.escalated, a.acknowledged_at, a.resolved_at, s.agency_id,
-            s.display_name, s.pre_trial, a.opened_fix_time, a.cleared_fix_time, a.cleared_at""";
+            s.display_name, s.pre_trial, a.opened_fix_time, a.cleared_fix_time, a.cleared_at,
+            (select u.username from alert_actions x join users u on u.id = x.user_id
+              where x.alert_id = a.id and x.action = 'ACKNOWLEDGED' order by x.id desc limit 1)""";
 
     private final ApiContext ctx;
+    private final ReviewPolicy policy;
+    private final Consumer<ObjectNode> push;
 
     public AlertRoutes(ApiContext ctx) {
+        this(ctx, new ReviewPolicy(ReviewPolicy.DEFAULT_REVIEW_SEVERITY, EscalationJob.DEFAULT_SLA), e -> { });
+    }
+
+    /** {@code push} receives each committed action (kind {@code alert-action}, with its {@code agencyId}). */
+    public AlertRoutes(ApiContext ctx, ReviewPolicy policy, Consumer<ObjectNode> push) {
         this.ctx = ctx;
+        this.policy = policy;
+        this.push = push;
     }
 
     public List<Route> routes() {
@@ -48,6 +64,7 @@ public final class AlertRoutes {
                 new Route("GET", "/api/v1/alerts/{id}/history", Role.OPERATOR, this::history),
                 new Route("POST", "/api/v1/alerts/{id}/acknowledge", Role.OPERATOR, r -> act(r, "ACKNOWLEDGED")),
                 new Route("POST", "/api/v1/alerts/{id}/comment", Role.OPERATOR, r -> act(r, "COMMENTED")),
+                new Route("POST", "/api/v1/alerts/{id}/contact", Role.OPERATOR, r -> act(r, "CONTACT")),
                 new Route("POST", "/api/v1/alerts/{id}/resolve", Role.SUPERVISOR, r -> act(r, "RESOLVED")));
     }
 
@@ -72,17 +89,22 @@ public final class AlertRoutes {
         Instant from = request.instantParam("from");
         Instant to = request.instantParam("to");
         int limit = request.intParam("limit", 200, 1, 1000);
+        boolean queue = "true".equalsIgnoreCase(request.queryParam("queue"));
         ArrayNode out = Json.array();
         try (Connection c = ctx.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("select " + COLUMNS + """
                       from alerts a join subjects s on s.id = a.subject_id
-                     where (?::text is null or a.state = ?) and (?::text is null or a.severity = ?)
+                     where (not ? or a.state in ('OPEN', 'ACKNOWLEDGED') or (a.state = 'CLEARED' and a.severity = any (?)))
+                       and (?::text is null or a.state = ?) and (?::text is null or a.severity = ?)
                        and (?::text is null or a.type = ?) and (? = 0 or a.subject_id = ?) and (? = 0 or s.agency_id = ?)
                        and (?::timestamptz is null or a.detected_at >= ?) and (?::timestamptz is null or a.detected_at < ?)
                      order by case a.severity when 'CRITICAL' then 0 when 'HIGH' then 1 when 'MEDIUM' then 2 else 3 end,
                               a.detected_at desc
                      limit ?""")) {
             int i = 1;
+            ps.setBoolean(i++, queue);
+            ps.setArray(i++, c.createArrayOf("text", java.util.Arrays.stream(Severity.values())
+                    .filter(v -> policy.reviewed(v.name())).map(Enum::name).toArray()));
             ps.setString(i++, state);
             ps.setString(i++, state);
             ps.setString(i++, severity);
@@ -106,7 +128,23 @@ public final class AlertRoutes {
                 }
             }
         }
-        return ApiResponse.ok(Json.object().set("alerts", out));
+        ObjectNode result = Json.object().set("alerts", out);
+        result.set("policy", policy.toJson().put("timeZone", timeZone(p)));
+        return ApiResponse.ok(result);
+    }
+
+    /** The time zone the console shows times in: the caller's agency's; platform users see Asia/Almaty. */
+    private String timeZone(Principal p) throws SQLException {
+        if (p.allAgencies()) {
+            return "Asia/Almaty";
+        }
+        try (Connection c = ctx.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("select time_zone from agencies where id = ?")) {
+            ps.setLong(1, p.agencyId());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "Asia/Almaty";
+            }
+        }
     }
 
     private ApiResponse get(ApiRequest request) throws Exception {
@@ -134,8 +172,12 @@ public final class AlertRoutes {
         long id = request.idParam("id");
         Principal p = request.principal();
         JsonNode body = request.body().length == 0 ? Json.object() : request.json();
-        String note = action.equals("ACKNOWLEDGED") ? Json.optionalText(body, "note", 2000) : Json.requiredText(body, "note", 2000);
+        String note = action.equals("ACKNOWLEDGED") || action.equals("CONTACT")
+                ? Json.optionalText(body, "note", 2000) : Json.requiredText(body, "note", 2000);
         Disposition disposition = action.equals("RESOLVED") ? Json.requiredEnum(body, "disposition", Disposition.class) : null;
+        ContactParty party = action.equals("CONTACT") ? Json.requiredEnum(body, "party", ContactParty.class) : null;
+        ContactOutcome outcome = action.equals("CONTACT") ? Json.requiredEnum(body, "outcome", ContactOutcome.class) : null;
+        ObjectNode event;
         try (Connection c = ctx.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -151,12 +193,15 @@ public final class AlertRoutes {
                     default -> { }
                 }
                 try (PreparedStatement ps = c.prepareStatement(
-                        "insert into alert_actions (alert_id, user_id, action, at, note) values (?, ?, ?, ?, ?)")) {
+                        "insert into alert_actions (alert_id, user_id, action, at, note, contact_party, contact_outcome)"
+                                + " values (?, ?, ?, ?, ?, ?, ?)")) {
                     ps.setLong(1, id);
                     ps.setLong(2, p.userId());
                     ps.setString(3, action);
                     ps.setTimestamp(4, Timestamp.from(now));
                     ps.setString(5, disposition == null ? note : disposition.name() + ": " + note);
+                    ps.setString(6, party == null ? null : party.name());
+                    ps.setString(7, outcome == null ? null : outcome.name());
                     ps.executeUpdate();
                 }
                 ObjectNode details = Json.object().put("alertId", Long.toString(id)).put("type", alert.get("type").asText())
@@ -164,11 +209,18 @@ public final class AlertRoutes {
                 if (disposition != null) {
                     details.put("disposition", disposition.name());
                 }
-                String afterState = action.equals("COMMENTED") ? state : action;
+                String afterState = action.equals("COMMENTED") || action.equals("CONTACT") ? state : action;
                 ObjectNode after = Json.object().put("state", afterState);
                 if (disposition != null) {
                     after.put("disposition", disposition.name());
                 }
+                if (party != null) {
+                    details.put("party", party.name()).put("outcome", outcome.name());
+                    after.putObject("contact").put("party", party.name()).put("outcome", outcome.name()).put("note", note);
+                }
+                event = Json.object().put("kind", "alert-action").put("alertId", Long.toString(id))
+                        .put("agencyId", alert.get("agencyId").asText()).put("action", action).put("state", afterState)
+                        .put("user", p.username()).put("at", now.toString());
                 ctx.audit().append(c, p, "ALERT_" + action, alert.get("subjectId").asLong(), note, details,
                         Json.object().put("state", state), after);
                 c.commit();
@@ -177,6 +229,7 @@ public final class AlertRoutes {
                 throw e;
             }
             c.setAutoCommit(true);
+            push.accept(event);
             ObjectNode result = visibleAlert(c, p, id);
             result.set("history", history(c, id));
             return ApiResponse.ok(result);
@@ -201,11 +254,11 @@ public final class AlertRoutes {
         }
     }
 
-    private static ObjectNode visibleAlert(Connection c, Principal p, long id) throws SQLException {
+    private ObjectNode visibleAlert(Connection c, Principal p, long id) throws SQLException {
         return visibleAlert(c, p, id, false);
     }
 
-    private static ObjectNode visibleAlert(Connection c, Principal p, long id, boolean lock) throws SQLException {
+    private ObjectNode visibleAlert(Connection c, Principal p, long id, boolean lock) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS
                 + " from alerts a join subjects s on s.id = a.subject_id where a.id = ?" + (lock ? " for update of a" : ""))) {
             ps.setLong(1, id);
@@ -221,7 +274,8 @@ public final class AlertRoutes {
     private static ArrayNode history(Connection c, long alertId) throws SQLException {
         ArrayNode out = Json.array();
         try (PreparedStatement ps = c.prepareStatement("""
-                select x.action, x.at, x.note, u.username, x.fix_time from alert_actions x left join users u on u.id = x.user_id
+                select x.action, x.at, x.note, u.username, x.fix_time, x.contact_party, x.contact_outcome
+                  from alert_actions x left join users u on u.id = x.user_id
                 where x.alert_id = ? order by x.at, x.id""")) {
             ps.setLong(1, alertId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -231,13 +285,16 @@ public final class AlertRoutes {
                     if (rs.getTimestamp(5) != null) {
                         entry.put("fixTime", Json.instant(rs.getTimestamp(5))); // a CLEARED entry: the subject's time
                     }
+                    if (rs.getString(6) != null) {
+                        entry.put("party", rs.getString(6)).put("outcome", rs.getString(7));
+                    }
                 }
             }
         }
         return out;
     }
 
-    private static ObjectNode alert(ResultSet rs) throws SQLException {
+    private ObjectNode alert(ResultSet rs) throws SQLException {
         ObjectNode n = Json.object().put("alertId", Long.toString(rs.getLong(1))).put("type", rs.getString(2))
                 .put("severity", rs.getString(3)).put("subjectId", Long.toString(rs.getLong(4)))
                 .put("deviceId", Long.toString(rs.getLong(5))).put("ruleId", Long.toString(rs.getLong(6)))
@@ -256,7 +313,26 @@ public final class AlertRoutes {
                 .put("openedFixTime", Json.instant(rs.getTimestamp(20)))
                 .put("clearedFixTime", Json.instant(rs.getTimestamp(21)))
                 .put("clearedAt", Json.instant(rs.getTimestamp(22)));
+        String state = rs.getString(10);
+        String severity = rs.getString(3);
+        boolean needsReview = policy.needsReview(state, severity);
+        Instant due = policy.dueAt(state, severity, rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant(),
+                rs.getTimestamp(15) != null);
+        n.put("needsReview", needsReview).put("reviewState", reviewState(state, needsReview))
+                .put("slaDueAt", due == null ? null : due.toString()).put("takenBy", rs.getString(23));
         return n;
+    }
+
+    /** WAITING (nobody took it), TAKEN (acknowledged), ENDED_NEEDS_REVIEW (cleared by itself, unreviewed) or DONE. */
+    private static String reviewState(String state, boolean needsReview) {
+        if (!needsReview) {
+            return "DONE";
+        }
+        return switch (state) {
+            case "OPEN" -> "WAITING";
+            case "ACKNOWLEDGED" -> "TAKEN";
+            default -> "ENDED_NEEDS_REVIEW";
+        };
     }
 
     private static boolean autoClears(String type) {

@@ -1,0 +1,122 @@
+package io.kuzet.server.api.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kuzet.server.alert.AlertType;
+import io.kuzet.server.alert.Severity;
+import io.kuzet.server.api.alerts.ContactOutcome;
+import io.kuzet.server.api.alerts.ContactParty;
+import io.kuzet.server.api.alerts.Disposition;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every console string exists in English, Russian and Kazakh: the three dictionaries of {@code i18n.js} have the
+ * same keys, and every key the page ({@code data-i18n}, {@code data-i18n-placeholder}), {@code console.js}
+ * ({@code t('...')}) and the server's enums shown in the console (alert types, severities, states, review states,
+ * dispositions, history actions, contact parties and outcomes) use is in each of them, with a non-empty text.
+ */
+class ConsoleTranslationsTest {
+    private static final List<String> LANGUAGES = List.of("en", "ru", "kk");
+    private static final Pattern KEY = Pattern.compile("(?:^|[{,])\\s*(\\w+):\\s*'((?:[^'\\\\]|\\\\.)*)'", Pattern.MULTILINE);
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = ConsoleTranslationsTest.class.getResourceAsStream("/console/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Map<String, Map<String, String>> dictionaries() throws IOException {
+        String js = resource("i18n.js");
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        for (String lang : LANGUAGES) {
+            int start = js.indexOf("\n  " + lang + ": {");
+            assertTrue(start >= 0, "i18n.js has no '" + lang + "' dictionary");
+            int end = js.indexOf("\n  }", start);
+            Map<String, String> dict = new TreeMap<>();
+            Matcher m = KEY.matcher(js.substring(js.indexOf('{', start) + 1, end));
+            while (m.find()) {
+                dict.put(m.group(1), m.group(2));
+            }
+            out.put(lang, dict);
+        }
+        return out;
+    }
+
+    private static Set<String> usedKeys() throws IOException {
+        Set<String> used = new TreeSet<>();
+        Matcher html = Pattern.compile("data-i18n(?:-placeholder)?=\"(\\w+)\"").matcher(resource("index.html"));
+        while (html.find()) {
+            used.add(html.group(1));
+        }
+        Matcher js = Pattern.compile("\\bt\\('(\\w+)'\\)").matcher(resource("console.js"));
+        while (js.find()) {
+            used.add(js.group(1));
+        }
+        for (AlertType v : AlertType.values()) {
+            used.add(v.name());
+        }
+        for (Severity v : Severity.values()) {
+            used.add(v.name());
+        }
+        for (Disposition v : Disposition.values()) {
+            used.add(v.name());
+        }
+        for (ContactParty v : ContactParty.values()) {
+            used.add("party_" + v.name());
+        }
+        for (ContactOutcome v : ContactOutcome.values()) {
+            used.add("outcome_" + v.name());
+        }
+        used.addAll(Arrays.asList("OPEN", "ACKNOWLEDGED", "CLEARED", "RESOLVED", "WAITING", "TAKEN", "ENDED_NEEDS_REVIEW", "DONE"));
+        for (String action : List.of("ACKNOWLEDGED", "RESOLVED", "COMMENTED", "ESCALATED", "CONTACT")) {
+            used.add("action_" + action);
+        }
+        return used;
+    }
+
+    @Test
+    void everyLanguageHasEveryKeyTheConsoleUses() throws IOException {
+        Map<String, Map<String, String>> dicts = dictionaries();
+        List<String> missing = new ArrayList<>();
+        Set<String> all = new TreeSet<>(usedKeys());
+        dicts.values().forEach(d -> all.addAll(d.keySet()));
+        for (String lang : LANGUAGES) {
+            for (String key : all) {
+                String text = dicts.get(lang).get(key);
+                if (text == null || text.isBlank()) {
+                    missing.add(lang + ":" + key);
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "console keys missing or empty in a language");
+        assertTrue(dicts.get("en").size() > 50, "the parser found the dictionaries: " + dicts.get("en").size());
+    }
+
+    @Test
+    void russianAndKazakhDoNotRepeatTheEnglishText() throws IOException {
+        Map<String, Map<String, String>> dicts = dictionaries();
+        Set<String> sameEverywhere = Set.of("GPS");
+        List<String> untranslated = new ArrayList<>();
+        for (String lang : List.of("ru", "kk")) {
+            dicts.get("en").forEach((key, english) -> {
+                if (english.equals(dicts.get(lang).get(key)) && !sameEverywhere.contains(english)) {
+                    untranslated.add(lang + ":" + key + "='" + english + "'");
+                }
+            });
+        }
+        assertEquals(List.of(), untranslated, "texts left in English");
+    }
+}
