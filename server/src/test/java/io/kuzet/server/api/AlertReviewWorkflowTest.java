@@ -90,7 +90,8 @@ class AlertReviewWorkflowTest {
         assertEquals("ENDED_UNREVIEWED", events.get(0).get("reason").asText());
         JsonNode a = queued(h.login("sup-alm"), alertId);
         assertTrue(a.get("escalated").asBoolean());
-        assertEquals(List.of("ESCALATED"), h.strings("select action from alert_actions where alert_id = " + alertId));
+        assertEquals(List.of("CLEARED", "ESCALATED"), h.strings("select action from alert_actions where alert_id = " + alertId
+                + " order by id"), "the clearing in the subject's time, then the escalation");
         assertEquals(1, h.scalar("select count(*) from audit_log where action = 'ALERT_ESCALATED' and details->>'reason' = 'ENDED_UNREVIEWED'"));
         assertTrue(h.api.escalateNow().isEmpty(), "an alert escalates once");
     }
@@ -114,7 +115,9 @@ class AlertReviewWorkflowTest {
         String op = h.login("op-alm");
         JsonNode after = h.json("POST", "/api/v1/alerts/" + alertId + "/contact", op,
                 "{\"party\":\"VICTIM\",\"outcome\":\"REACHED\",\"note\":\"She is safe at home\"}", 200);
-        JsonNode entry = after.get("history").get(0);
+        JsonNode history = after.get("history");
+        JsonNode entry = history.get(history.size() - 1);
+        assertEquals("CLEARED", history.get(0).get("action").asText(), "the violation ended before the call");
         assertEquals("CONTACT", entry.get("action").asText());
         assertEquals("VICTIM", entry.get("party").asText());
         assertEquals("REACHED", entry.get("outcome").asText());
