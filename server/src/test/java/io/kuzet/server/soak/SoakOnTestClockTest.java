@@ -131,7 +131,7 @@ class SoakOnTestClockTest {
             long wallS = (System.nanoTime() - wallStart) / 1_000_000_000L;
             LOG.info("soak: {} days, {} Kuzet + 1 GT06 devices, {} fixes acked ({} inside the positions window), "
                     + "{} stored inside it, {} alert transitions journaled ({}), {} journal files deleted, heap after GC per week (MiB) {}, wall time {} s",
-                    DAYS, kuzetDevices, fleet.acked.size(), fleet.ackedSince(cutoff), stored[0], alertTransitions.size(),
+                    DAYS, kuzetDevices, fleet.ackedCount, fleet.ackedSince(cutoff), stored[0], alertTransitions.size(),
                     alertTransitions.values().stream().collect(java.util.stream.Collectors.groupingBy(
                             t -> t.substring(t.indexOf('/') + 1), java.util.TreeMap::new, java.util.stream.Collectors.counting())),
                     journalFilesDeleted,
@@ -155,6 +155,14 @@ class SoakOnTestClockTest {
 
             assertTrue(journalFilesDeleted >= DAYS - JOURNAL_RETENTION_DAYS - 2,
                     "the journal files of the old days were deleted: " + journalFilesDeleted);
+            // every transition journaled is in the alerts table in its latest state: an alert still open is OPEN there
+            Map<Long, String> stateInTable = alertStates(db);
+            for (String transition : alertTransitions.values()) {
+                long id = Long.parseLong(transition.substring(0, transition.indexOf('/')));
+                boolean cleared = alertTransitions.containsValue(transition.replace("/RAISED/", "/CLEARED/"))
+                        || transition.contains("/CLEARED/");
+                assertEquals(cleared ? "CLEARED" : "OPEN", stateInTable.get(id), "alert " + transition + " in the alerts table");
+            }
             try (Stream<Path> files = Files.list(dataDir.resolve("data").resolve("journal"))) {
                 long oldestKept = LocalDate.ofEpochDay(now / DAY_MS).minusDays(JOURNAL_RETENTION_DAYS).toEpochDay();
                 List<String> old = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("F.cq4"))
@@ -216,7 +224,8 @@ class SoakOnTestClockTest {
     /** The devices as seen from outside: their sequences and every fix the server acked. */
     private static final class Fleet {
         final long[] lastAcked;
-        final List<Long> acked = new ArrayList<>();   // fix times of acked fixes
+        long[] acked = new long[4096];   // fix times of acked fixes (primitive: the test's own memory stays small)
+        int ackedCount;
         int gt06Serial;
 
         Fleet(int kuzetDevices) {
@@ -224,7 +233,20 @@ class SoakOnTestClockTest {
         }
 
         long ackedSince(long fromMs) {
-            return acked.stream().filter(t -> t >= fromMs).count();
+            long n = 0;
+            for (int i = 0; i < ackedCount; i++) {
+                if (acked[i] >= fromMs) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        void acked(long fixTimeMs) {
+            if (ackedCount == acked.length) {
+                acked = java.util.Arrays.copyOf(acked, acked.length * 2);
+            }
+            acked[ackedCount++] = fixTimeMs;
         }
 
         void kuzetDay(KuzetServerMain.Running running, TestClock clock, int d, long dayStart, int fixes, boolean zone)
@@ -236,7 +258,7 @@ class SoakOnTestClockTest {
                 assertEquals(0, login.status, "device " + number + " logs in");
                 assertEquals(lastAcked[d], login.value, "device " + number + ": the server still knows its last sequence");
                 device.startSequenceAt(lastAcked[d] + 1);
-                long step = (DAY_MS - 3_600_000L) / fixes;
+                long step = (DAY_MS - 7_200_000L) / fixes;   // the day's fixes end before the evening burst
                 boolean stayInside = d == 0 && zone && lastInZone;
                 if (d == 0 && lastInZone && !zone) {   // leaves the zone first thing in the morning
                     for (int i = 0; i < 5; i++) {
@@ -266,7 +288,7 @@ class SoakOnTestClockTest {
             assertEquals(KuzetMessageType.ACK, ack.type, "device " + number + " at " + Instant.ofEpochMilli(fixTime) + ": " + ack);
             assertEquals(seq, ack.value, "device " + number + " acked in order");
             lastAcked[d] = seq;
-            acked.add(fixTime);
+            acked(fixTime);
         }
 
         /** The GT06 unit reports every day; enters the zone on the evening of day 19, inside on day 20 (restart), leaves on day 21. */
@@ -279,7 +301,7 @@ class SoakOnTestClockTest {
                 Gt06Encoder.writeLogin(login, GT06_IMEI, nextSerial());
                 socket.getOutputStream().write(bytes(login));
                 assertEquals(0x01, readReply(in)[3], "GT06 login acked");
-                long step = (DAY_MS - 3_600_000L) / fixes;
+                long step = (DAY_MS - 7_200_000L) / fixes;   // the day's fixes end before the evening burst
                 boolean stayInside = zone && gt06InZone;
                 if (gt06InZone && !zone) {
                     for (int i = 0; i < 5; i++) {
@@ -309,7 +331,7 @@ class SoakOnTestClockTest {
             Gt06Encoder.writeLocation0x12(location, msg.fix(0), nextSerial());
             socket.getOutputStream().write(bytes(location));
             assertEquals(0x12, readReply(in)[3], "GT06 location at " + Instant.ofEpochMilli(fixTime) + " acked");
-            acked.add(fixTime);
+            acked(fixTime);
         }
 
         private int nextSerial() {
@@ -374,6 +396,17 @@ class SoakOnTestClockTest {
             }
             return states;
         }
+    }
+
+    private static Map<Long, String> alertStates(DataSource db) throws Exception {
+        Map<Long, String> states = new HashMap<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("select id, state from alerts");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                states.put(rs.getLong(1), rs.getString(2));
+            }
+        }
+        return states;
     }
 
     private ServerConfig config(int kuzetDevices) throws Exception {
