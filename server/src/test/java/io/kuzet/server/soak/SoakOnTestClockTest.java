@@ -177,7 +177,8 @@ class SoakOnTestClockTest {
 
             long baseline = heap.get(0);
             long last = heap.get(heap.size() - 1);
-            assertTrue(last <= baseline * 2 + 64L * 1024 * 1024, "heap after GC grew from " + baseline + " to " + last
+            // generous: under -ea Chronicle keeps every thread-local it creates (orphan tracking), a few MiB per month here
+            assertTrue(last <= baseline + Math.max(32L * 1024 * 1024, baseline / 2), "heap after GC grew from " + baseline + " to " + last
                     + " bytes over the simulated days: " + heap);
         } finally {
             running.close();
