@@ -101,6 +101,9 @@ class SoakOnTestClockTest {
                 if (day == 10 || day == 20) {
                     readAlertJournal(running, alertTransitions);
                     running.close();
+                    if (day == 20) {   // the snapshots are gone too: the ledger comes from the database alone
+                        deleteRecursively(dataDir.resolve("data").resolve("snapshots"));
+                    }
                     running = start(config, clock);
                 }
                 long dayStart = t0 + day * DAY_MS;
@@ -182,6 +185,14 @@ class SoakOnTestClockTest {
                     + " bytes over the simulated days: " + heap);
         } finally {
             running.close();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 
