@@ -101,9 +101,6 @@ class SoakOnTestClockTest {
                 if (day == 10 || day == 20) {
                     readAlertJournal(running, alertTransitions);
                     running.close();
-                    if (day == 20) {   // the snapshots are gone too: the ledger comes from the database alone
-                        deleteRecursively(dataDir.resolve("data").resolve("snapshots"));
-                    }
                     running = start(config, clock);
                 }
                 long dayStart = t0 + day * DAY_MS;
@@ -166,6 +163,7 @@ class SoakOnTestClockTest {
                         || transition.contains("/CLEARED/");
                 assertEquals(cleared ? "CLEARED" : "OPEN", stateInTable.get(id), "alert " + transition + " in the alerts table");
             }
+            assertEquals(List.of(), openTwice(db), "no condition has two alerts open (one lost by the core, raised again)");
             try (Stream<Path> files = Files.list(dataDir.resolve("data").resolve("journal"))) {
                 long oldestKept = LocalDate.ofEpochDay(now / DAY_MS).minusDays(JOURNAL_RETENTION_DAYS).toEpochDay();
                 List<String> old = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("F.cq4"))
@@ -185,14 +183,6 @@ class SoakOnTestClockTest {
                     + " bytes over the simulated days: " + heap);
         } finally {
             running.close();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 
@@ -408,6 +398,20 @@ class SoakOnTestClockTest {
             }
             return states;
         }
+    }
+
+    /** Conditions (device, type, rule) with more than one alert open: an open alert lost by the core and raised again. */
+    private static List<String> openTwice(DataSource db) throws Exception {
+        List<String> twice = new ArrayList<>();
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("select device_id, type, rule_id, string_agg(id::text, ',') from alerts "
+                     + "where state = 'OPEN' group by device_id, type, rule_id having count(*) > 1");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                twice.add("device " + rs.getLong(1) + " " + rs.getString(2) + " rule " + rs.getLong(3) + ": " + rs.getString(4));
+            }
+        }
+        return twice;
     }
 
     private static Map<Long, String> alertStates(DataSource db) throws Exception {
