@@ -9,7 +9,6 @@ import io.kuzet.protocol.gt06.Gt06Encoder;
 import io.kuzet.protocol.kuzet.KuzetMessageType;
 import io.kuzet.server.KuzetServer;
 import io.kuzet.server.KuzetServerMain;
-import io.kuzet.server.alert.Alert;
 import io.kuzet.server.alert.AlertType;
 import io.kuzet.server.config.ConfigLoader;
 import io.kuzet.server.config.ServerConfig;
@@ -31,7 +30,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,7 +91,7 @@ class SoakOnTestClockTest {
         ServerConfig config = config(kuzetDevices);
         Fleet fleet = new Fleet(kuzetDevices);
         List<Long> heap = new ArrayList<>();
-        Map<Long, String> alertTransitions = new HashMap<>();   // alert journal index → (alert id, phase)
+        Map<Long, String> alertTransitions = new HashMap<>();   // alert journal index → alert id/phase/type
         int journalFilesDeleted = 0;
         KuzetServerMain.Running running = start(config, clock);
         try {
