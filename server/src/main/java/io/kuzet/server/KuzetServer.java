@@ -104,14 +104,15 @@ public final class KuzetServer implements AutoCloseable {
     public record Options(LongSupplier clockMs, boolean automaticTicks,
                           java.util.function.Function<KuzetServer, HttpExtension> httpExtension,
                           DurableStateLoader durableState,
-                          FsyncGroupCommit.Forcer journalForcer, java.util.function.IntConsumer failStopExit) {
+                          FsyncGroupCommit.Forcer journalForcer, java.util.function.IntConsumer failStopExit,
+                          LongSupplier journalFileClockMs) {
         public Options(LongSupplier clockMs, boolean automaticTicks) {
             this(clockMs, automaticTicks, null);
         }
 
         public Options(LongSupplier clockMs, boolean automaticTicks,
                        java.util.function.Function<KuzetServer, HttpExtension> httpExtension) {
-            this(clockMs, automaticTicks, httpExtension, null, FsyncGroupCommit.Forcer.FDATASYNC, JournalFailStop.EXIT_PROCESS);
+            this(clockMs, automaticTicks, httpExtension, null, FsyncGroupCommit.Forcer.FDATASYNC, JournalFailStop.EXIT_PROCESS, null);
         }
 
         public static Options defaults() {
@@ -119,16 +120,21 @@ public final class KuzetServer implements AutoCloseable {
         }
 
         public Options withHttpExtension(java.util.function.Function<KuzetServer, HttpExtension> extension) {
-            return new Options(clockMs, automaticTicks, extension, durableState, journalForcer, failStopExit);
+            return new Options(clockMs, automaticTicks, extension, durableState, journalForcer, failStopExit, journalFileClockMs);
         }
 
         /** Tests: how the journal file is forced in {@code fsync} mode, and what a fail-stop does instead of exiting. */
         public Options withJournalFaults(FsyncGroupCommit.Forcer forcer, java.util.function.IntConsumer exit) {
-            return new Options(clockMs, automaticTicks, httpExtension, durableState, forcer, exit);
+            return new Options(clockMs, automaticTicks, httpExtension, durableState, forcer, exit, journalFileClockMs);
         }
 
         public Options withDurableState(DurableStateLoader loader) {
-            return new Options(clockMs, automaticTicks, httpExtension, loader, journalForcer, failStopExit);
+            return new Options(clockMs, automaticTicks, httpExtension, loader, journalForcer, failStopExit, journalFileClockMs);
+        }
+
+        /** Tests: the clock that picks the journals' daily files (a test clock rolls days without waiting); null = wall clock. */
+        public Options withJournalFileClock(LongSupplier fileClockMs) {
+            return new Options(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit, fileClockMs);
         }
     }
 
@@ -165,9 +171,11 @@ public final class KuzetServer implements AutoCloseable {
                 ? FsyncGroupCommit.factory(config.journal.fsyncIntervalMs, options.journalForcer(),
                         cause -> JournalFailStop.stop(cause, options.failStopExit()))
                 : ProcessDurability.FACTORY;
-        journal = new IngestJournal(dataDir.resolve("journal"), durability);
+        net.openhft.chronicle.core.time.TimeProvider fileClock = options.journalFileClockMs() == null ? null
+                : new JournalFileClock(options.journalFileClockMs());
+        journal = new IngestJournal(dataDir.resolve("journal"), durability, fileClock);
         new JournalDiskMetrics(dataDir.resolve("journal")).bindTo(prometheus);
-        alertJournal = new AlertJournal(dataDir.resolve("alerts"));
+        alertJournal = new AlertJournal(dataDir.resolve("alerts"), AlertJournal.DEFAULT_WINDOW, fileClock);
         registry = new RegistryHolder(initialRegistry);
 
         live = new AgencyLiveHub(alertJournal, journal, registry, prometheus,
@@ -422,5 +430,23 @@ public final class KuzetServer implements AutoCloseable {
         alertJournal.close();
         journal.close();
         prometheus.close();
+    }
+
+    /** Chronicle's clock for choosing the journals' daily files, read from a supplied clock (tests). */
+    private record JournalFileClock(LongSupplier clockMs) implements net.openhft.chronicle.core.time.TimeProvider {
+        @Override
+        public long currentTimeMillis() {
+            return clockMs.getAsLong();
+        }
+
+        @Override
+        public long currentTimeMicros() {
+            return clockMs.getAsLong() * 1000;
+        }
+
+        @Override
+        public long currentTimeNanos() {
+            return clockMs.getAsLong() * 1_000_000;
+        }
     }
 }

@@ -119,7 +119,8 @@ public final class KuzetServerMain implements Callable<Integer> {
     }
 
     /** Everything {@link #start} brought up, closed in reverse order. */
-    public record Running(Database database, KuzetServer server, StorageAgent storage, ScheduledExecutorService housekeeping)
+    public record Running(Database database, KuzetServer server, StorageAgent storage, ScheduledExecutorService housekeeping,
+                          Retention retention)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -127,6 +128,22 @@ public final class KuzetServerMain implements Callable<Integer> {
             storage.close();
             server.close();
             database.close();
+        }
+    }
+
+    /**
+     * The retention tasks the housekeeping thread runs hourly on the wall clock; tests on a simulated clock run them
+     * with their own time. Runs must not overlap.
+     */
+    public record Retention(RetentionJob positions, JournalRetention ingestJournal, JournalRetention alertJournal) {
+        /** Positions and device events older than their retention as of {@code now}; returns the rows deleted. */
+        public long runPositions(Instant now) throws SQLException {
+            return positions.run(now);
+        }
+
+        /** Journal files older than their retention as of {@code nowMs} and no longer needed; returns the files deleted. */
+        public int runJournals(long nowMs) throws java.io.IOException {
+            return ingestJournal.run(nowMs) + alertJournal.run(nowMs);
         }
     }
 
@@ -183,31 +200,31 @@ public final class KuzetServerMain implements Callable<Integer> {
                 t.setDaemon(true);
                 return t;
             });
-            RetentionJob retention = new RetentionJob(database, server.meters()).onRun((now, cutoff, positions, events) ->
+            RetentionJob positionsRetention = new RetentionJob(database, server.meters()).onRun((now, cutoff, positions, events) ->
                     audit.append(database.dataSource(), null, "RETENTION_RUN", 0, null, Json.object().put("at", now.toString())
                             .put("cutoff", cutoff.toString()).put("positionsDeleted", positions).put("eventsDeleted", events)));
-            housekeeping.scheduleWithFixedDelay(() -> {
-                try {
-                    retention.run(Instant.now());
-                } catch (Exception e) {
-                    LOG.warn("retention run failed; it is retried in an hour", e);
-                }
-            }, 1, 60, TimeUnit.MINUTES);
             // never delete what the newest core snapshot needs to be replayed on top of
             JournalRetention ingestRetention = new JournalRetention(dataDir.resolve("journal"), config.journal.retentionDays,
                     () -> server.core().lastSnapshotIndex() < 0 ? storage.positionsCheckpoint()
                             : Math.min(storage.positionsCheckpoint(), server.core().lastSnapshotIndex()));
             JournalRetention alertRetention = new JournalRetention(dataDir.resolve("alerts"), config.journal.retentionDays,
                     storage::alertsCheckpoint);
+            Retention retention = new Retention(positionsRetention, ingestRetention, alertRetention);
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
-                    ingestRetention.run(System.currentTimeMillis());
-                    alertRetention.run(System.currentTimeMillis());
+                    retention.runPositions(Instant.now());
+                } catch (Exception e) {
+                    LOG.warn("retention run failed; it is retried in an hour", e);
+                }
+            }, 1, 60, TimeUnit.MINUTES);
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    retention.runJournals(System.currentTimeMillis());
                 } catch (Exception e) {
                     LOG.warn("journal retention failed; it is retried in an hour", e);
                 }
             }, 5, 60, TimeUnit.MINUTES);
-            return new Running(database, server, storage, housekeeping);
+            return new Running(database, server, storage, housekeeping, retention);
         } catch (Exception e) {
             database.close();
             throw e;

@@ -53,8 +53,17 @@ public final class AlertJournal implements Closeable {
     }
 
     public AlertJournal(Path directory, int window) {
+        this(directory, window, null);
+    }
+
+    /** @param fileClock decides which daily file an append goes to (tests roll days without waiting); null = wall clock */
+    public AlertJournal(Path directory, int window, net.openhft.chronicle.core.time.TimeProvider fileClock) {
         this.window = window;
-        this.queue = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY).build();
+        SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY);
+        if (fileClock != null) {
+            builder.timeProvider(fileClock);
+        }
+        this.queue = builder.build();
         this.appender = queue.createAppender();
     }
 
