@@ -2,7 +2,8 @@ package io.kuzet.protocol;
 
 /**
  * The one typed vocabulary that every vendor's alarms and status bits are mapped into.
- * The numeric {@link #code()} is the Kuzet protocol's wire value and must never change.
+ * The numeric {@link #code()} is the Kuzet protocol's DEVICE_EVENT wire value (1..14; 15..17 are the COMMAND_RESULT
+ * statuses, stored with the events but never sent in a DEVICE_EVENT) and must never change: it is journaled and stored.
  */
 public enum DeviceEventType {
     STRAP_TAMPER(1),          // strap cut or opened / device removed from the body
