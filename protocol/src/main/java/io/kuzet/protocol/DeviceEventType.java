@@ -2,7 +2,8 @@ package io.kuzet.protocol;
 
 /**
  * The one typed vocabulary that every vendor's alarms and status bits are mapped into.
- * The numeric {@link #code()} is the Kuzet protocol's wire value and must never change.
+ * The numeric {@link #code()} is the Kuzet protocol's DEVICE_EVENT wire value (1..14; 15..17 are the COMMAND_RESULT
+ * statuses, stored with the events but never sent in a DEVICE_EVENT) and must never change: it is journaled and stored.
  */
 public enum DeviceEventType {
     STRAP_TAMPER(1),          // strap cut or opened / device removed from the body
@@ -18,9 +19,14 @@ public enum DeviceEventType {
     POWER_OFF(11),
     EXTERNAL_POWER_CUT(12),   // external supply removed (vendors' "power cut")
     NO_MOTION(13),            // no movement for the device's configured period
-    SOS(14);                  // wearer pressed the SOS / call button
+    SOS(14),                  // wearer pressed the SOS / call button
+    // The answer to a server COMMAND (Kuzet COMMAND_RESULT, docs/protocol.md §5), one type per status; value = the
+    // command id (u32, stored in its int bits). Never valid in a DEVICE_EVENT frame: the Kuzet decoder refuses them.
+    COMMAND_DONE(15),
+    COMMAND_REJECTED(16),
+    COMMAND_UNSUPPORTED(17);
 
-    private static final DeviceEventType[] BY_CODE = new DeviceEventType[16];
+    private static final DeviceEventType[] BY_CODE = new DeviceEventType[32];
 
     static {
         for (DeviceEventType type : values()) {
@@ -36,6 +42,21 @@ public enum DeviceEventType {
 
     public int code() {
         return code;
+    }
+
+    /** True for the {@code COMMAND_*} types, which answer a server command instead of reporting a device event. */
+    public boolean isCommandResult() {
+        return this == COMMAND_DONE || this == COMMAND_REJECTED || this == COMMAND_UNSUPPORTED;
+    }
+
+    /** The type of a Kuzet COMMAND_RESULT status (0 done, 1 rejected, 2 unsupported), or {@code null} for others. */
+    public static DeviceEventType commandResult(int status) {
+        return switch (status) {
+            case 0 -> COMMAND_DONE;
+            case 1 -> COMMAND_REJECTED;
+            case 2 -> COMMAND_UNSUPPORTED;
+            default -> null;
+        };
     }
 
     /** The type for a wire code, or {@code null} when the code is not assigned. */

@@ -98,6 +98,23 @@ public final class KuzetDecoder {
         }
     }
 
+    /**
+     * Decodes a COMMAND_RESULT into {@code out} as {@link #decodeData} does: one event, dated {@code receivedMs} (the
+     * frame carries no time), of the {@code COMMAND_*} type of its status with the command id (u32) in the value's
+     * int bits. A status outside 0..2 is {@link DecodeError#BAD_FIELD}.
+     */
+    public static void decodeCommandResult(ByteBuf frame, long receivedMs, DeviceMessage out) {
+        long deviceId = out.deviceId;
+        out.clear();
+        out.deviceId = deviceId;
+        out.sequence = sequence(frame);
+        if (out.sequence == 0) {
+            throw new ProtocolException(DecodeError.BAD_FIELD, "COMMAND_RESULT with sequence 0; device sequences start at 1");
+        }
+        int status = commandResultStatus(frame);
+        out.addEvent(receivedMs, DeviceEventType.commandResult(status), (int) commandResultId(frame));
+    }
+
     /*
      * POSITION_BATCH payload: count u8 (1..128), then count x 27-byte fix:
      *   0 timeMs u64 | 8 latE7 i32 | 12 lonE7 i32 | 16 altitudeM i16 | 18 speedKmhX10 u16 | 20 headingDeg u16
@@ -152,7 +169,7 @@ public final class KuzetDecoder {
             long timeMs = checkTime(frame.getLong(at), "event", i);
             int code = frame.getUnsignedByte(at + 8);
             DeviceEventType type = DeviceEventType.fromCode(code);
-            if (type == null) {
+            if (type == null || type.isCommandResult()) {
                 throw new ProtocolException(DecodeError.BAD_FIELD, "event " + i + " has unknown code " + code);
             }
             out.addEvent(timeMs, type, frame.getShort(at + 9));

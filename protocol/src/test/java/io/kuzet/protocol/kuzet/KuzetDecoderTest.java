@@ -230,6 +230,38 @@ class KuzetDecoderTest {
     }
 
     @Test
+    void commandResultVectorDecodesAsASequencedMessageWithOneCommandEvent() {
+        // the command-result vector of docs/protocol.md §7: command 7001 done, sequence 46
+        ByteBuf frame = Unpooled.wrappedBuffer(java.util.HexFormat.of().parseHex("4b5a013100050000002e00001b5900e072359d"));
+        DeviceMessage message = new DeviceMessage();
+        message.deviceId = 100001;
+        KuzetDecoder.decodeCommandResult(frame, 1_780_000_000_000L, message);
+        assertEquals(100001, message.deviceId);
+        assertEquals(46, message.sequence);
+        assertEquals(0, message.fixCount());
+        assertEquals(1, message.eventCount());
+        assertEquals(DeviceEventType.COMMAND_DONE, message.eventType(0));
+        assertEquals(7001, message.eventValue(0));
+        assertEquals(1_780_000_000_000L, message.eventTimeMs(0), "dated when received: the frame carries no time");
+
+        ByteBuf wide = Unpooled.buffer();
+        KuzetEncoder.writeCommandResult(wide, 47, 0xFFFF_FFF0L, KuzetCommands.RESULT_UNSUPPORTED);
+        KuzetDecoder.decodeCommandResult(wide, 1, message);
+        assertEquals(DeviceEventType.COMMAND_UNSUPPORTED, message.eventType(0));
+        assertEquals(0xFFFF_FFF0L, Integer.toUnsignedLong(message.eventValue(0)), "a u32 id is kept in the int's bits");
+    }
+
+    @Test
+    void commandResultCodesAreNotValidInADeviceEventFrame() {
+        DeviceMessage events = new DeviceMessage();
+        events.addEvent(1_780_000_000_000L, DeviceEventType.COMMAND_DONE, 1);
+        ByteBuf frame = Unpooled.buffer();
+        KuzetEncoder.writeDeviceEvents(frame, 5, events);
+        assertEquals(DecodeError.BAD_FIELD,
+                assertThrows(ProtocolException.class, () -> KuzetDecoder.decodeData(frame, new DeviceMessage())).reason());
+    }
+
+    @Test
     void fixedSizeFrameWithExtraBytesIsBadFieldAndShortOneTruncated() {
         ByteBuf longAck = Unpooled.wrappedBuffer(withExtraPayloadByte(Frames.ack(1)));
         ByteBuf shortAck = Unpooled.wrappedBuffer(withoutLastPayloadByte(Frames.ack(1)));

@@ -129,7 +129,8 @@ final class DeviceConditionStage {
                 }
             }
             default -> {
-                // other events (charger off, beacon, no motion, SOS) are stored as evidence by the storage writer
+                // other events (charger off, beacon, no motion, SOS, command results) are stored as evidence by the
+                // storage writer; they count as communication (above) and raise nothing
             }
         }
     }

@@ -133,6 +133,15 @@ public final class KuzetTestClient implements AutoCloseable {
         return seq;
     }
 
+    /** Sends a COMMAND_RESULT (docs/protocol.md §2, §5) as the next data message and returns the sequence used. */
+    public long sendCommandResult(long commandId, int status) throws IOException {
+        long seq = ++sequence;
+        ByteBuf buf = Unpooled.buffer();
+        KuzetEncoder.writeCommandResult(buf, seq, commandId, status);
+        send(buf);
+        return seq;
+    }
+
     public long sendHeartbeat(long timeMs, int battery) throws IOException {
         long seq = ++sequence;
         ByteBuf buf = Unpooled.buffer();

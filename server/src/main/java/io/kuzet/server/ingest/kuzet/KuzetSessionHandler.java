@@ -39,6 +39,7 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
     private final Counter positionFrames;
     private final Counter eventFrames;
     private final Counter heartbeatFrames;
+    private final Counter commandResultFrames;
     private long helloDeviceNumber = -1;
     private long currentSequence = -1;
     private long refusedSequence = -1;
@@ -58,6 +59,7 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         this.positionFrames = m.frameCounter(Protocol.KUZET, "position_batch");
         this.eventFrames = m.frameCounter(Protocol.KUZET, "device_event");
         this.heartbeatFrames = m.frameCounter(Protocol.KUZET, "heartbeat");
+        this.commandResultFrames = m.frameCounter(Protocol.KUZET, "command_result");
     }
 
     @Override
@@ -90,10 +92,10 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         switch (type) {
             case HELLO -> onHello(ctx, frame);
             case LOGIN -> onLogin(ctx, frame);
-            case POSITION_BATCH -> onData(ctx, frame, sequence, receivedNanos, positionFrames);
-            case DEVICE_EVENT -> onData(ctx, frame, sequence, receivedNanos, eventFrames);
-            case HEARTBEAT -> onData(ctx, frame, sequence, receivedNanos, heartbeatFrames);
-            case COMMAND_RESULT -> context.metrics().frame(Protocol.KUZET, "command_result");
+            case POSITION_BATCH -> onData(ctx, frame, type, sequence, receivedNanos, positionFrames);
+            case DEVICE_EVENT -> onData(ctx, frame, type, sequence, receivedNanos, eventFrames);
+            case HEARTBEAT -> onData(ctx, frame, type, sequence, receivedNanos, heartbeatFrames);
+            case COMMAND_RESULT -> onData(ctx, frame, type, sequence, receivedNanos, commandResultFrames);
             default -> throw new ProtocolException(io.kuzet.protocol.DecodeError.UNKNOWN_TYPE,
                     type + " is not sent by devices (frame " + sequence + ")");
         }
@@ -173,7 +175,8 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         return out;
     }
 
-    private void onData(ChannelHandlerContext ctx, ByteBuf frame, long sequence, long receivedNanos, Counter frames) {
+    private void onData(ChannelHandlerContext ctx, ByteBuf frame, KuzetMessageType type, long sequence, long receivedNanos,
+                        Counter frames) {
         if (device == null) {
             context.metrics().loginRefused(Protocol.KUZET, IngestMetrics.LoginRefusal.NOT_LOGGED_IN);
             ByteBuf out = ctx.alloc().buffer(32);
@@ -183,7 +186,11 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         }
         frames.increment();
         DeviceMessage msg = scratch();
-        KuzetDecoder.decodeData(frame, msg);
+        if (type == KuzetMessageType.COMMAND_RESULT) {
+            KuzetDecoder.decodeCommandResult(frame, clockMs(), msg);   // a data message like the others (protocol.md §5)
+        } else {
+            KuzetDecoder.decodeData(frame, msg);
+        }
         msg.deviceId = device.deviceNumber();
         msg.frameAuthenticated = frameMac != null;
         long index = ingest.accept(state, Protocol.KUZET, msg, clockMs(), receivedNanos, mayResync);
