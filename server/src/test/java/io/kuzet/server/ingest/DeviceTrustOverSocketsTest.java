@@ -1,5 +1,6 @@
 package io.kuzet.server.ingest;
 
+import io.kuzet.server.testing.Gt06Wire;
 import static io.kuzet.server.testing.Fixes.fixAt;
 import static io.kuzet.server.testing.RunningServer.T0;
 import static org.awaitility.Awaitility.await;
@@ -32,8 +33,6 @@ import io.kuzet.server.testing.RunningServer;
 import io.kuzet.server.testing.TestFleet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.DataInputStream;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +100,7 @@ class DeviceTrustOverSocketsTest {
         start();
         try (Socket socket = gt06()) {
             write(socket, gt06Login(TestFleet.GT06_IMEI, 1));
-            assertEquals(0x01, readGt06Reply(socket.getInputStream())[3]);
+            assertEquals(0x01, Gt06Wire.readReply(socket.getInputStream())[3]);
             write(socket, gt06Login(SECOND_GT06_IMEI, 2));          // a registered IMEI, but not this connection's
             write(socket, gt06Location(3));
             assertEquals(-1, socket.getInputStream().read(), "the connection is closed, no reply to the second login");
@@ -130,11 +129,11 @@ class DeviceTrustOverSocketsTest {
              Socket genuine = gt06(); Socket spoofer = gt06()) {
             await().atMost(Duration.ofSeconds(5)).until(() -> running.server.live().subscribers() == 1);
             write(genuine, gt06Login(TestFleet.GT06_IMEI, 1));
-            assertEquals(0x01, readGt06Reply(genuine.getInputStream())[3]);
+            assertEquals(0x01, Gt06Wire.readReply(genuine.getInputStream())[3]);
             write(spoofer, gt06Login(TestFleet.GT06_IMEI, 1));
             assertEquals(-1, spoofer.getInputStream().read(), "the newcomer is refused (duplicateSessionGt06: refuse)");
             write(genuine, gt06Location(2));
-            assertEquals(0x12, readGt06Reply(genuine.getInputStream())[3], "the connected device goes on");
+            assertEquals(0x12, Gt06Wire.readReply(genuine.getInputStream())[3], "the connected device goes on");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> live.alerts("DUPLICATE_SESSION", "RAISED").size() == 1);
             JsonNode alert = live.alerts("DUPLICATE_SESSION", "RAISED").get(0);
@@ -154,9 +153,9 @@ class DeviceTrustOverSocketsTest {
                 c -> c.deviceTrust.duplicateSessionGt06 = ServerConfig.DuplicateSessionPolicy.REPLACE);
         try (Socket first = gt06(); Socket second = gt06()) {
             write(first, gt06Login(TestFleet.GT06_IMEI, 1));
-            readGt06Reply(first.getInputStream());
+            Gt06Wire.readReply(first.getInputStream());
             write(second, gt06Login(TestFleet.GT06_IMEI, 1));
-            assertEquals(0x01, readGt06Reply(second.getInputStream())[3]);
+            assertEquals(0x01, Gt06Wire.readReply(second.getInputStream())[3]);
             assertEquals(-1, first.getInputStream().read(), "the earlier connection is closed");
         }
         assertEquals(1.0, metrics().duplicateSessions(Protocol.GT06, IngestMetrics.DuplicateSessionOutcome.REPLACED));
@@ -335,7 +334,7 @@ class DeviceTrustOverSocketsTest {
     private static byte[] gt06Login(long imei, int serial) {
         ByteBuf login = Unpooled.buffer();
         Gt06Encoder.writeLogin(login, imei, serial);
-        return bytes(login);
+        return Gt06Wire.bytes(login);
     }
 
     private static byte[] gt06Location(int serial) {
@@ -343,7 +342,7 @@ class DeviceTrustOverSocketsTest {
         Fix fix = msg.fix(0);
         ByteBuf location = Unpooled.buffer();
         Gt06Encoder.writeLocation0x12(location, fix, serial);
-        return bytes(location);
+        return Gt06Wire.bytes(location);
     }
 
     private static void write(Socket socket, byte[] bytes) throws Exception {
@@ -351,24 +350,6 @@ class DeviceTrustOverSocketsTest {
         socket.getOutputStream().flush();
     }
 
-    private static byte[] bytes(ByteBuf buf) {
-        byte[] b = new byte[buf.readableBytes()];
-        buf.readBytes(b);
-        buf.release();
-        return b;
-    }
-
-    private static byte[] readGt06Reply(InputStream in) throws Exception {
-        DataInputStream data = new DataInputStream(in);
-        byte[] head = new byte[3];
-        data.readFully(head);
-        byte[] rest = new byte[(head[2] & 0xFF) + 2];
-        data.readFully(rest);
-        byte[] all = new byte[3 + rest.length];
-        System.arraycopy(head, 0, all, 0, 3);
-        System.arraycopy(rest, 0, all, 3, rest.length);
-        return all;
-    }
 
     private static void refreshCrc(byte[] frame) {
         ByteBuf buf = Unpooled.wrappedBuffer(frame);

@@ -1,5 +1,6 @@
 package io.kuzet.server.ingest;
 
+import io.kuzet.server.testing.Gt06Wire;
 import static io.kuzet.server.testing.Fixes.fixAt;
 import static io.kuzet.server.testing.RunningServer.T0;
 import static org.awaitility.Awaitility.await;
@@ -21,7 +22,6 @@ import io.kuzet.server.testing.RunningServer;
 import io.kuzet.server.testing.TestFleet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -128,13 +128,13 @@ class FsyncAckReleaseTest {
             ByteBuf login = Unpooled.buffer();
             Gt06Encoder.writeLogin(login, TestFleet.GT06_IMEI, 1);
             send(socket, login);
-            assertEquals(0x01, readGt06Reply(socket.getInputStream())[3]);
+            assertEquals(0x01, Gt06Wire.readReply(socket.getInputStream())[3]);
             DeviceMessage msg = fixAt(T0, 43.30, 76.90, 10);
             ByteBuf location = Unpooled.buffer();
             Gt06Encoder.writeLocation0x12(location, msg.fix(0), 2);
-            byte[] frame = bytes(location);
+            byte[] frame = Gt06Wire.bytes(location);
             socket.getOutputStream().write(frame);
-            byte[] first = readGt06Reply(socket.getInputStream());
+            byte[] first = Gt06Wire.readReply(socket.getInputStream());
 
             gate.close();
             socket.getOutputStream().write(frame);   // the device did not see the reply and resends
@@ -142,7 +142,7 @@ class FsyncAckReleaseTest {
             assertSilent(socket);
 
             gate.open();
-            assertArrayEquals(first, readGt06Reply(socket.getInputStream()));
+            assertArrayEquals(first, Gt06Wire.readReply(socket.getInputStream()));
         }
     }
 
@@ -209,27 +209,8 @@ class FsyncAckReleaseTest {
     }
 
     private static void send(Socket socket, ByteBuf buf) throws IOException {
-        socket.getOutputStream().write(bytes(buf));
+        socket.getOutputStream().write(Gt06Wire.bytes(buf));
         socket.getOutputStream().flush();
-    }
-
-    private static byte[] bytes(ByteBuf buf) {
-        byte[] b = new byte[buf.readableBytes()];
-        buf.readBytes(b);
-        buf.release();
-        return b;
-    }
-
-    private static byte[] readGt06Reply(InputStream in) throws IOException {
-        DataInputStream data = new DataInputStream(in);
-        byte[] head = new byte[3];
-        data.readFully(head);
-        byte[] rest = new byte[(head[2] & 0xFF) + 2];
-        data.readFully(rest);
-        byte[] all = new byte[3 + rest.length];
-        System.arraycopy(head, 0, all, 0, 3);
-        System.arraycopy(rest, 0, all, 3, rest.length);
-        return all;
     }
 
     private static String readWatchFrame(InputStream in) throws IOException {

@@ -1,5 +1,6 @@
 package io.kuzet.server.ingest;
 
+import io.kuzet.server.testing.Gt06Wire;
 import static io.kuzet.server.testing.RunningServer.T0;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -18,8 +19,6 @@ import io.kuzet.server.testing.RunningServer;
 import io.kuzet.server.testing.TestFleet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.DataInputStream;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,24 +44,6 @@ class Gt06IngestTest {
         running.close();
     }
 
-    private static byte[] bytes(ByteBuf buf) {
-        byte[] b = new byte[buf.readableBytes()];
-        buf.readBytes(b);
-        buf.release();
-        return b;
-    }
-
-    private static byte[] readReply(InputStream in) throws Exception {
-        DataInputStream data = new DataInputStream(in);
-        byte[] head = new byte[3];
-        data.readFully(head);
-        byte[] rest = new byte[(head[2] & 0xFF) + 2];
-        data.readFully(rest);
-        byte[] all = new byte[3 + rest.length];
-        System.arraycopy(head, 0, all, 0, 3);
-        System.arraycopy(rest, 0, all, 3, rest.length);
-        return all;
-    }
 
     @Test
     void loginLocationAndRemovalAlarmReachTheOperatorAsAStrapTamperAlert() throws Exception {
@@ -72,21 +53,21 @@ class Gt06IngestTest {
             socket.setSoTimeout(5_000);
             ByteBuf login = Unpooled.buffer();
             Gt06Encoder.writeLogin(login, TestFleet.GT06_IMEI, 1);
-            socket.getOutputStream().write(bytes(login));
-            byte[] loginAck = readReply(socket.getInputStream());
+            socket.getOutputStream().write(Gt06Wire.bytes(login));
+            byte[] loginAck = Gt06Wire.readReply(socket.getInputStream());
             assertEquals(0x01, loginAck[3], "login ack echoes the protocol number");
 
             DeviceMessage msg = Fixes.fixAt(T0, 43.30, 76.90, 10);
             Fix fix = msg.fix(0);
             ByteBuf location = Unpooled.buffer();
             Gt06Encoder.writeLocation0x12(location, fix, 2);
-            socket.getOutputStream().write(bytes(location));
-            assertEquals(0x12, readReply(socket.getInputStream())[3]);
+            socket.getOutputStream().write(Gt06Wire.bytes(location));
+            assertEquals(0x12, Gt06Wire.readReply(socket.getInputStream())[3]);
 
             ByteBuf alarm = Unpooled.buffer();
             Gt06Encoder.writeAlarm0x16(alarm, fix, 0x18, 3);   // 0x18 = removal (strap cut / taken off)
-            socket.getOutputStream().write(bytes(alarm));
-            assertEquals(0x16, readReply(socket.getInputStream())[3]);
+            socket.getOutputStream().write(Gt06Wire.bytes(alarm));
+            assertEquals(0x16, Gt06Wire.readReply(socket.getInputStream())[3]);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> live.alerts("STRAP_TAMPER", "RAISED").size() == 1);
             JsonNode alert = live.alerts("STRAP_TAMPER", "RAISED").get(0);
@@ -105,7 +86,7 @@ class Gt06IngestTest {
             socket.setSoTimeout(5_000);
             ByteBuf login = Unpooled.buffer();
             Gt06Encoder.writeLogin(login, 359_000_000_000_001L, 1);
-            socket.getOutputStream().write(bytes(login));
+            socket.getOutputStream().write(Gt06Wire.bytes(login));
             assertEquals(-1, socket.getInputStream().read());
         }
         assertEquals(1.0, running.server.ingestMetrics().loginsRefused(Protocol.GT06, IngestMetrics.LoginRefusal.UNKNOWN_DEVICE));

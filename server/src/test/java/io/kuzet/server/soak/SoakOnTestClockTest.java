@@ -1,5 +1,6 @@
 package io.kuzet.server.soak;
 
+import io.kuzet.server.testing.Gt06Wire;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -299,7 +300,7 @@ class SoakOnTestClockTest {
                 clock.set(dayStart + 1_700_000L);
                 ByteBuf login = Unpooled.buffer();
                 Gt06Encoder.writeLogin(login, GT06_IMEI, nextSerial());
-                socket.getOutputStream().write(bytes(login));
+                socket.getOutputStream().write(Gt06Wire.bytes(login));
                 assertEquals(0x01, readReply(in)[3], "GT06 login acked");
                 long step = (DAY_MS - 7_200_000L) / fixes;   // the day's fixes end before the evening burst
                 boolean stayInside = zone && gt06InZone;
@@ -329,7 +330,7 @@ class SoakOnTestClockTest {
             DeviceMessage msg = Fixes.fixAt(fixTime, lat, lon, 10);
             ByteBuf location = Unpooled.buffer();
             Gt06Encoder.writeLocation0x12(location, msg.fix(0), nextSerial());
-            socket.getOutputStream().write(bytes(location));
+            socket.getOutputStream().write(Gt06Wire.bytes(location));
             assertEquals(0x12, readReply(in)[3], "GT06 location at " + Instant.ofEpochMilli(fixTime) + " acked");
             acked(fixTime);
         }
@@ -338,13 +339,6 @@ class SoakOnTestClockTest {
             gt06Serial = (gt06Serial + 1) & 0xFFFF;
             return gt06Serial;
         }
-    }
-
-    private static byte[] bytes(ByteBuf buf) {
-        byte[] b = new byte[buf.readableBytes()];
-        buf.readBytes(b);
-        buf.release();
-        return b;
     }
 
     private static byte[] readReply(DataInputStream data) throws Exception {
