@@ -237,6 +237,40 @@ class ProvisioningImporterTest {
         assertTrue(e.getMessage().contains("subjects[7].colour") && !e.getMessage().contains("\n"), e.getMessage());
     }
 
+    @Test
+    void anExportedRegistryImportsIntoAnEmptyDatabaseAsTheSameRegistry(@TempDir Path dir) throws Exception {
+        Path generated = dir.resolve("generated.yaml");
+        writeRegistry(generated, 50, "AST");
+        ProvisioningImporter importer = new ProvisioningImporter(db.dataSource());
+        importer.importFile(example);
+        importer.importFile(generated);
+        Path first = dir.resolve("first.yaml");
+        assertEquals(52, new RegistryExporter(db.dataSource()).exportTo(first));
+        String before = counts();
+
+        SharedPostgres.truncateAll(db);
+        importer.importFile(first);
+        Path second = dir.resolve("second.yaml");
+        new RegistryExporter(db.dataSource()).exportTo(second);
+
+        assertEquals(Files.readString(first), Files.readString(second));
+        assertEquals(before, counts());
+        assertTrue(Files.readString(first).contains("Approved night shift"));
+        RegistrySnapshot registry = new RegistryRepository(db.dataSource()).load();
+        assertEquals(7, registry.rules(registry.activeOrder(registry.device("kuzet", 100001).subjectId(),
+                Instant.parse("2026-03-01T12:00:00Z").toEpochMilli()).id()).stream()
+                .filter(r -> r.kind().equals("CURFEW")).findFirst().orElseThrow().windows().size());
+    }
+
+    private String counts() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String table : TABLES.split(", ")) {
+            String where = table.equals("device_assignments") ? " where unassigned_at is null" : "";
+            sb.append(table).append('=').append(count("select count(*) from " + table + where)).append(' ');
+        }
+        return sb.toString();
+    }
+
     /**
      * A provisioning file of {@code n} subjects, each with a home zone, a bracelet, an order with a curfew of seven
      * windows and an exclusion rule, and an assignment (about 600 bytes a subject).
