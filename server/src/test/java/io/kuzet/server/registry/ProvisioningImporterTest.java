@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ProvisioningImporterTest {
+public class ProvisioningImporterTest {
     private static final String TABLES = "agencies, users, subjects, zones, devices, device_assignments, orders, rules, "
             + "schedules, schedule_exceptions";
 
@@ -275,7 +275,7 @@ class ProvisioningImporterTest {
      * A provisioning file of {@code n} subjects, each with a home zone, a bracelet, an order with a curfew of seven
      * windows and an exclusion rule, and an assignment (about 600 bytes a subject).
      */
-    static void writeRegistry(Path file, int n, String agency) throws java.io.IOException {
+    public static void writeRegistry(Path file, int n, String agency) throws java.io.IOException {
         try (java.io.BufferedWriter w = Files.newBufferedWriter(file)) {
             w.write("agencies:\n  - {code: " + agency + ", name: Registry test agency, region: Almaty}\n");
             w.write("zones:\n  - {agency: " + agency + ", name: Victim area, kind: EXCLUSION_AREA, geojson: {type: Feature, "
