@@ -163,6 +163,12 @@ public final class ProvisioningImporter {
         private final Map<String, Long> agencyIds = new java.util.HashMap<>();
         private final Map<String, Long> subjectIds = new java.util.HashMap<>();
         private final Map<String, Long> deviceIds = new java.util.HashMap<>();
+        private final Map<String, Long> zoneIds = new java.util.HashMap<>();
+        private final Batch scheduleRows = new Batch(
+                "insert into schedules (rule_id, weekday, start_time, end_time) values (?, ?, ?, ?)");
+        private final Batch exceptionRows = new Batch("""
+                insert into schedule_exceptions (rule_id, on_date, start_time, end_time, action, reason)
+                values (?, ?, ?, ?, ?, ?)""");
 
         Run(Connection c) {
             this.c = c;
@@ -208,25 +214,20 @@ public final class ProvisioningImporter {
             void run(T entry) throws SQLException;
         }
 
-        /** Upserts that need no id back go in JDBC batches; the batch's first failing row is named. */
+        /** Writes that need no id back go in JDBC batches; the batch's first failing row is named by its label. */
         private final class Batch {
-            private final String section;
             private final String sql;
             private final List<String> keys = new java.util.ArrayList<>();
-            private int first;
 
-            Batch(String section, String sql) {
-                this.section = section;
+            Batch(String sql) {
                 this.sql = sql;
             }
 
-            void add(int index, String key, Object... args) throws SQLException {
-                if (keys.isEmpty()) {
-                    first = index;
-                }
+            /** @param label names the entry in an error, e.g. {@code subjects[12] (externalCaseId KZ-1)} */
+            void add(String label, Object... args) throws SQLException {
                 PreparedStatement ps = bind(sql, args);
                 ps.addBatch();
-                keys.add(key);
+                keys.add(label);
                 if (keys.size() >= BATCH) {
                     flush();
                 }
@@ -242,7 +243,7 @@ public final class ProvisioningImporter {
                     int[] done = e.getUpdateCounts();
                     int failed = done == null ? 0 : Math.min(done.length, keys.size() - 1);
                     SQLException cause = e.getNextException() != null ? e.getNextException() : e;
-                    throw new ProvisioningException(section + "[" + (first + failed) + "] (" + keys.get(failed) + "): "
+                    throw new ProvisioningException(keys.get(failed) + ": "
                             + String.valueOf(cause.getMessage()).lines().findFirst().orElse(""), e);
                 }
                 keys.clear();
@@ -260,35 +261,39 @@ public final class ProvisioningImporter {
                         on conflict (username) do update set password_hash = excluded.password_hash,
                             role = excluded.role, agency_id = excluded.agency_id returning id""",
                         u.username(), u.passwordHash(), u.role(), u.agency() == null ? null : agency(u.agency())));
-            Batch subjects = new Batch("subjects", """
+            Batch subjects = new Batch("""
                         insert into subjects (agency_id, external_case_id, display_name, pre_trial) values (?, ?, ?, ?)
                         on conflict (agency_id, external_case_id) do update set display_name = excluded.display_name,
                             pre_trial = excluded.pre_trial""");
             List<ProvisioningFile.Subject> subjectList = list(f.subjects());
             int[] index = new int[1];
-            each("subjects", subjectList, s -> "externalCaseId " + s.externalCaseId(), s -> subjects.add(index[0]++,
-                    "externalCaseId " + s.externalCaseId(), agency(s.agency()), s.externalCaseId(), s.displayName(), s.preTrial()));
+            each("subjects", subjectList, s -> "externalCaseId " + s.externalCaseId(), s -> subjects.add(
+                    "subjects[" + index[0]++ + "] (externalCaseId " + s.externalCaseId() + ")", agency(s.agency()),
+                    s.externalCaseId(), s.displayName(), s.preTrial()));
             subjects.flush();
-            Batch zones = new Batch("zones", """
+            Batch zones = new Batch("""
                         insert into zones (agency_id, name, kind, geojson) values (?, ?, ?, ?::jsonb)
                         on conflict (agency_id, name) do update set kind = excluded.kind, geojson = excluded.geojson""");
             index[0] = 0;
-            each("zones", list(f.zones()), z -> "name " + z.name(), z -> zones.add(index[0]++, "name " + z.name(),
+            each("zones", list(f.zones()), z -> "name " + z.name(), z -> zones.add(
+                    "zones[" + index[0]++ + "] (name " + z.name() + ")",
                     agency(z.agency()), z.name(), z.kind() == null ? "AREA" : z.kind(), json(z)));
             zones.flush();
-            Batch devices = new Batch("devices", """
+            Batch devices = new Batch("""
                         insert into devices (protocol, device_number, secret_key, role, firmware, allowed_sources)
                         values (?, ?, ?, ?, ?, ?)
                         on conflict (protocol, device_number) do update set secret_key = excluded.secret_key,
                             role = excluded.role, firmware = excluded.firmware, allowed_sources = excluded.allowed_sources""");
             index[0] = 0;
-            each("devices", list(f.devices()), d -> d.protocol() + " " + d.number(), d -> devices.add(index[0]++,
-                        d.protocol() + " " + d.number(), d.protocol(), d.number(),
+            each("devices", list(f.devices()), d -> d.protocol() + " " + d.number(), d -> devices.add(
+                        "devices[" + index[0]++ + "] (" + d.protocol() + " " + d.number() + ")", d.protocol(), d.number(),
                         d.secretKey() == null ? null : HexFormat.of().parseHex(d.secretKey()),
                         d.role() == null ? DeviceRole.BRACELET.name() : DeviceRole.valueOf(d.role()).name(), d.firmware(),
                         sources(d.allowedSources(), "device " + d.protocol() + " " + d.number())));
             devices.flush();
             each("orders", list(f.orders()), o -> "legalReference " + o.legalReference(), this::order);
+            scheduleRows.flush();
+            exceptionRows.flush();
             each("assignments", list(f.assignments()), a -> a.device() == null ? "no device"
                     : "device " + a.device().protocol() + " " + a.device().number(),
                     a -> assign(device(a.device()), subject(a.subject()), a.assignedAt()));
@@ -307,15 +312,19 @@ public final class ProvisioningImporter {
                     subject(o.subject()), o.legalReference(), OrderKind.valueOf(o.kind()).name(),
                     Timestamp.from(o.startsAt()), o.endsAt() == null ? null : Timestamp.from(o.endsAt()), o.timeZone(),
                     RiskLevel.valueOf(o.riskLevel()).name(), o.noCommunicationLimitS(), o.noFixLimitS());
-            long agencyId = id("select s.agency_id from orders o join subjects s on s.id = o.subject_id where o.id = ?", orderId);
+            long agencyId = agency(o.subject().agency());
             for (ProvisioningFile.Rule r : list(o.rules())) {
                 rule(orderId, agencyId, r);
             }
         }
 
         private void rule(long orderId, long agencyId, ProvisioningFile.Rule r) throws SQLException {
-            Long zoneId = r.zone() == null ? null : lookup("rule '" + r.name() + "': unknown zone " + r.zone(),
-                    "select id from zones where agency_id = ? and name = ?", agencyId, r.zone());
+            Long zoneId = r.zone() == null ? null : zoneIds.get(agencyId + "\u0000" + r.zone());
+            if (r.zone() != null && zoneId == null) {
+                zoneId = lookup("rule '" + r.name() + "': unknown zone " + r.zone(),
+                        "select id from zones where agency_id = ? and name = ?", agencyId, r.zone());
+                zoneIds.put(agencyId + "\u0000" + r.zone(), zoneId);
+            }
             Long victim = r.victimDevice() == null ? null : device(r.victimDevice());
             if (victim != null && VictimUnits.check(c, victim, agencyId) != VictimUnits.Problem.NONE) {
                 throw new IllegalArgumentException("rule '" + r.name() + "': victim device " + r.victimDevice().protocol() + " "
@@ -343,7 +352,7 @@ public final class ProvisioningImporter {
                     + "|| to_char(end_time, 'HH24:MI') from schedules where rule_id = ?", "delete from schedules where id = ?",
                     key -> {
                         String[] p = key.split("\\|");
-                        update("insert into schedules (rule_id, weekday, start_time, end_time) values (?, ?, ?, ?)",
+                        scheduleRows.add("rule '" + r.name() + "' schedule " + key,
                                 ruleId, Integer.parseInt(p[0]), LocalTime.parse(p[1]), LocalTime.parse(p[2]));
                     });
             List<String> exceptions = new java.util.ArrayList<>();
@@ -359,9 +368,7 @@ public final class ProvisioningImporter {
                     + "where rule_id = ?", "delete from schedule_exceptions where id = ?",
                     key -> {
                         String[] p = key.split("\\|", 5);
-                        update("""
-                                insert into schedule_exceptions (rule_id, on_date, start_time, end_time, action, reason)
-                                values (?, ?, ?, ?, ?, ?)""", ruleId, java.time.LocalDate.parse(p[0]),
+                        exceptionRows.add("rule '" + r.name() + "' exception " + key, ruleId, java.time.LocalDate.parse(p[0]),
                                 LocalTime.parse(p[1]), LocalTime.parse(p[2]), p[3], p[4]);
                     });
         }
