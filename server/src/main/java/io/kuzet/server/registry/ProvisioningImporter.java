@@ -32,7 +32,7 @@ public final class ProvisioningImporter {
     /**
      * Largest file imported (bytes): SnakeYAML's code-point limit (3 MiB by default, refusing 10,000 subjects) is
      * raised to it on purpose. The file is read whole, so the import needs heap of a few times this size; a file of
-     * 100,000 subjects with their zones, devices, orders and assignments is about 60 MB (docs/provisioning.md).
+     * 100,000 subjects with their zones, devices, orders and assignments is about 120 MB (docs/provisioning.md).
      */
     public static final int MAX_FILE_BYTES = 256 * 1024 * 1024;
     /** Rows sent to the database per JDBC batch. */
