@@ -45,4 +45,17 @@ class ProvisionCommandLineTest {
                 error.getFormattedMessage());
         assertNull(error.getThrowableProxy(), "no stack trace");
     }
+
+    @Test
+    void exportRegistryWritesTheRegistryInTheProvisioningFormat() throws Exception {
+        Path config = dir.resolve("kuzet.yaml");
+        Files.writeString(config, """
+                server: {dataDir: "%s", bindAddress: 127.0.0.1}
+                ports: {kuzet: 0, kuzetTls: -1, gt06: 0, watch: 0, http: 0}
+                """.formatted(dir.resolve("data")));
+        Path out = dir.resolve("export.yaml");
+        assertEquals(0, new CommandLine(new KuzetServerMain()).execute("-c", config.toString(), "export-registry", out.toString()));
+        String yaml = Files.readString(out);
+        org.junit.jupiter.api.Assertions.assertTrue(yaml.contains("agencies:") && yaml.contains("subjects:"), yaml);
+    }
 }
