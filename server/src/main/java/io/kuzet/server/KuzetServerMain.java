@@ -69,7 +69,13 @@ public final class KuzetServerMain implements Callable<Integer> {
         if (config == null) {
             return 2;
         }
-        Running running = start(config, KuzetServer.Options.defaults());
+        Running running;
+        try {
+            running = start(config, KuzetServer.Options.defaults());
+        } catch (ProvisioningImporter.ProvisioningException e) {
+            LOG.error("provisioning file refused, nothing imported: {}", e.getMessage());
+            return 3;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "kuzet-shutdown"));
         KuzetServer server = running.server();
         LOG.info("Kuzet is up: Kuzet {} / GT06 {} / Watch {} / console and API http://localhost:{}/ (metrics /metrics, health /health/ready)",
@@ -108,6 +114,23 @@ public final class KuzetServerMain implements Callable<Integer> {
         try (Database database = Database.start(databaseSettings(config, config.dataDir().toAbsolutePath()))) {
             long rows = TimeSeriesConversion.convert(database.dataSource());
             LOG.info("positions and device_events are TimescaleDB hypertables ({} positions)", rows);
+            return 0;
+        }
+    }
+
+    /** {@code kuzet export-registry FILE}: the registry in the provisioning format (docs/provisioning.md). */
+    @Command(name = "export-registry", mixinStandardHelpOptions = true,
+            description = "Writes the registry (agencies, users, subjects, zones, devices, orders, assignments in force) "
+                    + "to FILE in the provisioning format; importing it with --provision into an empty database gives the "
+                    + "same registry. The file holds password hashes and device keys: keep it like a backup.")
+    int exportRegistry(@picocli.CommandLine.Parameters(paramLabel = "FILE") Path file) throws Exception {
+        ServerConfig config = loadConfig();
+        if (config == null) {
+            return 2;
+        }
+        try (Database database = Database.start(databaseSettings(config, config.dataDir().toAbsolutePath()))) {
+            int subjects = new io.kuzet.server.registry.RegistryExporter(database.dataSource()).exportTo(file);
+            LOG.info("registry exported to {} ({} subjects)", file, subjects);
             return 0;
         }
     }

@@ -29,8 +29,18 @@ import javax.sql.DataSource;
  * <p>Thread-safe (stateless apart from the data source). Cost: a few statements per entry.
  */
 public final class ProvisioningImporter {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    /**
+     * Largest file imported (bytes): SnakeYAML's code-point limit (3 MiB by default, refusing 10,000 subjects) is
+     * raised to it on purpose. The file is read whole, so the import needs heap of a few times this size; a file of
+     * 100,000 subjects with their zones, devices, orders and assignments is about 120 MB (docs/provisioning.md).
+     */
+    public static final int MAX_FILE_BYTES = 256 * 1024 * 1024;
+    /** Rows sent to the database per JDBC batch. */
+    static final int BATCH = 1000;
+    static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .loaderOptions(loaderOptions()).build())
             .registerModule(new JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,13 +68,42 @@ public final class ProvisioningImporter {
         this.audit = audit;
     }
 
+    private static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setCodePointLimit(MAX_FILE_BYTES);
+        return options;
+    }
+
+    /** A file refused: one line naming the entry (e.g. {@code subjects[1234] (externalCaseId KZ-1): unknown agency XYZ}). */
+    public static final class ProvisioningException extends IllegalArgumentException {
+        ProvisioningException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Imports the file in one transaction, or nothing.
+     *
+     * @throws ProvisioningException the file is too large, does not parse, or an entry is invalid or refers to
+     *                               something missing (the message is one line naming the entry)
+     */
     public void importFile(Path yaml) throws IOException, SQLException {
+        long size = java.nio.file.Files.size(yaml);
+        if (size > MAX_FILE_BYTES) {
+            throw new ProvisioningException(yaml + ": " + size + " bytes is more than the " + MAX_FILE_BYTES
+                    + " bytes a provisioning file may have; split it into several files", null);
+        }
         byte[] bytes = java.nio.file.Files.readAllBytes(yaml);
-        ProvisioningFile file = YAML.readValue(bytes, ProvisioningFile.class);
+        ProvisioningFile file;
+        try {
+            file = YAML.readValue(bytes, ProvisioningFile.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new ProvisioningException(yaml + ": " + describe(e), e);
+        }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try {
-                new Run(c).all(file);
+            try (Run run = new Run(c)) {
+                run.all(file);
                 if (audit != null) {
                     audit.imported(c, yaml.toString(), sha256(bytes), counts(file));
                 }
@@ -76,6 +115,24 @@ public final class ProvisioningImporter {
                 c.setAutoCommit(true);
             }
         }
+    }
+
+    /** One line: where in the file (section[index].field, line) and what. */
+    private static String describe(com.fasterxml.jackson.core.JacksonException e) {
+        StringBuilder where = new StringBuilder();
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
+            for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+                if (r.getFieldName() != null) {
+                    where.append(where.isEmpty() ? "" : ".").append(r.getFieldName());
+                } else if (r.getIndex() >= 0) {
+                    where.append('[').append(r.getIndex()).append(']');
+                }
+            }
+        }
+        String line = e.getLocation() == null || e.getLocation().getLineNr() < 0 ? ""
+                : " (line " + e.getLocation().getLineNr() + ")";
+        String what = e.getOriginalMessage().lines().findFirst().orElse("").strip();
+        return (where.isEmpty() ? "" : where + line + ": ") + (where.isEmpty() ? what + line : what);
     }
 
     private static Map<String, Integer> counts(ProvisioningFile f) {
@@ -99,60 +156,147 @@ public final class ProvisioningImporter {
         }
     }
 
-    /** One import inside one transaction. */
-    private static final class Run {
+    /** One import inside one transaction; prepared statements are reused for the whole run. */
+    private static final class Run implements AutoCloseable {
         private final Connection c;
+        private final Map<String, PreparedStatement> statements = new java.util.HashMap<>();
+        private final Map<String, Long> agencyIds = new java.util.HashMap<>();
+        private final Map<String, Long> subjectIds = new java.util.HashMap<>();
+        private final Map<String, Long> deviceIds = new java.util.HashMap<>();
+        private final Map<String, Long> zoneIds = new java.util.HashMap<>();
+        private final Batch scheduleRows = new Batch(
+                "insert into schedules (rule_id, weekday, start_time, end_time) values (?, ?, ?, ?)");
+        private final Batch exceptionRows = new Batch("""
+                insert into schedule_exceptions (rule_id, on_date, start_time, end_time, action, reason)
+                values (?, ?, ?, ?, ?, ?)""");
 
         Run(Connection c) {
             this.c = c;
         }
 
+        @Override
+        public void close() throws SQLException {
+            SQLException first = null;
+            for (PreparedStatement ps : statements.values()) {
+                try {
+                    ps.close();
+                } catch (SQLException e) {
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+
+        /** Runs one entry; a failure becomes one line naming it. */
+        private <T> void each(String section, List<T> entries, java.util.function.Function<T, String> key, Entry<T> run)
+                throws SQLException {
+            for (int i = 0; i < entries.size(); i++) {
+                T entry = entries.get(i);
+                try {
+                    run.run(entry);
+                } catch (ProvisioningException e) {
+                    throw e;
+                } catch (SQLException | RuntimeException e) {
+                    String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+                    throw new ProvisioningException(section + "[" + i + "] (" + key.apply(entry) + "): " + message, e);
+                }
+            }
+        }
+
+        /** Imports one entry of a section. */
+        private interface Entry<T> {
+            void run(T entry) throws SQLException;
+        }
+
+        /** Writes that need no id back go in JDBC batches; the batch's first failing row is named by its label. */
+        private final class Batch {
+            private final String sql;
+            private final List<String> keys = new java.util.ArrayList<>();
+
+            Batch(String sql) {
+                this.sql = sql;
+            }
+
+            /** @param label names the entry in an error, e.g. {@code subjects[12] (externalCaseId KZ-1)} */
+            void add(String label, Object... args) throws SQLException {
+                PreparedStatement ps = bind(sql, args);
+                ps.addBatch();
+                keys.add(label);
+                if (keys.size() >= BATCH) {
+                    flush();
+                }
+            }
+
+            void flush() throws SQLException {
+                if (keys.isEmpty()) {
+                    return;
+                }
+                try {
+                    statements.get(sql).executeBatch();
+                } catch (java.sql.BatchUpdateException e) {
+                    int[] done = e.getUpdateCounts();
+                    int failed = done == null ? 0 : Math.min(done.length, keys.size() - 1);
+                    SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+                    throw new ProvisioningException(keys.get(failed) + ": "
+                            + String.valueOf(cause.getMessage()).lines().findFirst().orElse(""), e);
+                }
+                keys.clear();
+            }
+        }
+
         void all(ProvisioningFile f) throws SQLException {
-            for (ProvisioningFile.Agency a : list(f.agencies())) {
-                id("""
+            each("agencies", list(f.agencies()), a -> "code " + a.code(), a -> id("""
                         insert into agencies (code, name, region, allowed_sources) values (?, ?, ?, ?)
                         on conflict (code) do update set name = excluded.name, region = excluded.region,
                             allowed_sources = excluded.allowed_sources returning id""",
-                        a.code(), a.name(), a.region(), sources(a.allowedSources(), "agency " + a.code()));
-            }
-            for (ProvisioningFile.User u : list(f.users())) {
-                id("""
+                        a.code(), a.name(), a.region(), sources(a.allowedSources(), "agency " + a.code())));
+            each("users", list(f.users()), u -> "username " + u.username(), u -> id("""
                         insert into users (username, password_hash, role, agency_id) values (?, ?, ?, ?)
                         on conflict (username) do update set password_hash = excluded.password_hash,
                             role = excluded.role, agency_id = excluded.agency_id returning id""",
-                        u.username(), u.passwordHash(), u.role(), u.agency() == null ? null : agency(u.agency()));
-            }
-            for (ProvisioningFile.Subject s : list(f.subjects())) {
-                id("""
+                        u.username(), u.passwordHash(), u.role(), u.agency() == null ? null : agency(u.agency())));
+            Batch subjects = new Batch("""
                         insert into subjects (agency_id, external_case_id, display_name, pre_trial) values (?, ?, ?, ?)
                         on conflict (agency_id, external_case_id) do update set display_name = excluded.display_name,
-                            pre_trial = excluded.pre_trial returning id""",
-                        agency(s.agency()), s.externalCaseId(), s.displayName(), s.preTrial());
-            }
-            for (ProvisioningFile.Zone z : list(f.zones())) {
-                id("""
+                            pre_trial = excluded.pre_trial""");
+            List<ProvisioningFile.Subject> subjectList = list(f.subjects());
+            int[] index = new int[1];
+            each("subjects", subjectList, s -> "externalCaseId " + s.externalCaseId(), s -> subjects.add(
+                    "subjects[" + index[0]++ + "] (externalCaseId " + s.externalCaseId() + ")", agency(s.agency()),
+                    s.externalCaseId(), s.displayName(), s.preTrial()));
+            subjects.flush();
+            Batch zones = new Batch("""
                         insert into zones (agency_id, name, kind, geojson) values (?, ?, ?, ?::jsonb)
-                        on conflict (agency_id, name) do update set kind = excluded.kind, geojson = excluded.geojson
-                        returning id""",
-                        agency(z.agency()), z.name(), z.kind() == null ? "AREA" : z.kind(), json(z));
-            }
-            for (ProvisioningFile.Device d : list(f.devices())) {
-                id("""
+                        on conflict (agency_id, name) do update set kind = excluded.kind, geojson = excluded.geojson""");
+            index[0] = 0;
+            each("zones", list(f.zones()), z -> "name " + z.name(), z -> zones.add(
+                    "zones[" + index[0]++ + "] (name " + z.name() + ")",
+                    agency(z.agency()), z.name(), z.kind() == null ? "AREA" : z.kind(), json(z)));
+            zones.flush();
+            Batch devices = new Batch("""
                         insert into devices (protocol, device_number, secret_key, role, firmware, allowed_sources)
                         values (?, ?, ?, ?, ?, ?)
                         on conflict (protocol, device_number) do update set secret_key = excluded.secret_key,
-                            role = excluded.role, firmware = excluded.firmware, allowed_sources = excluded.allowed_sources
-                        returning id""",
-                        d.protocol(), d.number(), d.secretKey() == null ? null : HexFormat.of().parseHex(d.secretKey()),
+                            role = excluded.role, firmware = excluded.firmware, allowed_sources = excluded.allowed_sources""");
+            index[0] = 0;
+            each("devices", list(f.devices()), d -> d.protocol() + " " + d.number(), d -> devices.add(
+                        "devices[" + index[0]++ + "] (" + d.protocol() + " " + d.number() + ")", d.protocol(), d.number(),
+                        d.secretKey() == null ? null : HexFormat.of().parseHex(d.secretKey()),
                         d.role() == null ? DeviceRole.BRACELET.name() : DeviceRole.valueOf(d.role()).name(), d.firmware(),
-                        sources(d.allowedSources(), "device " + d.protocol() + " " + d.number()));
-            }
-            for (ProvisioningFile.Order o : list(f.orders())) {
-                order(o);
-            }
-            for (ProvisioningFile.Assignment a : list(f.assignments())) {
-                assign(device(a.device()), subject(a.subject()), a.assignedAt());
-            }
+                        sources(d.allowedSources(), "device " + d.protocol() + " " + d.number())));
+            devices.flush();
+            each("orders", list(f.orders()), o -> "legalReference " + o.legalReference(), this::order);
+            scheduleRows.flush();
+            exceptionRows.flush();
+            each("assignments", list(f.assignments()), a -> a.device() == null ? "no device"
+                    : "device " + a.device().protocol() + " " + a.device().number(),
+                    a -> assign(device(a.device()), subject(a.subject()), a.assignedAt()));
         }
 
         private void order(ProvisioningFile.Order o) throws SQLException {
@@ -168,14 +312,19 @@ public final class ProvisioningImporter {
                     subject(o.subject()), o.legalReference(), OrderKind.valueOf(o.kind()).name(),
                     Timestamp.from(o.startsAt()), o.endsAt() == null ? null : Timestamp.from(o.endsAt()), o.timeZone(),
                     RiskLevel.valueOf(o.riskLevel()).name(), o.noCommunicationLimitS(), o.noFixLimitS());
-            long agencyId = id("select s.agency_id from orders o join subjects s on s.id = o.subject_id where o.id = ?", orderId);
+            long agencyId = agency(o.subject().agency());
             for (ProvisioningFile.Rule r : list(o.rules())) {
                 rule(orderId, agencyId, r);
             }
         }
 
         private void rule(long orderId, long agencyId, ProvisioningFile.Rule r) throws SQLException {
-            Long zoneId = r.zone() == null ? null : id("select id from zones where agency_id = ? and name = ?", agencyId, r.zone());
+            Long zoneId = r.zone() == null ? null : zoneIds.get(agencyId + "\u0000" + r.zone());
+            if (r.zone() != null && zoneId == null) {
+                zoneId = lookup("rule '" + r.name() + "': unknown zone " + r.zone(),
+                        "select id from zones where agency_id = ? and name = ?", agencyId, r.zone());
+                zoneIds.put(agencyId + "\u0000" + r.zone(), zoneId);
+            }
             Long victim = r.victimDevice() == null ? null : device(r.victimDevice());
             if (victim != null && VictimUnits.check(c, victim, agencyId) != VictimUnits.Problem.NONE) {
                 throw new IllegalArgumentException("rule '" + r.name() + "': victim device " + r.victimDevice().protocol() + " "
@@ -203,7 +352,7 @@ public final class ProvisioningImporter {
                     + "|| to_char(end_time, 'HH24:MI') from schedules where rule_id = ?", "delete from schedules where id = ?",
                     key -> {
                         String[] p = key.split("\\|");
-                        update("insert into schedules (rule_id, weekday, start_time, end_time) values (?, ?, ?, ?)",
+                        scheduleRows.add("rule '" + r.name() + "' schedule " + key,
                                 ruleId, Integer.parseInt(p[0]), LocalTime.parse(p[1]), LocalTime.parse(p[2]));
                     });
             List<String> exceptions = new java.util.ArrayList<>();
@@ -219,9 +368,7 @@ public final class ProvisioningImporter {
                     + "where rule_id = ?", "delete from schedule_exceptions where id = ?",
                     key -> {
                         String[] p = key.split("\\|", 5);
-                        update("""
-                                insert into schedule_exceptions (rule_id, on_date, start_time, end_time, action, reason)
-                                values (?, ?, ?, ?, ?, ?)""", ruleId, java.time.LocalDate.parse(p[0]),
+                        exceptionRows.add("rule '" + r.name() + "' exception " + key, ruleId, java.time.LocalDate.parse(p[0]),
                                 LocalTime.parse(p[1]), LocalTime.parse(p[2]), p[3], p[4]);
                     });
         }
@@ -234,7 +381,7 @@ public final class ProvisioningImporter {
                 throws SQLException {
             List<String> missing = new java.util.ArrayList<>(wanted);
             List<Long> stale = new java.util.ArrayList<>();
-            try (PreparedStatement ps = bind(selectKeys, ruleId); ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = bind(selectKeys, ruleId).executeQuery()) {
                 while (rs.next()) {
                     if (!missing.remove(rs.getString(2))) {
                         stale.add(rs.getLong(1));
@@ -256,13 +403,10 @@ public final class ProvisioningImporter {
 
         /** Starts an assignment unless the device is already on that subject; closes the device's previous one. */
         private void assign(long deviceId, long subjectId, java.time.Instant at) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select subject_id from device_assignments where device_id = ? and unassigned_at is null")) {
-                ps.setLong(1, deviceId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && rs.getLong(1) == subjectId) {
-                        return;
-                    }
+            try (ResultSet rs = bind("select subject_id from device_assignments where device_id = ? and unassigned_at is null",
+                    deviceId).executeQuery()) {
+                if (rs.next() && rs.getLong(1) == subjectId) {
+                    return;
                 }
             }
             update("update device_assignments set unassigned_at = ? where device_id = ? and unassigned_at is null",
@@ -284,36 +428,76 @@ public final class ProvisioningImporter {
         }
 
         private long agency(String code) throws SQLException {
-            return id("select id from agencies where code = ?", code);
+            Long known = agencyIds.get(code);
+            if (known == null) {
+                known = lookup("unknown agency " + code, "select id from agencies where code = ?", code);
+                agencyIds.put(code, known);
+            }
+            return known;
         }
 
         private long subject(ProvisioningFile.SubjectRef ref) throws SQLException {
-            return id("select s.id from subjects s join agencies a on a.id = s.agency_id "
-                    + "where a.code = ? and s.external_case_id = ?", ref.agency(), ref.externalCaseId());
+            if (ref == null) {
+                throw new IllegalArgumentException("subject is missing");
+            }
+            String key = ref.agency() + "\u0000" + ref.externalCaseId();
+            Long known = subjectIds.get(key);
+            if (known == null) {
+                known = lookup("unknown subject " + ref.agency() + " " + ref.externalCaseId(),
+                        "select s.id from subjects s join agencies a on a.id = s.agency_id "
+                                + "where a.code = ? and s.external_case_id = ?", ref.agency(), ref.externalCaseId());
+                subjectIds.put(key, known);
+            }
+            return known;
         }
 
         private long device(ProvisioningFile.DeviceRef ref) throws SQLException {
-            return id("select id from devices where protocol = ? and device_number = ?", ref.protocol(), ref.number());
+            if (ref == null) {
+                throw new IllegalArgumentException("device is missing");
+            }
+            String key = ref.protocol() + "\u0000" + ref.number();
+            Long known = deviceIds.get(key);
+            if (known == null) {
+                known = lookup("unknown device " + ref.protocol() + " " + ref.number(),
+                        "select id from devices where protocol = ? and device_number = ?", ref.protocol(), ref.number());
+                deviceIds.put(key, known);
+            }
+            return known;
+        }
+
+        /** The id a query finds, or an error saying what is missing. */
+        private long lookup(String missing, String sql, Object... args) throws SQLException {
+            PreparedStatement ps = bind(sql, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException(missing);
+                }
+                return rs.getLong(1);
+            }
         }
 
         /** Runs a statement returning one id; a missing row means the file refers to something it does not define. */
         private long id(String sql, Object... args) throws SQLException {
-            try (PreparedStatement ps = bind(sql, args); ResultSet rs = ps.executeQuery()) {
+            PreparedStatement ps = bind(sql, args);
+            try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new IllegalArgumentException("provisioning file refers to a missing entry: " + List.of(args));
+                    throw new IllegalArgumentException("refers to a missing entry: " + java.util.Arrays.toString(args));
                 }
                 return rs.getLong(1);
             }
         }
 
         private void update(String sql, Object... args) throws SQLException {
-            try (PreparedStatement ps = bind(sql, args)) {
-                ps.executeUpdate();
-            }
+            bind(sql, args).executeUpdate();
         }
 
+        /** The run's prepared statement for {@code sql} (prepared once), bound to {@code args}. */
         private PreparedStatement bind(String sql, Object... args) throws SQLException {
-            PreparedStatement ps = c.prepareStatement(sql);
+            PreparedStatement ps = statements.get(sql);
+            if (ps == null) {
+                ps = c.prepareStatement(sql);
+                statements.put(sql, ps);
+            }
             for (int i = 0; i < args.length; i++) {
                 if (args[i] == null) {
                     ps.setNull(i + 1, Types.NULL);

@@ -109,6 +109,34 @@ class LiveStreamSessionTest {
         assertEquals(io.kuzet.server.testing.RunningServer.LIVE_TOKEN, token);
     }
 
+    @Test
+    void closingTheStreamFromTheConsoleLogsNoException() throws Exception {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
+        try {
+            int before = h.server.live().subscribers();
+            Stream stream = open(h.login("op-alm"));
+            stream.socket.sendClose(WebSocket.NORMAL_CLOSURE, "tab closed").get(10, TimeUnit.SECONDS);
+            assertEquals(WebSocket.NORMAL_CLOSURE, stream.closeCode());
+            await().atMost(Duration.ofSeconds(5)).until(() -> h.server.live().subscribers() == before);
+            Stream second = open(h.login("op-alm"));
+            second.socket.abort();
+            await().atMost(Duration.ofSeconds(5)).until(() -> h.server.live().subscribers() == before);
+            List<String> problems = logged.list.stream()
+                    .filter(e -> e.getThrowableProxy() != null || e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                    .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()
+                            + (e.getThrowableProxy() == null ? "" : " / " + e.getThrowableProxy().getClassName()))
+                    .toList();
+            assertEquals(List.of(), problems);
+        } finally {
+            root.detachAppender(logged);
+        }
+    }
+
     private Stream open(String token) throws Exception {
         int before = h.server.live().subscribers();
         Stream stream = new Stream();

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ProvisioningImporterTest {
+public class ProvisioningImporterTest {
     private static final String TABLES = "agencies, users, subjects, zones, devices, device_assignments, orders, rules, "
             + "schedules, schedule_exceptions";
 
@@ -187,6 +187,131 @@ class ProvisioningImporterTest {
                 () -> new ProvisioningImporter(db.dataSource()).importFile(bad));
         assertTrue(e.getMessage().contains("agency KRG"), e.getMessage());
         assertEquals(0, count("select count(*) from agencies where code = 'KRG'"));
+    }
+
+    /**
+     * A registry far above SnakeYAML's default 3 MiB imports in one run. 20,000 subjects by default (24 MB); the
+     * 100,000-subject measurement of docs/provisioning.md runs with {@code -Dkuzet.provisioningSubjects=100000}.
+     */
+    @Test
+    void aLargeRegistryImportsInOneRun(@TempDir Path dir) throws Exception {
+        int n = Integer.getInteger("kuzet.provisioningSubjects", 20_000);
+        Path big = dir.resolve("registry.yaml");
+        writeRegistry(big, n, "ALM");
+        java.util.List<java.util.Map<String, Integer>> audited = new java.util.ArrayList<>();
+        long started = System.nanoTime();
+        new ProvisioningImporter(db.dataSource(), (c, source, sha, counts) -> audited.add(counts)).importFile(big);
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        org.slf4j.LoggerFactory.getLogger(ProvisioningImporterTest.class).info(
+                "imported {} bytes, {} subjects, in {} ms", Files.size(big), n, ms);
+        assertTrue(Files.size(big) > 3 * 1024 * 1024, "larger than SnakeYAML's default limit");
+        assertEquals(n, count("select count(*) from subjects"));
+        assertEquals(n, count("select count(*) from device_assignments where unassigned_at is null"));
+        assertEquals(7L * n, count("select count(*) from schedules"));
+        assertEquals(1, audited.size(), "one audit entry per import");
+        assertEquals(n, audited.get(0).get("subjects"));
+    }
+
+    @Test
+    void anEntryWithAnUnknownAgencyIsNamedInOneLineAndNothingIsImported(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        writeRegistry(bad, 2000, "ALM");
+        String text = Files.readString(bad).replace("agency: ALM, externalCaseId: KZ-0001234, displayName",
+                "agency: XYZ, externalCaseId: KZ-0001234, displayName");
+        Files.writeString(bad, text);
+        ProvisioningImporter.ProvisioningException e = assertThrows(ProvisioningImporter.ProvisioningException.class,
+                () -> new ProvisioningImporter(db.dataSource()).importFile(bad));
+        assertEquals("subjects[1234] (externalCaseId KZ-0001234): unknown agency XYZ", e.getMessage());
+        assertEquals(0, count("select count(*) from agencies"));
+        assertEquals(0, count("select count(*) from subjects"));
+    }
+
+    @Test
+    void anUnknownFieldIsNamedWithItsEntryInOneLine(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        writeRegistry(bad, 20, "ALM");
+        Files.writeString(bad, Files.readString(bad).replace("{agency: ALM, externalCaseId: KZ-0000007,",
+                "{agency: ALM, colour: red, externalCaseId: KZ-0000007,"));
+        ProvisioningImporter.ProvisioningException e = assertThrows(ProvisioningImporter.ProvisioningException.class,
+                () -> new ProvisioningImporter(db.dataSource()).importFile(bad));
+        assertTrue(e.getMessage().contains("subjects[7].colour") && !e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void anExportedRegistryImportsIntoAnEmptyDatabaseAsTheSameRegistry(@TempDir Path dir) throws Exception {
+        Path generated = dir.resolve("generated.yaml");
+        writeRegistry(generated, 50, "AST");
+        ProvisioningImporter importer = new ProvisioningImporter(db.dataSource());
+        importer.importFile(example);
+        importer.importFile(generated);
+        Path first = dir.resolve("first.yaml");
+        assertEquals(52, new RegistryExporter(db.dataSource()).exportTo(first));
+        String before = counts();
+
+        SharedPostgres.truncateAll(db);
+        importer.importFile(first);
+        Path second = dir.resolve("second.yaml");
+        new RegistryExporter(db.dataSource()).exportTo(second);
+
+        assertEquals(Files.readString(first), Files.readString(second));
+        assertEquals(before, counts());
+        assertTrue(Files.readString(first).contains("Approved night shift"));
+        RegistrySnapshot registry = new RegistryRepository(db.dataSource()).load();
+        assertEquals(7, registry.rules(registry.activeOrder(registry.device("kuzet", 100001).subjectId(),
+                Instant.parse("2026-03-01T12:00:00Z").toEpochMilli()).id()).stream()
+                .filter(r -> r.kind().equals("CURFEW")).findFirst().orElseThrow().windows().size());
+    }
+
+    private String counts() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String table : TABLES.split(", ")) {
+            String where = table.equals("device_assignments") ? " where unassigned_at is null" : "";
+            sb.append(table).append('=').append(count("select count(*) from " + table + where)).append(' ');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A provisioning file of {@code n} subjects, each with a home zone, a bracelet, an order with a curfew of seven
+     * windows and an exclusion rule, and an assignment (about 600 bytes a subject).
+     */
+    public static void writeRegistry(Path file, int n, String agency) throws java.io.IOException {
+        try (java.io.BufferedWriter w = Files.newBufferedWriter(file)) {
+            w.write("agencies:\n  - {code: " + agency + ", name: Registry test agency, region: Almaty}\n");
+            w.write("zones:\n  - {agency: " + agency + ", name: Victim area, kind: EXCLUSION_AREA, geojson: {type: Feature, "
+                    + "properties: {radius_m: 300}, geometry: {type: Point, coordinates: [76.9286, 43.2567]}}}\n");
+            for (int i = 0; i < n; i++) {
+                double lon = 76.9 + (i % 300) * 0.0003;
+                double lat = 43.2 + (i / 300) * 0.0003;
+                w.write(String.format(java.util.Locale.ROOT, "  - {agency: %s, name: Home %d, kind: RESIDENCE, geojson: {type: Polygon, "
+                        + "coordinates: [[[%.5f, %.5f], [%.5f, %.5f], [%.5f, %.5f], [%.5f, %.5f], [%.5f, %.5f]]]}}%n", agency, i,
+                        lon, lat, lon + 0.0002, lat, lon + 0.0002, lat + 0.0002, lon, lat + 0.0002, lon, lat));
+            }
+            w.write("subjects:\n");
+            for (int i = 0; i < n; i++) {
+                w.write(String.format(java.util.Locale.ROOT, "  - {agency: %s, externalCaseId: KZ-%07d, displayName: Subject %d}%n",
+                        agency, i, i));
+            }
+            w.write("devices:\n");
+            for (int i = 0; i < n; i++) {
+                w.write(String.format(java.util.Locale.ROOT, "  - {protocol: kuzet, number: %d, secretKey: %064x}%n", 500_000 + i, i));
+            }
+            w.write("orders:\n");
+            for (int i = 0; i < n; i++) {
+                w.write(String.format(java.util.Locale.ROOT, "  - {legalReference: ORD-%07d, subject: {agency: %s, externalCaseId: KZ-%07d}, "
+                        + "kind: HOUSE_ARREST, startsAt: 2026-01-01T00:00:00Z, timeZone: Asia/Almaty, riskLevel: MEDIUM, rules: ["
+                        + "{name: curfew, kind: CURFEW, zone: Home %d, schedule: [", i, agency, i, i));
+                for (String day : List.of("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")) {
+                    w.write("{weekday: " + day + ", start: '22:00', end: '06:00'}" + (day.equals("SUNDAY") ? "" : ", "));
+                }
+                w.write("]}, {name: victim area, kind: EXCLUSION, zone: Victim area}]}\n");
+            }
+            w.write("assignments:\n");
+            for (int i = 0; i < n; i++) {
+                w.write(String.format(java.util.Locale.ROOT, "  - {device: {protocol: kuzet, number: %d}, subject: {agency: %s, "
+                        + "externalCaseId: KZ-%07d}, assignedAt: 2026-01-01T00:00:00Z}%n", 500_000 + i, agency, i));
+            }
+        }
     }
 
     private String dump() throws Exception {

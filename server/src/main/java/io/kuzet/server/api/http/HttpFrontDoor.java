@@ -214,8 +214,9 @@ public final class HttpFrontDoor extends ChannelInboundHandlerAdapter {
 
     private static void onFrame(ChannelHandlerContext ctx, WebSocketFrame frame) {
         try {
-            if (frame instanceof CloseWebSocketFrame) {
-                ctx.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+            if (frame instanceof CloseWebSocketFrame close) {
+                // echo the client's status code (RFC 6455 5.5.1), then close
+                ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
             } else if (frame instanceof PingWebSocketFrame) {
                 ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
             }
