@@ -2,7 +2,6 @@ package io.kuzet.server.api;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +16,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -28,9 +25,6 @@ import org.openqa.selenium.support.ui.Select;
  * {@code server/target/console-screenshot.png}.
  */
 class ConsoleBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-
     @TempDir
     Path dataDir;
     @TempDir
@@ -40,20 +34,8 @@ class ConsoleBrowserTest {
 
     @BeforeEach
     void start() throws Exception {
-        boolean browserInstalled = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
-        // CI (.ci/run) installs the browser and sets KUZET_REQUIRE_BROWSER, so there a missing browser fails instead of skipping
-        if (System.getenv("KUZET_REQUIRE_BROWSER") != null && !browserInstalled) {
-            throw new IllegalStateException("KUZET_REQUIRE_BROWSER is set but " + CHROMIUM + " or " + DRIVER + " is missing");
-        }
-        assumeTrue(browserInstalled, "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+        browser = HeadlessChromium.open(profile);
         h = new ApiHarness(dataDir);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=1400,900");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), options);
-        browser.manage().timeouts().implicitlyWait(Duration.ZERO);
     }
 
     @AfterEach

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kuzet.server.testing.RunningServer;
 import java.nio.file.Files;
@@ -20,8 +19,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -32,9 +29,6 @@ import org.openqa.selenium.support.ui.Select;
  * (referenced in docs/console.md).
  */
 class ConsoleReviewBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-
     @TempDir
     Path dataDir;
     @TempDir
@@ -44,19 +38,8 @@ class ConsoleReviewBrowserTest {
 
     @BeforeEach
     void start() throws Exception {
-        boolean browserInstalled = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
-        if (System.getenv("KUZET_REQUIRE_BROWSER") != null && !browserInstalled) {
-            throw new IllegalStateException("KUZET_REQUIRE_BROWSER is set but " + CHROMIUM + " or " + DRIVER + " is missing");
-        }
-        assumeTrue(browserInstalled, "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+        browser = HeadlessChromium.open(profile);
         h = new ApiHarness(dataDir);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=1400,900");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), options);
-        browser.manage().timeouts().implicitlyWait(Duration.ZERO);
     }
 
     @AfterEach
