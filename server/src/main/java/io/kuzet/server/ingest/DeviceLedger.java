@@ -8,10 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * De-duplication state of every device, keyed by registry device id. Looked up once per login, not per frame.
- * Rebuilt at start from the core's snapshot plus the journal tail ({@link LedgerFollower}), or by scanning the
- * journal, so a retransmission after a restart is still recognised, then {@link #seed seeded} with the stored
- * sequences kept beyond the journal's retention (the database), so a device whose last message is older than the
- * retained journal is still known.
+ * Rebuilt at start from the core's snapshot plus the journal tail ({@link LedgerFollower}; without a snapshot the
+ * tail is the whole journal), so a retransmission after a restart is still recognised, then {@link #seed seeded} with
+ * the stored sequences kept beyond the journal's retention (the database), so a device whose last message is older
+ * than the retained journal is still known.
  * Thread-safe.
  */
 public final class DeviceLedger {
@@ -31,11 +31,6 @@ public final class DeviceLedger {
             }
             return false;
         }
-    }
-
-    /** Replays the whole journal into the ledger; returns the number of records scanned. */
-    public long rebuild(IngestJournal journal) {
-        return rebuildAfter(journal, -1);
     }
 
     /**
