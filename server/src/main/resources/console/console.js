@@ -15,6 +15,24 @@
   window.KUZET_ANNOUNCED = { notifications: 0, beeps: 0, lastAlertId: null };
   var $ = function (id) { return document.getElementById(id); };
 
+  // Feature files (console-*.js, loaded after this one) plug in through window.KuzetConsole: they get the API helper,
+  // the translator and the time format, and are told when an operator signs in or out, an alert is shown, a live
+  // message arrives or the language changes. One file per feature keeps this one about the queue and the detail.
+  var listeners = {};
+  function emit(event, arg) {
+    (listeners[event] || []).forEach(function (fn) {
+      try { fn(arg); } catch (e) { if (window.console) { window.console.error(e); } }
+    });
+  }
+  window.KuzetConsole = {
+    api: function (method, path, body) { return api(method, path, body); },
+    t: function (key) { return t(key); },
+    fmtTime: function (iso) { return fmtTime(iso); },
+    state: state,
+    selectAlert: function (id) { selectAlert(id); },
+    on: function (event, fn) { (listeners[event] = listeners[event] || []).push(fn); }
+  };
+
   function t(key) {
     var dict = window.KUZET_I18N[state.lang] || window.KUZET_I18N.en;
     return dict[key] || window.KUZET_I18N.en[key] || key;
@@ -28,6 +46,7 @@
     renderMute();
     renderQueue();
     if (state.selected) { renderDetail(state.alerts[state.selected]); }
+    emit('translate', state.lang);
   }
 
   function api(method, path, body) {
@@ -62,6 +81,7 @@
     sessionStorage.removeItem('kuzet.token');
     if (state.socket) { state.socket.onclose = null; state.socket.close(); state.socket = null; }
     $('main-view').hidden = true; $('login-view').hidden = false; $('logout-btn').hidden = true; $('who').textContent = '';
+    emit('logout');
   }
 
   function start(user) {
@@ -73,6 +93,7 @@
     initMap();
     connectLive();
     loadQueue();
+    emit('start', user);
   }
 
   // the server's role check for resolve is SUPERVISOR; the console offers it only to those who may
@@ -106,6 +127,7 @@
   }
 
   function onLive(m) {
+    emit('live', m);
     var known = state.alerts[m.alertId];
     if (m.kind === 'alert') {
       if (m.phase === 'RAISED') {
@@ -259,6 +281,7 @@
       state.alerts[id] = Object.assign(state.alerts[id] || {}, a);
       renderDetail(state.alerts[id]);
       showSubject(a.subjectId);
+      emit('alert', state.alerts[id]);
     }).catch(function (e) { $('action-error').textContent = e.message; });
   }
 

@@ -1,5 +1,7 @@
 // Interface text in English, Russian and Kazakh. Keys are shared; ConsoleTranslationsTest fails on a key missing in
-// any language and on a key the page or console.js uses that is not here.
+// any language and on a key the page or a console script uses that is not here. A feature's own texts may live in
+// its own i18n-<feature>.js, in the same layout, passed to KUZET_I18N_EXTEND (the test reads every i18n*.js file
+// the page loads).
 window.KUZET_I18N = {
   en: {
     signIn: 'Sign in', username: 'Username', password: 'Password', logout: 'Sign out', alertQueue: 'Alert queue',
@@ -94,4 +96,7 @@ window.KUZET_I18N = {
     contactNote: 'Не айтылды', logContact: 'Қоңырауды жазу', commentPlaceholder: 'Түсініктеме',
     addComment: 'Түсініктеме қосу'
   }
+};
+window.KUZET_I18N_EXTEND = function (more) {
+  Object.keys(more).forEach(function (lang) { Object.assign(window.KUZET_I18N[lang], more[lang]); });
 };

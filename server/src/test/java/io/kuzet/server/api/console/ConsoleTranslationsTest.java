@@ -38,19 +38,35 @@ class ConsoleTranslationsTest {
         }
     }
 
+    /** The console's own scripts in the order the page loads them ({@code /console/*.js} in index.html). */
+    private static List<String> scripts() throws IOException {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("<script src=\"/console/([\\w-]+\\.js)\"").matcher(resource("index.html"));
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        assertTrue(out.contains("i18n.js") && out.contains("console.js"), "index.html loads i18n.js and console.js: " + out);
+        return out;
+    }
+
+    /** The dictionaries of i18n.js merged with those of every i18n-*.js feature file the page loads. */
     private static Map<String, Map<String, String>> dictionaries() throws IOException {
-        String js = resource("i18n.js");
         Map<String, Map<String, String>> out = new TreeMap<>();
-        for (String lang : LANGUAGES) {
-            int start = js.indexOf("\n  " + lang + ": {");
-            assertTrue(start >= 0, "i18n.js has no '" + lang + "' dictionary");
-            int end = js.indexOf("\n  }", start);
-            Map<String, String> dict = new TreeMap<>();
-            Matcher m = KEY.matcher(js.substring(js.indexOf('{', start) + 1, end));
-            while (m.find()) {
-                dict.put(m.group(1), m.group(2));
+        LANGUAGES.forEach(lang -> out.put(lang, new TreeMap<>()));
+        for (String file : scripts()) {
+            if (!file.startsWith("i18n")) {
+                continue;
             }
-            out.put(lang, dict);
+            String js = resource(file);
+            for (String lang : LANGUAGES) {
+                int start = js.indexOf("\n  " + lang + ": {");
+                assertTrue(start >= 0, file + " has no '" + lang + "' dictionary");
+                int end = js.indexOf("\n  }", start);
+                Matcher m = KEY.matcher(js.substring(js.indexOf('{', start) + 1, end));
+                while (m.find()) {
+                    out.get(lang).put(m.group(1), m.group(2));
+                }
+            }
         }
         return out;
     }
@@ -61,9 +77,19 @@ class ConsoleTranslationsTest {
         while (html.find()) {
             used.add(html.group(1));
         }
-        Matcher js = Pattern.compile("\\bt\\('(\\w+)'\\)").matcher(resource("console.js"));
-        while (js.find()) {
-            used.add(js.group(1));
+        for (String file : scripts()) {
+            if (file.startsWith("i18n")) {
+                continue;
+            }
+            String js = resource(file);
+            Matcher call = Pattern.compile("\\bt\\('(\\w+)'\\)").matcher(js);
+            while (call.find()) {
+                used.add(call.group(1));
+            }
+            Matcher attr = Pattern.compile("data-i18n(?:-placeholder)?=\"(\\w+)\"").matcher(js);
+            while (attr.find()) {
+                used.add(attr.group(1));
+            }
         }
         for (AlertType v : AlertType.values()) {
             used.add(v.name());
