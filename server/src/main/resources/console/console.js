@@ -13,6 +13,9 @@
       ackSlaSeconds: { CRITICAL: 120, HIGH: 300, MEDIUM: 900, LOW: 3600 } } };
   // what the console announced, observable by tests and by support staff in the browser's developer tools
   window.KUZET_ANNOUNCED = { notifications: 0, beeps: 0, lastAlertId: null };
+  // how often the queue was rebuilt and which live kinds arrived: a position must never rebuild it (issue 13)
+  window.KUZET_QUEUE = { rebuilds: 0, live: {} };
+  var positionLayers = 0;   // map layers that asked for live positions (KuzetConsole.livePositions)
   var $ = function (id) { return document.getElementById(id); };
 
   // Feature files (console-*.js, loaded after this one) plug in through window.KuzetConsole: they get the API helper,
@@ -30,6 +33,11 @@
     fmtTime: function (iso) { return fmtTime(iso); },
     state: state,
     selectAlert: function (id) { selectAlert(id); },
+    // a feature that draws live positions asks for them (true) and gives them back (false); the stream carries
+    // positions only while some layer wants them, otherwise alerts, actions and escalations only
+    livePositions: function (wanted) { livePositions(wanted); },
+    // set by console-explain.js: the alert's explanation in the operator's language, from its structured details
+    explain: null,
     on: function (event, fn) { (listeners[event] = listeners[event] || []).push(fn); }
   };
 
@@ -57,10 +65,20 @@
       if (r.status === 401 && path !== '/api/v1/auth/login') { logout(); }
       if (r.status === 204) { return null; }
       return r.json().then(function (json) {
-        if (!r.ok) { var e = new Error(json.message || r.statusText); e.status = r.status; throw e; }
+        if (!r.ok) { var e = new Error(errorText(json.error)); e.status = r.status; e.code = json.error; throw e; }
         return json;
       });
-    });
+    }, function () { throw new Error(t('error_network')); });
+  }
+
+  // the server's stable error code in the operator's language; its English message is for logs and scripts
+  function errorText(code) {
+    return window.KUZET_I18N.en['error_' + code] ? t('error_' + code) : t('error_unknown');
+  }
+
+  function explanation(a) {
+    var explain = window.KuzetConsole.explain;
+    return typeof explain === 'function' ? explain(a) : a.explanation;
   }
 
   function login(ev) {
@@ -114,7 +132,8 @@
   function connectLive() {
     var proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     // the token travels as a WebSocket subprotocol (a header), never in the URL; the server selects kuzet.v1
-    var ws = new WebSocket(proto + '//' + location.host + '/api/v1/live', ['kuzet.v1', 'kuzet.token.' + state.token]);
+    var kinds = positionLayers > 0 ? 'alert,position' : 'alert';
+    var ws = new WebSocket(proto + '//' + location.host + '/api/v1/live?kinds=' + kinds, ['kuzet.v1', 'kuzet.token.' + state.token]);
     state.socket = ws;
     ws.onopen = function () { $('live-status').textContent = t('live'); $('live-status').dataset.connected = 'true'; loadQueue(); };
     ws.onclose = function (ev) {
@@ -126,7 +145,19 @@
     ws.onmessage = function (msg) { onLive(JSON.parse(msg.data)); };
   }
 
+  function livePositions(wanted) {
+    var before = positionLayers > 0;
+    positionLayers = Math.max(0, positionLayers + (wanted ? 1 : -1));
+    if (before !== positionLayers > 0 && state.socket) {
+      var old = state.socket;
+      old.onclose = null;
+      old.close();
+      connectLive();   // the same stream with the other kinds; the queue is reloaded on open
+    }
+  }
+
   function onLive(m) {
+    window.KUZET_QUEUE.live[m.kind] = (window.KUZET_QUEUE.live[m.kind] || 0) + 1;
     emit('live', m);
     var known = state.alerts[m.alertId];
     if (m.kind === 'alert') {
@@ -185,6 +216,7 @@
     var list = $('queue');
     if (!list) { return; }
     list.textContent = '';
+    window.KUZET_QUEUE.rebuilds++;
     var items = queued();
     items.forEach(function (a) {
       var li = document.createElement('li');
@@ -207,7 +239,7 @@
       meta.appendChild(taken);
       var expl = document.createElement('div');
       expl.className = 'expl';
-      expl.textContent = a.explanation;
+      expl.textContent = explanation(a);
       li.appendChild(head); li.appendChild(meta); li.appendChild(expl);
       li.onclick = function () { selectAlert(a.alertId); };
       list.appendChild(li);
@@ -290,7 +322,7 @@
     $('detail').hidden = false;
     $('d-type').textContent = t(a.type);
     $('d-severity').textContent = t(a.severity);
-    $('d-explanation').textContent = a.explanation;
+    $('d-explanation').textContent = explanation(a);
     $('d-subject').textContent = (a.subjectName || '') + ' #' + a.subjectId;
     $('d-presumed').hidden = !a.presumedInnocent;
     $('alert-state').textContent = t(a.state);
@@ -324,7 +356,9 @@
       li.dataset.action = x.action;
       var what = t('action_' + x.action) + (x.party ? ' · ' + t('party_' + x.party) + ' · ' + t('outcome_' + x.outcome) : '');
       li.textContent = fmtTime(x.at) + ' ' + what + ' ' + (x.user || t('system'))
-        + (x.fixTime ? ' (' + t('fixTime') + ' ' + fmtTime(x.fixTime) + ')' : '') + (x.note ? ': ' + x.note : '');
+        + (x.fixTime ? ' (' + t('fixTime') + ' ' + fmtTime(x.fixTime) + ')' : '')
+        // a system entry's note is the server's English; the action and its times say the same in every language
+        + (x.note && x.user ? ': ' + x.note : '');
       h.appendChild(li);
     });
   }

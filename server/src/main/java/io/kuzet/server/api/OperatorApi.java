@@ -21,6 +21,7 @@ import io.kuzet.server.api.http.Route;
 import io.kuzet.server.api.live.AgencyLiveHub;
 import io.kuzet.server.api.subjects.DeviceRoutes;
 import io.kuzet.server.api.subjects.RuleRoutes;
+import io.kuzet.server.api.subjects.SubjectProfileRoutes;
 import io.kuzet.server.api.subjects.SubjectRoutes;
 import io.kuzet.server.api.subjects.ZoneRoutes;
 import io.kuzet.server.api.tracks.EvidenceRoutes;
@@ -94,6 +95,7 @@ public final class OperatorApi implements Function<KuzetServer, HttpExtension> {
         routes.addAll(new AuthRoutes(ctx, new LoginThrottle(server.meters(), clock)).routes());
         routes.addAll(new UserRoutes(ctx).routes());
         routes.addAll(new SubjectRoutes(ctx).routes());
+        routes.addAll(new SubjectProfileRoutes(ctx).routes());
         routes.addAll(new DeviceRoutes(ctx).routes());
         routes.addAll(new ZoneRoutes(ctx).routes());
         routes.addAll(new RuleRoutes(ctx).routes());

@@ -141,13 +141,13 @@ final class DeviceConditionStage {
             if (d.batteryCriticalAlert == CoreDevice.NONE) {
                 d.batteryCriticalAlert = alerts.raise(device, order, AlertType.BATTERY_CRITICAL, 0, atMs, atMs, timeMs, late,
                         "Battery critical: " + percent + " % (threshold " + config.batteryCriticalPercent + " %); device will stop reporting soon",
-                        Map.of("batteryPercent", percent), receivedNanoTime);
+                        Map.of("batteryPercent", percent, "thresholdPercent", config.batteryCriticalPercent), receivedNanoTime);
             }
         } else if (percent <= config.batteryLowPercent) {
             if (d.batteryLowAlert == CoreDevice.NONE && d.batteryCriticalAlert == CoreDevice.NONE) {
                 d.batteryLowAlert = alerts.raise(device, order, AlertType.BATTERY_LOW, 0, atMs, atMs, timeMs, late,
                         "Battery low: " + percent + " % (threshold " + config.batteryLowPercent + " %)",
-                        Map.of("batteryPercent", percent), receivedNanoTime);
+                        Map.of("batteryPercent", percent, "thresholdPercent", config.batteryLowPercent), receivedNanoTime);
             }
         } else {
             clearBattery(d, device, order, timeMs, "battery at " + percent + " %");
@@ -176,7 +176,8 @@ final class DeviceConditionStage {
         alerts.raise(device, order, AlertType.DUPLICATE_SESSION, 0, r.timeMs, r.timeMs, r.timeMs, false,
                 "Device " + device.deviceNumber() + " (" + Protocol.fromCode(r.protocol).label() + ") logged in twice at "
                         + AlertBuilder.time(r.timeMs, order) + ": " + r.conflictDetail + "; " + outcome,
-                Map.of("sources", r.conflictDetail, "outcome", r.conflictOutcome == 0 ? "replaced" : "refused"), 0);
+                Map.of("sources", r.conflictDetail, "outcome", r.conflictOutcome == 0 ? "replaced" : "refused",
+                        "protocol", Protocol.fromCode(r.protocol).label()), 0);
     }
 
     /** A clock tick: raises absence alerts whose limit has passed. */
@@ -190,7 +191,8 @@ final class DeviceConditionStage {
             d.noCommunicationAlert = alerts.raise(device, order, AlertType.NO_COMMUNICATION, 0, lastComm, lastComm, nowMs, false,
                     "No communication for " + AlertBuilder.minutes(nowMs - lastComm) + " (limit " + AlertBuilder.minutes(noCommLimitMs)
                             + "); last message " + (d.lastCommunicationMs >= 0 ? AlertBuilder.time(lastComm, order) : "never since monitoring began"),
-                    Map.of("silentSeconds", (nowMs - lastComm) / 1000, "limitSeconds", noCommLimitMs / 1000), 0);
+                    Map.of("silentSeconds", (nowMs - lastComm) / 1000, "limitSeconds", noCommLimitMs / 1000,
+                            "neverSinceMonitoringBegan", d.lastCommunicationMs < 0), 0);
         }
         long noFixLimitMs = 1000L * positiveOr(order.noFixLimitS(), config.defaultNoFixLimitS);
         long lastFix = d.lastValidFixMs >= 0 ? d.lastValidFixMs : d.monitoringSinceMs;
@@ -200,7 +202,8 @@ final class DeviceConditionStage {
                     "Communicating but no valid GPS fix for " + AlertBuilder.minutes(nowMs - lastFix) + " (limit "
                             + AlertBuilder.minutes(noFixLimitMs) + "): possible shielding or jamming; last fix "
                             + (d.lastValidFixMs >= 0 ? AlertBuilder.time(lastFix, order) : "never since monitoring began"),
-                    Map.of("noFixSeconds", (nowMs - lastFix) / 1000, "limitSeconds", noFixLimitMs / 1000), 0);
+                    Map.of("noFixSeconds", (nowMs - lastFix) / 1000, "limitSeconds", noFixLimitMs / 1000,
+                            "neverSinceMonitoringBegan", d.lastValidFixMs < 0), 0);
         }
     }
 

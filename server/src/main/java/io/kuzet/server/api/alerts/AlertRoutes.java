@@ -239,7 +239,7 @@ public final class AlertRoutes {
     private static void transition(Connection c, long id, String state, Set<String> allowed, String sql, Instant now,
                                    String disposition) throws SQLException {
         if (!allowed.contains(state)) {
-            throw ApiException.conflict("the alert is " + state + "; this step needs it to be one of " + allowed);
+            throw new ApiException(409, "alert_state_conflict", "the alert is " + state + "; this step needs it to be one of " + allowed);
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setTimestamp(1, Timestamp.from(now));

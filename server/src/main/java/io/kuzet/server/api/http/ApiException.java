@@ -5,6 +5,15 @@ package io.kuzet.server.api.http;
  * Thrown by route handlers; the dispatcher turns it into {@code {"error": code, "message": message}}. Immutable.
  */
 public final class ApiException extends RuntimeException {
+    /**
+     * Every code the API answers with. Clients key their own text on the code, never on the English message: the
+     * console shows {@code error_<code>} in the operator's language (ConsoleTranslationsTest checks each has a text),
+     * and {@link ApiResponse#error} asserts the code is listed here.
+     */
+    public static final java.util.List<String> CODES = java.util.List.of("bad_request", "not_found", "forbidden", "conflict",
+            "unauthorized", "method_not_allowed", "too_large", "password_change_required", "internal", "wrong_password",
+            "too_many_requests", "busy", "unavailable", "upgrade_required", "alert_state_conflict");
+
     private final int status;
     private final String code;
 

@@ -38,6 +38,7 @@ public final class ApiResponse {
     }
 
     public static ApiResponse error(int status, String code, String message) {
+        assert ApiException.CODES.contains(code) : "error code '" + code + "' is not listed in ApiException.CODES";
         return json(status, Json.object().put("error", code).put("message", message));
     }
 

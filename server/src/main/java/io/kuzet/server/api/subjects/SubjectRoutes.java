@@ -89,14 +89,20 @@ public final class SubjectRoutes {
         String caseId = Json.requiredText(body, "externalCaseId", 100);
         String name = Json.requiredText(body, "displayName", 200);
         boolean preTrial = body.path("preTrial").asBoolean(false);
+        String phone = Json.optionalText(body, "phone", 50);
+        String officerName = Json.optionalText(body, "officerName", 200);
+        String officerPhone = Json.optionalText(body, "officerPhone", 50);
         try (Connection c = ctx.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "insert into subjects (agency_id, external_case_id, display_name, pre_trial) values (?, ?, ?, ?)",
-                     Statement.RETURN_GENERATED_KEYS)) {
+             PreparedStatement ps = c.prepareStatement("""
+                     insert into subjects (agency_id, external_case_id, display_name, pre_trial, phone, officer_name, officer_phone)
+                     values (?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
             ps.setLong(1, agencyId);
             ps.setString(2, caseId);
             ps.setString(3, name);
             ps.setBoolean(4, preTrial);
+            ps.setString(5, phone);
+            ps.setString(6, officerName);
+            ps.setString(7, officerPhone);
             long id = AuditLog.inTransaction(c, tx -> {
                 ps.executeUpdate();
                 long created = UserRoutes.generatedId(ps);
@@ -106,7 +112,8 @@ public final class SubjectRoutes {
             });
             ctx.reloadRegistry();
             return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("agencyId", Long.toString(agencyId))
-                    .put("externalCaseId", caseId).put("displayName", name).put("preTrial", preTrial));
+                    .put("externalCaseId", caseId).put("displayName", name).put("preTrial", preTrial)
+                    .put("phone", phone).put("officerName", officerName).put("officerPhone", officerPhone));
         }
     }
 

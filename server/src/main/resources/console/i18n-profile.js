@@ -1,0 +1,57 @@
+// Texts of console-profile.js (the subject profile in the alert detail), in the layout of i18n.js.
+window.KUZET_I18N_EXTEND({
+  en: {
+    pf_title: 'Subject profile', pf_case: 'Case', pf_order: 'Order', pf_terms: 'Terms', pf_risk: 'Risk level',
+    pf_officer: 'Officer', pf_officerPhone: 'Officer phone', pf_subjectPhone: 'Subject phone', pf_devices: 'Devices',
+    pf_rules: 'Rules and schedule', pf_timesIn: 'times in', pf_zone: 'zone', pf_distance: 'distance', pf_metres: 'm',
+    pf_victimUnit: 'victim unit', pf_victimHidden: 'not visible to your agency', pf_windows: 'active',
+    pf_always: 'always active', pf_exceptionAdd: 'extra window', pf_exceptionRemove: 'window cancelled',
+    pf_openEnded: 'open-ended', pf_notInForce: 'not in force now', pf_noOrder: 'no order', pf_noDevice: 'no device assigned',
+    pf_noRules: 'no rules', pf_battery: 'battery', pf_notReported: 'no low-battery report', pf_lastContact: 'last contact',
+    pf_never: 'never', pf_unavailable: 'Profile unavailable',
+    pf_kind_PRE_TRIAL_RESTRICTION: 'Pre-trial restriction', pf_kind_HOUSE_ARREST: 'House arrest',
+    pf_kind_RESTRICTION_OF_FREEDOM: 'Restriction of freedom', pf_kind_SUSPENDED_SENTENCE: 'Suspended sentence',
+    pf_kind_PAROLE: 'Parole', pf_kind_POST_PENITENTIARY_SUPERVISION: 'Post-penitentiary supervision',
+    pf_kind_ADMINISTRATIVE_SUPERVISION: 'Administrative supervision',
+    pf_risk_LOW: 'low', pf_risk_MEDIUM: 'medium', pf_risk_HIGH: 'high',
+    pf_role_BRACELET: 'Bracelet', pf_role_VICTIM_UNIT: 'Victim unit', pf_role_HOME_BEACON: 'Home beacon',
+    pf_day_MONDAY: 'Mon', pf_day_TUESDAY: 'Tue', pf_day_WEDNESDAY: 'Wed', pf_day_THURSDAY: 'Thu', pf_day_FRIDAY: 'Fri',
+    pf_day_SATURDAY: 'Sat', pf_day_SUNDAY: 'Sun'
+  },
+  ru: {
+    pf_title: 'Профиль подконтрольного', pf_case: 'Дело', pf_order: 'Решение суда', pf_terms: 'Срок', pf_risk: 'Уровень риска',
+    pf_officer: 'Инспектор', pf_officerPhone: 'Телефон инспектора', pf_subjectPhone: 'Телефон подконтрольного', pf_devices: 'Устройства',
+    pf_rules: 'Ограничения и расписание', pf_timesIn: 'время', pf_zone: 'зона', pf_distance: 'расстояние', pf_metres: 'м',
+    pf_victimUnit: 'устройство потерпевшей стороны', pf_victimHidden: 'недоступно вашему ведомству', pf_windows: 'действует',
+    pf_always: 'действует всегда', pf_exceptionAdd: 'дополнительный период', pf_exceptionRemove: 'период отменён',
+    pf_openEnded: 'бессрочно', pf_notInForce: 'сейчас не действует', pf_noOrder: 'нет решения', pf_noDevice: 'устройство не назначено',
+    pf_noRules: 'нет ограничений', pf_battery: 'заряд', pf_notReported: 'о низком заряде не сообщалось', pf_lastContact: 'последняя связь',
+    pf_never: 'никогда', pf_unavailable: 'Профиль недоступен',
+    pf_kind_PRE_TRIAL_RESTRICTION: 'Мера пресечения (до суда)', pf_kind_HOUSE_ARREST: 'Домашний арест',
+    pf_kind_RESTRICTION_OF_FREEDOM: 'Ограничение свободы', pf_kind_SUSPENDED_SENTENCE: 'Условное осуждение',
+    pf_kind_PAROLE: 'Условно-досрочное освобождение', pf_kind_POST_PENITENTIARY_SUPERVISION: 'Постпенитенциарный надзор',
+    pf_kind_ADMINISTRATIVE_SUPERVISION: 'Административный надзор',
+    pf_risk_LOW: 'низкий', pf_risk_MEDIUM: 'средний', pf_risk_HIGH: 'высокий',
+    pf_role_BRACELET: 'Браслет', pf_role_VICTIM_UNIT: 'Устройство потерпевшей стороны', pf_role_HOME_BEACON: 'Домашний маяк',
+    pf_day_MONDAY: 'Пн', pf_day_TUESDAY: 'Вт', pf_day_WEDNESDAY: 'Ср', pf_day_THURSDAY: 'Чт', pf_day_FRIDAY: 'Пт',
+    pf_day_SATURDAY: 'Сб', pf_day_SUNDAY: 'Вс'
+  },
+  kk: {
+    pf_title: 'Бақылаудағы адамның профилі', pf_case: 'Іс', pf_order: 'Сот шешімі', pf_terms: 'Мерзімі', pf_risk: 'Қауіп деңгейі',
+    pf_officer: 'Инспектор', pf_officerPhone: 'Инспектордың телефоны', pf_subjectPhone: 'Адамның телефоны', pf_devices: 'Құрылғылар',
+    pf_rules: 'Шектеулер мен кесте', pf_timesIn: 'уақыт', pf_zone: 'аймақ', pf_distance: 'қашықтық', pf_metres: 'м',
+    pf_victimUnit: 'жәбірленуші құрылғысы', pf_victimHidden: 'сіздің мекемеңізге қолжетімсіз', pf_windows: 'әрекет етеді',
+    pf_always: 'әрдайым әрекет етеді', pf_exceptionAdd: 'қосымша кезең', pf_exceptionRemove: 'кезең алынып тасталды',
+    pf_openEnded: 'мерзімсіз', pf_notInForce: 'қазір әрекет етпейді', pf_noOrder: 'шешім жоқ', pf_noDevice: 'құрылғы тағайындалмаған',
+    pf_noRules: 'шектеу жоқ', pf_battery: 'заряд', pf_notReported: 'төмен заряд туралы хабар жоқ', pf_lastContact: 'соңғы байланыс',
+    pf_never: 'ешқашан', pf_unavailable: 'Профиль қолжетімсіз',
+    pf_kind_PRE_TRIAL_RESTRICTION: 'Бұлтартпау шарасы (сотқа дейін)', pf_kind_HOUSE_ARREST: 'Үйқамақ',
+    pf_kind_RESTRICTION_OF_FREEDOM: 'Бас бостандығын шектеу', pf_kind_SUSPENDED_SENTENCE: 'Шартты түрде соттау',
+    pf_kind_PAROLE: 'Мерзімінен бұрын шартты түрде босату', pf_kind_POST_PENITENTIARY_SUPERVISION: 'Пенитенциарлықтан кейінгі қадағалау',
+    pf_kind_ADMINISTRATIVE_SUPERVISION: 'Әкімшілік қадағалау',
+    pf_risk_LOW: 'төмен', pf_risk_MEDIUM: 'орташа', pf_risk_HIGH: 'жоғары',
+    pf_role_BRACELET: 'Білезік', pf_role_VICTIM_UNIT: 'Жәбірленуші құрылғысы', pf_role_HOME_BEACON: 'Үй маягы',
+    pf_day_MONDAY: 'Дс', pf_day_TUESDAY: 'Сс', pf_day_WEDNESDAY: 'Ср', pf_day_THURSDAY: 'Бс', pf_day_FRIDAY: 'Жм',
+    pf_day_SATURDAY: 'Сб', pf_day_SUNDAY: 'Жс'
+  }
+});
