@@ -225,6 +225,11 @@ final class ApiHarness implements AutoCloseable {
         server.registry().replace(repository.load());
     }
 
+    /** Loads the registry from the database into the running server (after direct SQL changes to it). */
+    void reloadRegistry() throws SQLException {
+        server.registry().replace(repository.load());
+    }
+
     long scalar(String sql) throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : -1;

@@ -3,14 +3,20 @@ package io.kuzet.server.api.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kuzet.geofence.rule.RuleKind;
 import io.kuzet.server.alert.AlertType;
 import io.kuzet.server.alert.Severity;
 import io.kuzet.server.api.alerts.ContactOutcome;
 import io.kuzet.server.api.alerts.ContactParty;
 import io.kuzet.server.api.alerts.Disposition;
+import io.kuzet.server.api.http.ApiException;
+import io.kuzet.server.registry.DeviceRole;
+import io.kuzet.server.registry.OrderKind;
+import io.kuzet.server.registry.RiskLevel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.DayOfWeek;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * Every console string exists in English, Russian and Kazakh: the three dictionaries of {@code i18n.js} have the
  * same keys, and every key the page ({@code data-i18n}, {@code data-i18n-placeholder}), {@code console.js}
  * ({@code t('...')}) and the server's enums shown in the console (alert types, severities, states, review states,
- * dispositions, history actions, contact parties and outcomes) use is in each of them, with a non-empty text.
+ * dispositions, history actions, contact parties and outcomes, API error codes, rule and order kinds, risk levels,
+ * device roles, weekdays) use is in each of them, with a non-empty text.
  */
 class ConsoleTranslationsTest {
     private static final List<String> LANGUAGES = List.of("en", "ru", "kk");
@@ -82,7 +89,7 @@ class ConsoleTranslationsTest {
                 continue;
             }
             String js = resource(file);
-            Matcher call = Pattern.compile("\\bt\\('(\\w+)'\\)").matcher(js);
+            Matcher call = Pattern.compile("\\btf?\\('(\\w+)'[,)]").matcher(js);
             while (call.find()) {
                 used.add(call.group(1));
             }
@@ -109,6 +116,24 @@ class ConsoleTranslationsTest {
         used.addAll(Arrays.asList("OPEN", "ACKNOWLEDGED", "CLEARED", "RESOLVED", "WAITING", "TAKEN", "ENDED_NEEDS_REVIEW", "DONE"));
         for (String action : List.of("ACKNOWLEDGED", "RESOLVED", "COMMENTED", "ESCALATED", "CONTACT")) {
             used.add("action_" + action);
+        }
+        // texts picked by a value the server sends: error codes, rule kinds in explanations and the profile, order
+        // kinds, risk levels, device roles, weekdays of schedule windows
+        ApiException.CODES.forEach(code -> used.add("error_" + code));
+        for (RuleKind v : RuleKind.values()) {
+            used.add("ex_kind_" + v.name());
+        }
+        for (OrderKind v : OrderKind.values()) {
+            used.add("pf_kind_" + v.name());
+        }
+        for (RiskLevel v : RiskLevel.values()) {
+            used.add("pf_risk_" + v.name());
+        }
+        for (DeviceRole v : DeviceRole.values()) {
+            used.add("pf_role_" + v.name());
+        }
+        for (DayOfWeek v : DayOfWeek.values()) {
+            used.add("pf_day_" + v.name());
         }
         return used;
     }

@@ -1,0 +1,200 @@
+package io.kuzet.server.api;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * Issue 13 in headless Chromium: the subject profile beside an alert (case, order, risk, curfew windows, officer and
+ * numbers, device battery and last contact); the queue is not rebuilt by position messages and the console's stream
+ * carries none; a Russian and a Kazakh alert detail, explanation and server error included, with no word of the
+ * English texts left on it. Screenshots: {@code server/target/console-profile.png}, {@code console-detail-ru.png},
+ * {@code console-detail-kk.png} (referenced in docs/console.md).
+ */
+class ConsoleProfileBrowserTest {
+    private static final Pattern LATIN_WORD = Pattern.compile("[A-Za-z]{3,}");
+
+    @TempDir
+    Path dataDir;
+    @TempDir
+    Path profile;
+    ApiHarness h;
+    ChromeDriver browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        browser = HeadlessChromium.open(profile);
+        h = new ApiHarness(dataDir);
+        SubjectProfileTest.seedProfile(h);
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private void logIn(String username) {
+        browser.get(h.base() + "/");
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys(ApiHarness.PASSWORD);
+        browser.findElement(By.id("login-btn")).click();
+        await().atMost(Duration.ofSeconds(15)).until(() -> "true".equals(browser.findElement(By.id("live-status")).getAttribute("data-connected")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> h.api.liveHub().subscribers() == 1);
+    }
+
+    private List<WebElement> queue() {
+        return browser.findElements(By.cssSelector("#queue li"));
+    }
+
+    private void screenshot(String name) throws Exception {
+        Files.createDirectories(Path.of("target"));
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private String openViolationAndShowIt() throws Exception {
+        h.walkIntoExclusionZone();
+        await().atMost(Duration.ofSeconds(15)).until(() -> queue().size() == 1);
+        queue().get(0).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "OPEN".equals(browser.findElement(By.id("alert-state")).getAttribute("data-state")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.id("pf-case")).isEmpty());
+        return queue().get(0).getAttribute("data-alert-id");
+    }
+
+    private long rebuilds() {
+        return (Long) browser.executeScript("return window.KUZET_QUEUE.rebuilds");
+    }
+
+    @Test
+    void alertDetailShowsTheSubjectProfileAndPositionsNeverRebuildTheQueue() throws Exception {
+        logIn("op-alm");
+        openViolationAndShowIt();
+        assertEquals("KZ-2026-0001 · Test Subject", browser.findElement(By.id("pf-case")).getText());
+        assertEquals("House arrest · Almaty court 2-123/2026", browser.findElement(By.id("pf-order")).getText());
+        assertEquals("medium", browser.findElement(By.id("pf-risk")).getText());
+        assertEquals("Aigerim Sadykova", browser.findElement(By.id("pf-officer")).getText());
+        assertEquals("tel:+77275550199", browser.findElement(By.cssSelector("#pf-officer-phone a")).getAttribute("href"));
+        assertEquals("+7 701 555 0101", browser.findElement(By.id("pf-phone")).getText());
+        String rules = browser.findElement(By.id("pf-rules")).getText();
+        assertTrue(rules.contains("Curfew “Night curfew” · zone “Home”") && rules.contains("Mon 22:00–06:00, Tue 02:00–05:00"), rules);
+        assertTrue(rules.contains("victim unit watch 880001") && rules.contains("victim unit not visible to your agency"), rules);
+        String devices = browser.findElement(By.id("pf-devices")).getText();
+        // local time of Almaty, whichever offset the browser's time zone data gives it (UTC+5 since 2024, UTC+6 before)
+        assertTrue(devices.matches("(?s).*battery 17 % \\(2026-05-01 1\\d:30:00 Asia/Almaty\\).*")
+                && devices.matches("(?s).*last contact 2026-05-01 1\\d:00:05 Asia/Almaty.*"), devices);
+        screenshot("console-profile.png");
+
+        // the console's stream carries no positions although the bracelet just sent sixteen fixes
+        assertTrue(((String) browser.executeScript("return KuzetConsole.state.socket.url")).endsWith("/api/v1/live?kinds=alert"));
+        assertEquals(null, browser.executeScript("return window.KUZET_QUEUE.live.position || null"));
+        // and a position message, should one arrive, does not rebuild the queue; an acknowledgement does
+        long before = rebuilds();
+        browser.executeScript("for (var i = 0; i < 200; i++) { KuzetConsole.state.socket.onmessage({ data: JSON.stringify("
+                + "{ kind: 'position', subjectId: '10', lat: 43.25, lon: 76.95, time: new Date().toISOString() }) }); }");
+        assertEquals(200L, browser.executeScript("return window.KUZET_QUEUE.live.position"));
+        assertEquals(before, rebuilds(), "200 position messages rebuilt the queue");
+        browser.findElement(By.id("ack-btn")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> rebuilds() > before);
+
+        // a map layer that wants positions gets them on a fresh stream, and the alert-only stream again without it
+        browser.executeScript("KuzetConsole.livePositions(true)");
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((String) browser.executeScript("return KuzetConsole.state.socket.url"))
+                .endsWith("kinds=alert,position"));
+        browser.executeScript("KuzetConsole.livePositions(false)");
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((String) browser.executeScript("return KuzetConsole.state.socket.url"))
+                .endsWith("kinds=alert"));
+    }
+
+    @Test
+    void russianAndKazakhAlertDetailsHaveNoEnglishLeft() throws Exception {
+        // the registry's own names are the agency's data, not interface text: give them in the local language
+        h.exec("update subjects set display_name = 'Серик Ахметов' where id = 10");
+        h.exec("update orders set legal_reference = 'Алматинский суд 2-123/2026' where id = 100");
+        h.exec("update zones set name = 'Жилище потерпевшей' where id = 500");
+        h.exec("update zones set name = 'Дом' where id = 501");
+        h.exec("update rules set name = 'Запрет: жилище потерпевшей' where id = 5000");
+        h.exec("update rules set name = 'Ночной режим' where id = 5001");
+        h.exec("update rules set name = 'Дистанция' where id = 5002");
+        h.exec("update rules set name = 'Чужое устройство' where id = 5003");
+        h.exec("update subjects set officer_name = 'Айгерим Садыкова' where id = 10");
+        h.reloadRegistry();
+        logIn("op-alm");
+        String alertId = openViolationAndShowIt();
+        browser.findElement(By.id("ack-btn")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("#d-history li[data-action='ACKNOWLEDGED']")).isEmpty());
+        String englishExplanation = h.strings("select explanation from alerts where id = " + alertId).get(0);
+        Set<String> english = englishWords(englishExplanation);
+        assertTrue(english.contains("inside") && english.contains("acknowledge") && english.contains("exclusion"), english.toString());
+
+        for (String lang : List.of("ru", "kk")) {
+            new Select(browser.findElement(By.id("lang"))).selectByValue(lang);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.id("pf-case")).isEmpty());
+            // a refused step shows the server's error code in the operator's language
+            browser.executeScript("KuzetConsole.api('POST', '/api/v1/alerts/" + alertId + "/acknowledge', {})"
+                    + ".catch(function (e) { document.getElementById('action-error').textContent = e.message; })");
+            String expectedError = (String) browser.executeScript("return window.KUZET_I18N." + lang + ".error_alert_state_conflict");
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("action-error")).getText().equals(expectedError));
+
+            String explanation = browser.findElement(By.id("d-explanation")).getText();
+            assertTrue(explanation.contains("«Запрет: жилище потерпевшей»") && explanation.contains("«Жилище потерпевшей»")
+                    && explanation.matches(".*\\d+ м.*"), lang + " explanation from the structured details: " + explanation);
+            String screen = browser.findElement(By.id("queue-pane")).getText() + "\n" + browser.findElement(By.id("detail")).getText();
+            List<String> left = new ArrayList<>();
+            Matcher m = LATIN_WORD.matcher(screen);
+            while (m.find()) {
+                if (english.contains(m.group().toLowerCase(Locale.ROOT))) {
+                    left.add(m.group());
+                }
+            }
+            screenshot("console-detail-" + lang + ".png");
+            assertEquals(List.of(), left, "English words on the " + lang + " screen:\n" + screen);
+            assertFalse(screen.contains(englishExplanation), "the server's English explanation is not shown");
+        }
+    }
+
+    /**
+     * Every word (3+ Latin letters, lower case) of the English dictionary the page loaded and of the server's English
+     * explanation, except the time zone's name, which the console shows as the IANA id in every language.
+     */
+    private Set<String> englishWords(String serverExplanation) {
+        @SuppressWarnings("unchecked")
+        List<String> texts = (List<String>) browser.executeScript("return Object.values(window.KUZET_I18N.en)");
+        Set<String> words = new TreeSet<>();
+        List<String> all = new ArrayList<>(texts);
+        all.add(serverExplanation);
+        for (String text : all) {
+            Matcher m = LATIN_WORD.matcher(text);
+            while (m.find()) {
+                words.add(m.group().toLowerCase(Locale.ROOT));
+            }
+        }
+        words.removeAll(Set.of("asia", "almaty", "gps"));
+        return words;
+    }
+}
