@@ -41,6 +41,11 @@
     return a;
   }
 
+  // the language's own quotation marks around a name (texts of i18n-explain.js)
+  function quoted(key, params) {
+    return K.t(key).replace(/\{(\w+)\}/g, function (all, name) { return params[name]; });
+  }
+
   function date(iso) {
     return iso ? K.fmtTime(iso) : K.t('pf_openEnded');
   }
@@ -56,8 +61,8 @@
   function ruleItem(r) {
     var li = el('li');
     li.dataset.ruleKind = r.kind;
-    var text = K.t('ex_kind_' + r.kind) + ' “' + r.name + '”';
-    if (r.zone) { text += ' · ' + K.t('pf_zone') + ' “' + r.zone.name + '”'; }
+    var text = quoted('ex_subject', { kind: K.t('ex_kind_' + r.kind), rule: r.name });
+    if (r.zone) { text += ' · ' + quoted('ex_zoneNamed', { zone: r.zone.name }); }
     if (r.kind === 'PROXIMITY') {
       text += ' · ' + K.t('pf_distance') + ' ' + Math.round(r.distanceM) + ' ' + K.t('pf_metres');
       var v = r.victimUnit || {};

@@ -46,12 +46,17 @@
     return dict[key] || window.KUZET_I18N.en[key] || key;
   }
 
+  function renderWho() {
+    $('who').textContent = state.user ? state.user.username + ' (' + t('role_' + String(state.user.role).toLowerCase()) + ')' : '';
+  }
+
   function translate() {
     document.documentElement.lang = state.lang;
     document.querySelectorAll('[data-i18n]').forEach(function (el) { el.textContent = t(el.dataset.i18n); });
     document.querySelectorAll('[data-i18n-placeholder]').forEach(function (el) { el.placeholder = t(el.dataset.i18nPlaceholder); });
     $('live-status').textContent = t(state.socket && state.socket.readyState === 1 ? 'live' : 'offline');
     renderMute();
+    if (state.user && state.token) { renderWho(); }
     renderQueue();
     if (state.selected) { renderDetail(state.alerts[state.selected]); }
     emit('translate', state.lang);
@@ -104,7 +109,7 @@
 
   function start(user) {
     state.user = user;
-    $('who').textContent = user.username + ' (' + user.role + ')';
+    renderWho();
     $('resolve-controls').hidden = !mayResolve();
     if (window.Notification && Notification.permission === 'default') { Notification.requestPermission(); }
     $('login-view').hidden = true; $('main-view').hidden = false; $('logout-btn').hidden = false;

@@ -1,5 +1,6 @@
-// Texts of console-explain.js (alert explanations from structured details) and of the server's error codes
-// (error_<code>, one per ApiException.CODES), in the layout of i18n.js. {name} is filled in by the script.
+// Texts of console-explain.js (alert explanations from structured details), of the server's error codes
+// (error_<code>, one per ApiException.CODES) and of the user roles, in the layout of i18n.js. {name} is filled in
+// by the script.
 window.KUZET_I18N_EXTEND({
   en: {
     ex_subject: '{kind} “{rule}”', ex_zoneNamed: 'zone “{zone}”',
@@ -29,7 +30,8 @@ window.KUZET_I18N_EXTEND({
     error_wrong_password: 'The current password is wrong', error_too_many_requests: 'Too many attempts: wait and try again',
     error_busy: 'The server is busy: try again', error_unavailable: 'The service is unavailable: try again later',
     error_upgrade_required: 'Reload the page', error_unknown: 'The request failed', error_network: 'No connection to the server',
-    error_alert_state_conflict: 'Someone changed this alert meanwhile: the step no longer fits its state'
+    error_alert_state_conflict: 'Someone changed this alert meanwhile: the step no longer fits its state',
+    role_operator: 'operator', role_supervisor: 'supervisor', role_admin: 'administrator'
   },
   ru: {
     ex_subject: '{kind} «{rule}»', ex_zoneNamed: 'зона «{zone}»',
@@ -60,7 +62,8 @@ window.KUZET_I18N_EXTEND({
     error_wrong_password: 'Текущий пароль неверен', error_too_many_requests: 'Слишком много попыток: подождите и повторите',
     error_busy: 'Сервер занят: повторите', error_unavailable: 'Сервис недоступен: повторите позже',
     error_upgrade_required: 'Перезагрузите страницу', error_unknown: 'Запрос не выполнен', error_network: 'Нет связи с сервером',
-    error_alert_state_conflict: 'Тревогу тем временем изменили: этот шаг не подходит к её состоянию'
+    error_alert_state_conflict: 'Тревогу тем временем изменили: этот шаг не подходит к её состоянию',
+    role_operator: 'оператор', role_supervisor: 'старший смены', role_admin: 'администратор'
   },
   kk: {
     ex_subject: '{kind} «{rule}»', ex_zoneNamed: '«{zone}» аймағы',
@@ -91,6 +94,7 @@ window.KUZET_I18N_EXTEND({
     error_wrong_password: 'Ағымдағы құпия сөз қате', error_too_many_requests: 'Әрекет тым көп: күтіп, қайталаңыз',
     error_busy: 'Сервер бос емес: қайталаңыз', error_unavailable: 'Қызмет қолжетімсіз: кейінірек қайталаңыз',
     error_upgrade_required: 'Бетті қайта жүктеңіз', error_unknown: 'Сұраныс орындалмады', error_network: 'Сервермен байланыс жоқ',
-    error_alert_state_conflict: 'Дабылды осы уақытта басқа біреу өзгертті: бұл қадам оның күйіне сәйкес келмейді'
+    error_alert_state_conflict: 'Дабылды осы уақытта басқа біреу өзгертті: бұл қадам оның күйіне сәйкес келмейді',
+    role_operator: 'оператор', role_supervisor: 'ауысым аға маманы', role_admin: 'әкімші'
   }
 });

@@ -87,6 +87,12 @@ class ConsoleProfileBrowserTest {
         return queue().get(0).getAttribute("data-alert-id");
     }
 
+    /** A tall window and the detail scrolled to its top, so a screenshot shows explanation and profile together. */
+    private void showWholeDetail() {
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1900));
+        browser.executeScript("document.getElementById('detail').scrollTop = 0");
+    }
+
     private long rebuilds() {
         return (Long) browser.executeScript("return window.KUZET_QUEUE.rebuilds");
     }
@@ -108,6 +114,7 @@ class ConsoleProfileBrowserTest {
         // local time of Almaty, whichever offset the browser's time zone data gives it (UTC+5 since 2024, UTC+6 before)
         assertTrue(devices.matches("(?s).*battery 17 % \\(2026-05-01 1\\d:30:00 Asia/Almaty\\).*")
                 && devices.matches("(?s).*last contact 2026-05-01 1\\d:00:05 Asia/Almaty.*"), devices);
+        showWholeDetail();
         screenshot("console-profile.png");
 
         // the console's stream carries no positions although the bracelet just sent sixteen fixes
@@ -164,7 +171,8 @@ class ConsoleProfileBrowserTest {
             String explanation = browser.findElement(By.id("d-explanation")).getText();
             assertTrue(explanation.contains("«Запрет: жилище потерпевшей»") && explanation.contains("«Жилище потерпевшей»")
                     && explanation.matches(".*\\d+ м.*"), lang + " explanation from the structured details: " + explanation);
-            String screen = browser.findElement(By.id("queue-pane")).getText() + "\n" + browser.findElement(By.id("detail")).getText();
+            String screen = browser.findElement(By.tagName("header")).getText() + "\n" + browser.findElement(By.id("queue-pane")).getText()
+                    + "\n" + browser.findElement(By.id("detail")).getText();
             List<String> left = new ArrayList<>();
             Matcher m = LATIN_WORD.matcher(screen);
             while (m.find()) {
@@ -172,6 +180,7 @@ class ConsoleProfileBrowserTest {
                     left.add(m.group());
                 }
             }
+            showWholeDetail();
             screenshot("console-detail-" + lang + ".png");
             assertEquals(List.of(), left, "English words on the " + lang + " screen:\n" + screen);
             assertFalse(screen.contains(englishExplanation), "the server's English explanation is not shown");

@@ -9,6 +9,7 @@ import io.kuzet.server.alert.Severity;
 import io.kuzet.server.api.alerts.ContactOutcome;
 import io.kuzet.server.api.alerts.ContactParty;
 import io.kuzet.server.api.alerts.Disposition;
+import io.kuzet.server.api.auth.Role;
 import io.kuzet.server.api.http.ApiException;
 import io.kuzet.server.registry.DeviceRole;
 import io.kuzet.server.registry.OrderKind;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * same keys, and every key the page ({@code data-i18n}, {@code data-i18n-placeholder}), {@code console.js}
  * ({@code t('...')}) and the server's enums shown in the console (alert types, severities, states, review states,
  * dispositions, history actions, contact parties and outcomes, API error codes, rule and order kinds, risk levels,
- * device roles, weekdays) use is in each of them, with a non-empty text.
+ * device roles, user roles, weekdays) use is in each of them, with a non-empty text.
  */
 class ConsoleTranslationsTest {
     private static final List<String> LANGUAGES = List.of("en", "ru", "kk");
@@ -131,6 +132,9 @@ class ConsoleTranslationsTest {
         }
         for (DeviceRole v : DeviceRole.values()) {
             used.add("pf_role_" + v.name());
+        }
+        for (Role v : Role.values()) {
+            used.add("role_" + v.dbValue());
         }
         for (DayOfWeek v : DayOfWeek.values()) {
             used.add("pf_day_" + v.name());
