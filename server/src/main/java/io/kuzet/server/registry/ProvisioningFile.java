@@ -20,7 +20,9 @@ record ProvisioningFile(List<Agency> agencies, List<User> users, List<Subject> s
     record User(String username, String passwordHash, String role, String agency) {
     }
 
-    record Subject(String agency, String externalCaseId, String displayName, boolean preTrial) {
+    /** {@code phone}, {@code officerName}, {@code officerPhone}: for the console's profile; absent = not known. */
+    record Subject(String agency, String externalCaseId, String displayName, boolean preTrial, String phone,
+                   String officerName, String officerPhone) {
     }
 
     record SubjectRef(String agency, String externalCaseId) {

@@ -262,14 +262,16 @@ public final class ProvisioningImporter {
                             role = excluded.role, agency_id = excluded.agency_id returning id""",
                         u.username(), u.passwordHash(), u.role(), u.agency() == null ? null : agency(u.agency())));
             Batch subjects = new Batch("""
-                        insert into subjects (agency_id, external_case_id, display_name, pre_trial) values (?, ?, ?, ?)
+                        insert into subjects (agency_id, external_case_id, display_name, pre_trial, phone, officer_name,
+                                              officer_phone) values (?, ?, ?, ?, ?, ?, ?)
                         on conflict (agency_id, external_case_id) do update set display_name = excluded.display_name,
-                            pre_trial = excluded.pre_trial""");
+                            pre_trial = excluded.pre_trial, phone = excluded.phone, officer_name = excluded.officer_name,
+                            officer_phone = excluded.officer_phone""");
             List<ProvisioningFile.Subject> subjectList = list(f.subjects());
             int[] index = new int[1];
             each("subjects", subjectList, s -> "externalCaseId " + s.externalCaseId(), s -> subjects.add(
                     "subjects[" + index[0]++ + "] (externalCaseId " + s.externalCaseId() + ")", agency(s.agency()),
-                    s.externalCaseId(), s.displayName(), s.preTrial()));
+                    s.externalCaseId(), s.displayName(), s.preTrial(), s.phone(), s.officerName(), s.officerPhone()));
             subjects.flush();
             Batch zones = new Batch("""
                         insert into zones (agency_id, name, kind, geojson) values (?, ?, ?, ?::jsonb)

@@ -72,9 +72,10 @@ public final class RegistryExporter {
                 + "order by u.id", rs -> users.add(new ProvisioningFile.User(rs.getString(1), rs.getString(2), rs.getString(3),
                 rs.getString(4))));
         List<ProvisioningFile.Subject> subjects = new ArrayList<>();
-        query(c, "select a.code, s.external_case_id, s.display_name, s.pre_trial from subjects s "
-                + "join agencies a on a.id = s.agency_id order by s.id", rs -> subjects.add(new ProvisioningFile.Subject(
-                rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4))));
+        query(c, "select a.code, s.external_case_id, s.display_name, s.pre_trial, s.phone, s.officer_name, s.officer_phone "
+                + "from subjects s join agencies a on a.id = s.agency_id order by s.id", rs -> subjects.add(new ProvisioningFile.Subject(
+                rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5), rs.getString(6),
+                rs.getString(7))));
         List<ProvisioningFile.Zone> zones = new ArrayList<>();
         query(c, "select a.code, z.name, z.kind, z.geojson::text from zones z join agencies a on a.id = z.agency_id "
                 + "order by z.id", rs -> {

@@ -256,6 +256,8 @@ public class ProvisioningImporterTest {
         assertEquals(Files.readString(first), Files.readString(second));
         assertEquals(before, counts());
         assertTrue(Files.readString(first).contains("Approved night shift"));
+        assertTrue(Files.readString(first).contains("officerName: \"Aigerim Sadykova\"") || Files.readString(first).contains("officerName: Aigerim Sadykova"),
+                "the officer and numbers travel with the subject");
         RegistrySnapshot registry = new RegistryRepository(db.dataSource()).load();
         assertEquals(7, registry.rules(registry.activeOrder(registry.device("kuzet", 100001).subjectId(),
                 Instant.parse("2026-03-01T12:00:00Z").toEpochMilli()).id()).stream()
