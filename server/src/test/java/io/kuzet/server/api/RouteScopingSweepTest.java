@@ -60,7 +60,7 @@ class RouteScopingSweepTest {
     private static final Set<String> SHARED_INVENTORY = Set.of("POST /api/v1/devices/{id}/unassign", "GET /api/v1/devices/{id}/assignments");
     /** Strings that only agency A's records contain. */
     private static final List<String> AGENCY_A_MARKERS = List.of("KZ-2026-0001", "Test Subject", "Almaty court", "Victim home",
-            "Stay away from victim home", "op-alm", "sup-alm");
+            "Stay away from victim home", "op-alm", "sup-alm", "Aigerim Sadykova", "555 0199");
 
     @TempDir
     Path dataDir;
@@ -71,6 +71,8 @@ class RouteScopingSweepTest {
         h = new ApiHarness(dataDir);
         h.addUser("sup-ast", "supervisor", ApiHarness.OTHER_AGENCY);
         h.addUser("adm-ast", "admin", ApiHarness.OTHER_AGENCY);
+        // agency A's officer and numbers (subject profile): no list or foreign-id answer may show them to agency B
+        h.exec("update subjects set officer_name = 'Aigerim Sadykova', officer_phone = '+7 727 555 0199' where id = 10");
     }
 
     @AfterEach
