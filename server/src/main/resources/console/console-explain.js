@@ -22,6 +22,7 @@
     var s = Math.max(0, Math.round(Number(seconds) || 0));
     if (s < 120) { return tf('ex_sec', { n: s }); }
     var m = Math.round(s / 60);
+    if (m >= 48 * 60) { return tf('ex_days', { n: Math.floor(m / 1440) }); }
     return m < 120 ? tf('ex_min', { n: m }) : tf('ex_hmin', { h: Math.floor(m / 60), m: m % 60 });
   }
 

@@ -185,6 +185,58 @@ class ConsoleProfileBrowserTest {
             assertEquals(List.of(), left, "English words on the " + lang + " screen:\n" + screen);
             assertFalse(screen.contains(englishExplanation), "the server's English explanation is not shown");
         }
+        assertEquals(List.of(), explanationProblems(english), "explanations of every alert type in Russian and Kazakh");
+    }
+
+    /**
+     * One alert of every type with the details the core gives it: explained from the details in Russian and Kazakh,
+     * with no English word, no unfilled placeholder and more than the bare type name.
+     */
+    private List<String> explanationProblems(Set<String> english) {
+        String zone = "ruleName: 'Р', ruleKind: 'EXCLUSION', zoneName: 'З', decision: 'INSIDE', signedDistanceMetres: 85.2,"
+                + " accuracyMetres: 12, fixCount: 4, durationSeconds: 190, openingFixTime: '2026-05-01T10:00:00Z', uploadDelaySeconds: 700";
+        String samples = "["
+                + "{type: 'EXCLUSION_VIOLATION', late: true, details: {" + zone + "}},"
+                + "{type: 'INCLUSION_VIOLATION', details: {" + zone + ", ruleKind: 'INCLUSION', signedDistanceMetres: -15000}},"
+                + "{type: 'CURFEW_VIOLATION', details: {" + zone + ", ruleKind: 'CURFEW', basis: 'LAST_KNOWN_POSITION', lastFixTime: '2026-05-01T09:00:00Z'}},"
+                + "{type: 'PROXIMITY_VIOLATION', details: {" + zone + ", ruleKind: 'PROXIMITY', zoneName: null}},"
+                + "{type: 'PROXIMITY_WARNING', details: {" + zone + ", ruleKind: 'PROXIMITY'}},"
+                + "{type: 'ZONE_UNCERTAIN', details: {" + zone + ", signedDistanceMetres: null}},"
+                + "{type: 'CURFEW_STATUS_UNKNOWN', details: {" + zone + ", ruleKind: 'CURFEW', durationSeconds: 8000}},"
+                + "{type: 'STRAP_TAMPER', fixTime: '2026-05-01T10:00:00Z', detectedAt: '2026-05-01T10:20:00Z', late: true, details: {eventTimeMs: 1, delaySeconds: 1200}},"
+                + "{type: 'CASE_TAMPER', fixTime: '2026-05-01T10:00:00Z', details: {eventTimeMs: 1}},"
+                + "{type: 'BATTERY_LOW', details: {batteryPercent: 18, thresholdPercent: 20}},"
+                + "{type: 'BATTERY_CRITICAL', details: {batteryPercent: 4, thresholdPercent: 5}},"
+                + "{type: 'POWER_OFF', fixTime: '2026-05-01T10:00:00Z', details: {eventTimeMs: 1}},"
+                + "{type: 'NO_COMMUNICATION', fixTime: '2026-05-01T10:00:00Z', details: {silentSeconds: 1900, limitSeconds: 900, neverSinceMonitoringBegan: false}},"
+                + "{type: 'NO_GPS_FIX', fixTime: '2026-05-01T10:00:00Z', details: {noFixSeconds: 1900, limitSeconds: 1800, neverSinceMonitoringBegan: true}},"
+                + "{type: 'CLOCK_FAULT', details: {faultyFixes: 5, claimedFixTimeMs: 1777000000000, receivedAtMs: 1777600000000, offsetSeconds: -600000}},"
+                + "{type: 'DUPLICATE_SESSION', fixTime: '2026-05-01T10:00:00Z', details: {sources: '203.0.113.5', outcome: 'refused', protocol: 'gt06'}}]";
+        @SuppressWarnings("unchecked")
+        List<List<String>> rendered = (List<List<String>>) browser.executeScript("var samples = " + samples + ", out = [], lang = KuzetConsole.state.lang;"
+                + "['ru', 'kk'].forEach(function (l) { KuzetConsole.state.lang = l; samples.forEach(function (a) {"
+                + "  out.push([l, a.type, KuzetConsole.explain(a), KuzetConsole.t(a.type)]); }); });"
+                + "KuzetConsole.state.lang = lang; return out;");
+        Set<String> types = new TreeSet<>();
+        List<String> problems = new ArrayList<>();
+        for (List<String> r : rendered) {
+            types.add(r.get(1));
+            String text = r.get(2);
+            Matcher m = LATIN_WORD.matcher(text);
+            boolean englishLeft = false;
+            while (m.find()) {
+                englishLeft |= english.contains(m.group().toLowerCase(Locale.ROOT));
+            }
+            if (englishLeft || text.contains("{") || text.contains("undefined") || text.contains("NaN") || text.equals(r.get(3))) {
+                problems.add(r.get(0) + " " + r.get(1) + ": " + text);
+            }
+        }
+        Set<String> all = new TreeSet<>();
+        for (io.kuzet.server.alert.AlertType t : io.kuzet.server.alert.AlertType.values()) {
+            all.add(t.name());
+        }
+        assertEquals(all, types, "a sample of every alert type");
+        return problems;
     }
 
     /**
