@@ -69,7 +69,7 @@
     return fetch(path, init).then(function (r) {
       if (r.status === 401 && path !== '/api/v1/auth/login') { logout(); }
       if (r.status === 204) { return null; }
-      return r.json().then(function (json) {
+      return r.json().catch(function () { return {}; }).then(function (json) {
         if (!r.ok) { var e = new Error(errorText(json.error)); e.status = r.status; e.code = json.error; throw e; }
         return json;
       });
@@ -338,7 +338,7 @@
     $('d-cleared-fix').textContent = a.clearedFixTime ? fmtTime(a.clearedFixTime) : '';
     $('d-cleared-at').textContent = a.clearedAt ? fmtTime(a.clearedAt) : '';
     renderWorkflow(a);
-    renderHistory(a.history || []);
+    renderHistory(a.history || [], a.severity);
   }
 
   // review state, SLA, who took it, and which actions fit the state and the user's role
@@ -353,7 +353,7 @@
     tick();
   }
 
-  function renderHistory(history) {
+  function renderHistory(history, severity) {
     var h = $('d-history');
     h.textContent = '';
     history.forEach(function (x) {
@@ -362,8 +362,10 @@
       var what = t('action_' + x.action) + (x.party ? ' · ' + t('party_' + x.party) + ' · ' + t('outcome_' + x.outcome) : '');
       li.textContent = fmtTime(x.at) + ' ' + what + ' ' + (x.user || t('system'))
         + (x.fixTime ? ' (' + t('fixTime') + ' ' + fmtTime(x.fixTime) + ')' : '')
-        // a system entry's note is the server's English; the action and its times say the same in every language
-        + (x.note && x.user ? ': ' + x.note : '');
+        // a system entry's note is the server's English: an escalation says why from its reason code, the others
+        // (ended by itself) say it with their action and times
+        + (x.reason ? ': ' + t('escalation_' + x.reason).replace('{minutes}', x.slaMinutes).replace('{severity}', t(severity))
+          : x.note && x.user ? ': ' + x.note : '');
       h.appendChild(li);
     });
   }

@@ -1,5 +1,5 @@
 // Texts of console-explain.js (alert explanations from structured details), of the server's error codes
-// (error_<code>, one per ApiException.CODES) and of the user roles, in the layout of i18n.js. {name} is filled in
+// (error_<code>, one per ApiException.CODES), of escalation reasons in the history and of the user roles, in the layout of i18n.js. {name} is filled in
 // by the script.
 window.KUZET_I18N_EXTEND({
   en: {
@@ -31,7 +31,10 @@ window.KUZET_I18N_EXTEND({
     error_busy: 'The server is busy: try again', error_unavailable: 'The service is unavailable: try again later',
     error_upgrade_required: 'Reload the page', error_unknown: 'The request failed', error_network: 'No connection to the server',
     error_alert_state_conflict: 'Someone changed this alert meanwhile: the step no longer fits its state',
-    role_operator: 'operator', role_supervisor: 'supervisor', role_admin: 'administrator'
+    role_operator: 'operator', role_supervisor: 'supervisor', role_admin: 'administrator',
+    escalation_NOT_ACKNOWLEDGED: 'not acknowledged within {minutes} min ({severity} SLA)',
+    escalation_NOT_RESOLVED: 'acknowledged but not resolved within {minutes} min ({severity} SLA)',
+    escalation_ENDED_UNREVIEWED: 'ended by itself and not reviewed within {minutes} min ({severity} SLA)'
   },
   ru: {
     ex_subject: '{kind} «{rule}»', ex_zoneNamed: 'зона «{zone}»',
@@ -63,7 +66,10 @@ window.KUZET_I18N_EXTEND({
     error_busy: 'Сервер занят: повторите', error_unavailable: 'Сервис недоступен: повторите позже',
     error_upgrade_required: 'Перезагрузите страницу', error_unknown: 'Запрос не выполнен', error_network: 'Нет связи с сервером',
     error_alert_state_conflict: 'Тревогу тем временем изменили: этот шаг не подходит к её состоянию',
-    role_operator: 'оператор', role_supervisor: 'старший смены', role_admin: 'администратор'
+    role_operator: 'оператор', role_supervisor: 'старший смены', role_admin: 'администратор',
+    escalation_NOT_ACKNOWLEDGED: 'не принята в течение {minutes} мин (срок для уровня {severity})',
+    escalation_NOT_RESOLVED: 'принята, но не закрыта в течение {minutes} мин (срок для уровня {severity})',
+    escalation_ENDED_UNREVIEWED: 'завершилась сама и не рассмотрена в течение {minutes} мин (срок для уровня {severity})'
   },
   kk: {
     ex_subject: '{kind} «{rule}»', ex_zoneNamed: '«{zone}» аймағы',
@@ -95,6 +101,9 @@ window.KUZET_I18N_EXTEND({
     error_busy: 'Сервер бос емес: қайталаңыз', error_unavailable: 'Қызмет қолжетімсіз: кейінірек қайталаңыз',
     error_upgrade_required: 'Бетті қайта жүктеңіз', error_unknown: 'Сұраныс орындалмады', error_network: 'Сервермен байланыс жоқ',
     error_alert_state_conflict: 'Дабылды осы уақытта басқа біреу өзгертті: бұл қадам оның күйіне сәйкес келмейді',
-    role_operator: 'оператор', role_supervisor: 'ауысым аға маманы', role_admin: 'әкімші'
+    role_operator: 'оператор', role_supervisor: 'ауысым аға маманы', role_admin: 'әкімші',
+    escalation_NOT_ACKNOWLEDGED: '{minutes} мин ішінде қабылданбады ({severity} деңгейінің мерзімі)',
+    escalation_NOT_RESOLVED: 'қабылданды, бірақ {minutes} мин ішінде жабылмады ({severity} деңгейінің мерзімі)',
+    escalation_ENDED_UNREVIEWED: 'өздігінен аяқталды және {minutes} мин ішінде қаралмады ({severity} деңгейінің мерзімі)'
   }
 });

@@ -93,6 +93,10 @@ class AlertReviewWorkflowTest {
         assertEquals(List.of("CLEARED", "ESCALATED"), h.strings("select action from alert_actions where alert_id = " + alertId
                 + " order by id"), "the clearing in the subject's time, then the escalation");
         assertEquals(1, h.scalar("select count(*) from audit_log where action = 'ALERT_ESCALATED' and details->>'reason' = 'ENDED_UNREVIEWED'"));
+        JsonNode history = h.json("GET", "/api/v1/alerts/" + alertId + "/history", h.login("sup-alm"), null, 200).get("history");
+        JsonNode escalated = history.get(history.size() - 1);
+        assertEquals("ENDED_UNREVIEWED", escalated.get("reason").asText(), "the history says why as a code a console translates");
+        assertEquals(events.get(0).get("slaMinutes").asLong(), escalated.get("slaMinutes").asLong());
         assertTrue(h.api.escalateNow().isEmpty(), "an alert escalates once");
     }
 

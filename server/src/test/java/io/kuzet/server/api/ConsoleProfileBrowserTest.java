@@ -155,8 +155,12 @@ class ConsoleProfileBrowserTest {
         String alertId = openViolationAndShowIt();
         browser.findElement(By.id("ack-btn")).click();
         await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("#d-history li[data-action='ACKNOWLEDGED']")).isEmpty());
+        h.clock.set(io.kuzet.server.testing.RunningServer.T0 + Duration.ofHours(2).toMillis());
+        assertEquals(1, h.api.escalateNow().size(), "taken but not resolved in time");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.cssSelector("#d-history li[data-action='ESCALATED']")).isEmpty());
         String englishExplanation = h.strings("select explanation from alerts where id = " + alertId).get(0);
         Set<String> english = englishWords(englishExplanation);
+        english.addAll(englishWords(h.strings("select note from alert_actions where action = 'ESCALATED'").get(0)));
         assertTrue(english.contains("inside") && english.contains("acknowledge") && english.contains("exclusion"), english.toString());
 
         for (String lang : List.of("ru", "kk")) {
@@ -168,6 +172,9 @@ class ConsoleProfileBrowserTest {
             String expectedError = (String) browser.executeScript("return window.KUZET_I18N." + lang + ".error_alert_state_conflict");
             await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("action-error")).getText().equals(expectedError));
 
+            String escalation = browser.findElement(By.cssSelector("#d-history li[data-action='ESCALATED']")).getText();
+            assertTrue(escalation.contains(lang.equals("ru") ? "принята, но не закрыта в течение 20 мин" : "20 мин ішінде жабылмады"),
+                    "the escalation's reason in the operator's language: " + escalation);
             String explanation = browser.findElement(By.id("d-explanation")).getText();
             assertTrue(explanation.contains("«Запрет: жилище потерпевшей»") && explanation.contains("«Жилище потерпевшей»")
                     && explanation.matches(".*\\d+ м.*"), lang + " explanation from the structured details: " + explanation);

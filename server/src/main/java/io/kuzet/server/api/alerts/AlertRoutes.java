@@ -274,7 +274,8 @@ public final class AlertRoutes {
     private static ArrayNode history(Connection c, long alertId) throws SQLException {
         ArrayNode out = Json.array();
         try (PreparedStatement ps = c.prepareStatement("""
-                select x.action, x.at, x.note, u.username, x.fix_time, x.contact_party, x.contact_outcome
+                select x.action, x.at, x.note, u.username, x.fix_time, x.contact_party, x.contact_outcome,
+                       x.escalation_reason, x.sla_minutes
                   from alert_actions x left join users u on u.id = x.user_id
                 where x.alert_id = ? order by x.at, x.id""")) {
             ps.setLong(1, alertId);
@@ -287,6 +288,9 @@ public final class AlertRoutes {
                     }
                     if (rs.getString(6) != null) {
                         entry.put("party", rs.getString(6)).put("outcome", rs.getString(7));
+                    }
+                    if (rs.getString(8) != null) {
+                        entry.put("reason", rs.getString(8)).put("slaMinutes", rs.getInt(9)); // an ESCALATED entry, for translation
                     }
                 }
             }

@@ -108,10 +108,13 @@ public final class EscalationJob {
                 default -> "not acknowledged within ";
             } + ev.get("slaMinutes").asLong() + " min (" + severity + " SLA)";
             try (PreparedStatement ps = c.prepareStatement(
-                    "insert into alert_actions (alert_id, user_id, action, at, note) values (?, null, 'ESCALATED', ?, ?)")) {
+                    "insert into alert_actions (alert_id, user_id, action, at, note, escalation_reason, sla_minutes)"
+                            + " values (?, null, 'ESCALATED', ?, ?, ?, ?)")) {
                 ps.setLong(1, ev.get("alertId").asLong());
                 ps.setTimestamp(2, Timestamp.from(now));
                 ps.setString(3, note);
+                ps.setString(4, ev.get("reason").asText());
+                ps.setInt(5, (int) ev.get("slaMinutes").asLong());
                 ps.executeUpdate();
             }
             audit.append(c, null, "ALERT_ESCALATED", ev.get("subjectId").asLong(), note,

@@ -133,6 +133,9 @@ class ConsoleTranslationsTest {
         for (DeviceRole v : DeviceRole.values()) {
             used.add("pf_role_" + v.name());
         }
+        for (String reason : List.of("NOT_ACKNOWLEDGED", "NOT_RESOLVED", "ENDED_UNREVIEWED")) {
+            used.add("escalation_" + reason); // EscalationJob's reasons, in the alert history
+        }
         for (Role v : Role.values()) {
             used.add("role_" + v.dbValue());
         }
