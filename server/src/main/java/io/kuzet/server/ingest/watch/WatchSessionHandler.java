@@ -25,6 +25,7 @@ public final class WatchSessionHandler extends DeviceSessionHandler {
 
     private final WatchDecoder decoder;
     private final IngestService ingest;
+    private byte[] address;
 
     public WatchSessionHandler(IngestContext context, IngestService ingest) {
         super(Protocol.WATCH, context);
@@ -52,6 +53,14 @@ public final class WatchSessionHandler extends DeviceSessionHandler {
                 ctx.close();
                 return;
             }
+            address = WatchEncoder.vendorAndId(frame);   // commands go back to the id exactly as the watch writes it
+            readyForCommands();
+        }
+        if (result == WatchDecoder.Result.IGNORED) {
+            String word = WatchEncoder.messageType(frame);
+            if (COMMAND_WORDS.contains(word)) {
+                commandLink().answeredWord(device.id(), word, null);
+            }
         }
         long index = -1;
         if (result != WatchDecoder.Result.IGNORED && !msg.isEmpty()) {
@@ -67,6 +76,14 @@ public final class WatchSessionHandler extends DeviceSessionHandler {
         } else {
             out.release();
         }
+    }
+
+    /** Answers to the commands Kuzet sends (docs/commands.md): the watch repeats the command word. */
+    private static final java.util.Set<String> COMMAND_WORDS = java.util.Set.of("UPLOAD", "CR", "FIND");
+
+    @Override
+    protected void writeCommand(ByteBuf out, long commandId, int kuzetCode, long argument, String text) {
+        WatchEncoder.writeCommand(out, address, text);
     }
 
     @Override
