@@ -28,6 +28,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,7 @@ class CommandDeliveryOverSocketsTest {
     private static final byte[] KEY = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
     private static final long KUZET_NUMBER = 100001;
     private static final long WATCH_NUMBER = 3548700123L;
+    private static final long GT06_IMEI = 868120145233604L;
     private static final long T0 = Instant.parse("2026-02-10T10:00:00Z").toEpochMilli();
 
     @TempDir
@@ -169,6 +171,58 @@ class CommandDeliveryOverSocketsTest {
         }
     }
 
+    @Test
+    void gt06OnlineCommandIsMatchedWithTheAnswerByItsServerFlagAndVibrateIsUnsupported() throws Exception {
+        Database backing = SharedPostgres.database();
+        SharedPostgres.truncateAll(backing);
+        try (KuzetServerMain.Running running = start(backing)) {
+            KuzetServer server = running.server();
+            long gt06Id = server.registry().snapshot().device("gt06", GT06_IMEI).id();
+            DeviceCommand vibrate = server.commands().submit(request(gt06Id, CommandKind.VIBRATE, 1000, null), (tx, c) -> { });
+            assertEquals(CommandState.UNSUPPORTED, vibrate.state(), "a GT06 tracker cannot vibrate: never sent");
+            DeviceCommand where = server.commands().submit(request(gt06Id, CommandKind.LOCATE_NOW, 0, null), (tx, c) -> { });
+            try (Socket tracker = new Socket("127.0.0.1", server.port(Protocol.GT06))) {
+                tracker.setSoTimeout(10_000);
+                OutputStream out = tracker.getOutputStream();
+                InputStream in = tracker.getInputStream();
+                io.netty.buffer.ByteBuf login = io.netty.buffer.Unpooled.buffer();
+                io.kuzet.protocol.gt06.Gt06Encoder.writeLogin(login, GT06_IMEI, 1);
+                out.write(io.kuzet.server.testing.Gt06Wire.bytes(login));
+                out.flush();
+                assertEquals(0x01, io.kuzet.server.testing.Gt06Wire.readReply(in)[3], "login acked");
+                byte[] command = io.kuzet.server.testing.Gt06Wire.readReply(in);
+                io.netty.buffer.ByteBuf frame = io.netty.buffer.Unpooled.wrappedBuffer(command);
+                assertEquals(0x80, frame.getUnsignedByte(3), "online command");
+                assertEquals(where.id(), frame.getUnsignedInt(5), "the command id is the server flag");
+                assertEquals("WHERE#", frame.toString(9, command.length - 9 - 6, StandardCharsets.US_ASCII));
+
+                io.netty.buffer.ByteBuf answer = io.netty.buffer.Unpooled.buffer();
+                byte[] text = "Lat:N43.238949,Lon:E76.889709,Course:0.00,Speed:0.00".getBytes(StandardCharsets.US_ASCII);
+                answer.writeShort(0x7878).writeByte(0).writeByte(0x21).writeInt((int) where.id()).writeByte(1).writeBytes(text)
+                        .writeShort(2);
+                answer.setByte(2, answer.writerIndex() - 3 + 2);
+                answer.writeShort(io.kuzet.protocol.gt06.Gt06Crc.compute(answer, 2, answer.writerIndex() - 2)).writeShort(0x0D0A);
+                out.write(io.kuzet.server.testing.Gt06Wire.bytes(answer));
+                out.flush();
+                await().atMost(Duration.ofSeconds(20)).until(() -> state(running, where.id()) == CommandState.DONE);
+            }
+            assertEquals(List.of("Lat:N43.238949,Lon:E76.889709,Course:0.00,Speed:0.00"), results(running, gt06Id),
+                    "the device's answer is the command's result");
+            assertEquals(1.0, server.meters().get("kuzet_commands").tags("protocol", "gt06", "state", "unsupported").counter().count());
+        }
+    }
+
+    private static List<String> results(KuzetServerMain.Running running, long deviceId) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        try (Connection c = running.database().dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select result from device_commands where state = 'DONE' and device_id = " + deviceId)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     private KuzetServerMain.Running start(Database backing) throws Exception {
         ServerConfig config = ConfigLoader.load(null, Map.of());
         config.server.dataDir = dataDir.toString();
@@ -179,7 +233,7 @@ class CommandDeliveryOverSocketsTest {
         config.database.password = "postgres";
         config.ports.kuzet = 0;
         config.ports.kuzetTls = -1;
-        config.ports.gt06 = -1;
+        config.ports.gt06 = 0;
         config.ports.watch = 0;
         config.ports.http = -1;
         config.validate();
