@@ -89,12 +89,6 @@ public final class WatchEncoder {
         return out;
     }
 
-    /** The message type of {@code frame} (the command word of an answer: {@code UPLOAD}, {@code CR}, {@code FIND}). */
-    public static String messageType(ByteBuf frame) {
-        WatchFrame f = new WatchFrame().wrap(frame);
-        return frame.toString(f.contentStart(), f.typeEnd() - f.contentStart(), StandardCharsets.US_ASCII);
-    }
-
     /** Device side: a heartbeat {@code LK,0,0,battery}. */
     public static void writeHeartbeat(ByteBuf out, String vendor, long id, int batteryPercent) {
         int lengthIndex = begin(out, vendor, id);

@@ -2,6 +2,7 @@ package io.kuzet.protocol.watch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kuzet.protocol.DeviceMessage;
 import io.netty.buffer.ByteBuf;
@@ -41,7 +42,7 @@ class WatchCommandTest {
         WatchDecoder decoder = new WatchDecoder(() -> 0L);
         for (String word : new String[] {"UPLOAD", "CR", "FIND"}) {
             ByteBuf answer = ascii("[3G*0012345678*" + String.format("%04X", word.length()) + "*" + word + "]");
-            assertEquals(word, WatchEncoder.messageType(answer));
+            assertTrue(new WatchFrame().wrap(answer).typeIs(word.getBytes(StandardCharsets.US_ASCII)), word);
             assertEquals(WatchDecoder.Result.IGNORED, decoder.decode(answer, new DeviceMessage()));
         }
     }
