@@ -2,6 +2,9 @@ package io.kuzet.server;
 
 import io.kuzet.protocol.kuzet.KuzetFrameDecoder;
 import io.kuzet.server.alert.AlertJournal;
+import io.kuzet.server.command.CommandService;
+import io.kuzet.server.command.CommandStore;
+import io.kuzet.server.command.DeviceCommandRequests;
 import io.kuzet.server.config.SecretFile;
 import io.kuzet.server.config.ServerConfig;
 import io.kuzet.server.core.AlertEmitter;
@@ -94,6 +97,7 @@ public final class KuzetServer implements AutoCloseable {
     private final String liveToken;
     private final Map<String, HealthCheck> readiness;
     private final List<AutoCloseable> extras = new ArrayList<>();
+    private final CommandService commands;      // null without a command store
 
     /**
      * Options that tests and the simulator set; production uses {@link #defaults()}.
@@ -105,7 +109,14 @@ public final class KuzetServer implements AutoCloseable {
                           java.util.function.Function<KuzetServer, HttpExtension> httpExtension,
                           DurableStateLoader durableState,
                           FsyncGroupCommit.Forcer journalForcer, java.util.function.IntConsumer failStopExit,
-                          LongSupplier journalFileClockMs) {
+                          LongSupplier journalFileClockMs, CommandStore commandStore) {
+        public Options(LongSupplier clockMs, boolean automaticTicks,
+                       java.util.function.Function<KuzetServer, HttpExtension> httpExtension, DurableStateLoader durableState,
+                       FsyncGroupCommit.Forcer journalForcer, java.util.function.IntConsumer failStopExit,
+                       LongSupplier journalFileClockMs) {
+            this(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit, journalFileClockMs, null);
+        }
+
         public Options(LongSupplier clockMs, boolean automaticTicks) {
             this(clockMs, automaticTicks, null);
         }
@@ -120,21 +131,30 @@ public final class KuzetServer implements AutoCloseable {
         }
 
         public Options withHttpExtension(java.util.function.Function<KuzetServer, HttpExtension> extension) {
-            return new Options(clockMs, automaticTicks, extension, durableState, journalForcer, failStopExit, journalFileClockMs);
+            return new Options(clockMs, automaticTicks, extension, durableState, journalForcer, failStopExit, journalFileClockMs, commandStore);
         }
 
         /** Tests: how the journal file is forced in {@code fsync} mode, and what a fail-stop does instead of exiting. */
         public Options withJournalFaults(FsyncGroupCommit.Forcer forcer, java.util.function.IntConsumer exit) {
-            return new Options(clockMs, automaticTicks, httpExtension, durableState, forcer, exit, journalFileClockMs);
+            return new Options(clockMs, automaticTicks, httpExtension, durableState, forcer, exit, journalFileClockMs, commandStore);
         }
 
         public Options withDurableState(DurableStateLoader loader) {
-            return new Options(clockMs, automaticTicks, httpExtension, loader, journalForcer, failStopExit, journalFileClockMs);
+            return new Options(clockMs, automaticTicks, httpExtension, loader, journalForcer, failStopExit, journalFileClockMs, commandStore);
+        }
+
+        /**
+         * The command outbox's table (docs/commands.md); with it the server runs a {@link CommandService}
+         * ({@link #commands()}), without it devices are never sent commands.
+         */
+        public Options withCommandStore(CommandStore store) {
+            return new Options(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit,
+                    journalFileClockMs, store);
         }
 
         /** Tests: the clock that picks the journals' daily files (a test clock rolls days without waiting); null = wall clock. */
         public Options withJournalFileClock(LongSupplier fileClockMs) {
-            return new Options(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit, fileClockMs);
+            return new Options(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit, fileClockMs, commandStore);
         }
     }
 
@@ -180,6 +200,8 @@ public final class KuzetServer implements AutoCloseable {
 
         live = new AgencyLiveHub(alertJournal, journal, registry, prometheus,
                 TimeUnit.SECONDS.toMillis(config.http.liveRevalidateS));
+        commands = options.commandStore() == null ? null
+                : new CommandService(options.commandStore(), registry, options.clockMs(), prometheus, config.commands);
         EvaluationAgent[] coreRef = new EvaluationAgent[1];
         CoreMetrics coreMetrics = new CoreMetrics(prometheus, () -> coreRef[0] == null ? 0 : coreRef[0].lagEntries());
         AlertEmitter emitter = new AlertEmitter(alertJournal, coreMetrics);
@@ -209,6 +231,11 @@ public final class KuzetServer implements AutoCloseable {
                 config.limits.backpressureLowWatermark, ingestMetrics);
         ingestContext = new IngestContext(ingest, ledger, registry, ingestMetrics, gate, config.limits, config.deviceTrust,
                 options.clockMs());
+
+        if (commands != null) {
+            ingestContext.commandLink(commands);
+            commands.publishTo(live::publish);
+        }
 
         Transport transport = Transport.best();
         boss = transport.newGroup(1, "kuzet-accept");
@@ -362,6 +389,16 @@ public final class KuzetServer implements AutoCloseable {
         return core;
     }
 
+    /** The command outbox, or null when the server was started without a command store. */
+    public CommandService commands() {
+        return commands;
+    }
+
+    /** Where the evaluation core asks for device commands: the command service, or nothing without one. */
+    public DeviceCommandRequests commandRequests() {
+        return commands == null ? DeviceCommandRequests.NONE : commands;
+    }
+
     public RegistryHolder registry() {
         return registry;
     }
@@ -419,6 +456,9 @@ public final class KuzetServer implements AutoCloseable {
         live.close();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (commands != null) {
+            commands.close();
+        }
         for (int i = extras.size() - 1; i >= 0; i--) {
             try {
                 extras.get(i).close();

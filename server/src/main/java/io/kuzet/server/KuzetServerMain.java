@@ -210,6 +210,9 @@ public final class KuzetServerMain implements Callable<Integer> {
             }
             KuzetServer.Options withApi = options.httpExtension() != null ? options
                     : options.withHttpExtension(new OperatorApi(database.dataSource(), registryRepository, apiSettings));
+            if (withApi.commandStore() == null) {
+                withApi = withApi.withCommandStore(new io.kuzet.server.command.CommandStore(database.dataSource()));
+            }
             KuzetServer server = KuzetServer.start(config, registryRepository.load(),
                     withApi.withDurableState((journal, ledger) -> loadDurableState(database, journal, ledger)));
             StorageMetrics storageMetrics = new StorageMetrics(server.meters());

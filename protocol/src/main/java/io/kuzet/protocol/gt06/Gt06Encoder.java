@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
  * <pre>
  * ack:           78 78 | 05 | PROTO | SERIAL(2) | CRC(2) | 0D 0A        (79 79 | 00 05 | ... for extended requests)
  * time response: 78 78 | 0B | 8A | YY MM DD hh mm ss (UTC) | 00 00 | CRC(2) | 0D 0A
+ * command:       78 78 | LEN | 80 | 4 + n | SERVER FLAG(4) | n ASCII bytes | SERIAL(2) | CRC(2) | 0D 0A
  * </pre>
  *
  * <p>Stateless and thread-safe. Replies allocate nothing; the device-side writers allocate a small scratch array.
@@ -36,6 +37,27 @@ public final class Gt06Encoder {
         int start = begin(out, Gt06ProtocolNumber.TIME_REQUEST);
         writeDateTime(out, nowMs);
         finish(out, start, 0);
+    }
+
+    /**
+     * The online command (0x80): {@code text} (ASCII, e.g. {@code WHERE#}) under a 4-byte server flag the device echoes
+     * in its answer (0x21 or 0x15, read with {@link Gt06CommandReply}), so the answer can be matched to the command.
+     */
+    public static void writeOnlineCommand(ByteBuf out, long serverFlag, CharSequence text, int serial) {
+        int length = text.length();
+        if (length > 200) {
+            throw new IllegalArgumentException("GT06 command text of " + length + " characters; at most 200 fit a frame");
+        }
+        int start = begin(out, Gt06ProtocolNumber.ONLINE_COMMAND);
+        out.writeByte(4 + length).writeInt((int) serverFlag);
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c > 0x7E || c < 0x20) {
+                throw new IllegalArgumentException("GT06 command text must be printable ASCII");
+            }
+            out.writeByte(c);
+        }
+        finish(out, start, serial);
     }
 
     /**

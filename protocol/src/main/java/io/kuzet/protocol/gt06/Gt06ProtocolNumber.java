@@ -15,6 +15,8 @@ public final class Gt06ProtocolNumber {
     public static final int GPS_LBS_2 = 0x22;
     public static final int HEARTBEAT_2 = 0x23;
     public static final int GPS_LBS_STATUS_2 = 0x26;
+    /** Server to device: online command (text under a server flag), answered with 0x21 or 0x15. */
+    public static final int ONLINE_COMMAND = 0x80;
     public static final int TIME_REQUEST = 0x8A;
     public static final int INFO = 0x94;
 

@@ -10,13 +10,15 @@ public final class KuzetCommands {
     public static final int VIBRATE = 3;
     /** Show or play a stored message to the wearer; param = message id. */
     public static final int NOTIFY_WEARER = 4;
+    /** Report battery, charging and strap state now (a HEARTBEAT, plus DEVICE_EVENTs for anything abnormal); param = 0. */
+    public static final int REQUEST_STATUS = 5;
 
     public static final int RESULT_DONE = 0;
     public static final int RESULT_REJECTED = 1;
     public static final int RESULT_UNSUPPORTED = 2;
 
     static boolean isValidCode(int code) {
-        return code >= SET_REPORTING_INTERVAL && code <= NOTIFY_WEARER;
+        return code >= SET_REPORTING_INTERVAL && code <= REQUEST_STATUS;
     }
 
     static boolean isValidResult(int status) {

@@ -57,6 +57,38 @@ public final class WatchEncoder {
         return true;
     }
 
+    /**
+     * A server command {@code [MF*ID*LLLL*content]}, e.g. {@code UPLOAD,60}, {@code CR} or {@code FIND}. The device
+     * answers with a frame whose type is the command word ({@code [MF*ID*0006*UPLOAD]}).
+     *
+     * @param vendorAndId the bytes {@code [MF*ID*} exactly as the device sends them (an id may have leading zeros)
+     */
+    public static void writeCommand(ByteBuf out, byte[] vendorAndId, CharSequence content) {
+        int length = content.length();
+        if (length > 0xFFFF) {
+            throw new IllegalArgumentException("Watch command of " + length + " characters");
+        }
+        out.writeBytes(vendorAndId);
+        writeHex(out, length, 4);
+        out.writeByte('*');
+        for (int i = 0; i < length; i++) {
+            char c = content.charAt(i);
+            if (c > 0x7E || c < 0x20 || c == '[' || c == ']' || c == '*') {
+                throw new IllegalArgumentException("Watch command content must be printable ASCII without [ ] *");
+            }
+            out.writeByte(c);
+        }
+        out.writeByte(']');
+    }
+
+    /** The {@code [MF*ID*} prefix of {@code frame} (a whole Watch frame), to address commands to its device. */
+    public static byte[] vendorAndId(ByteBuf frame) {
+        WatchFrame f = new WatchFrame().wrap(frame);
+        byte[] out = new byte[f.idEnd() + 1 - frame.readerIndex()];
+        frame.getBytes(frame.readerIndex(), out);
+        return out;
+    }
+
     /** Device side: a heartbeat {@code LK,0,0,battery}. */
     public static void writeHeartbeat(ByteBuf out, String vendor, long id, int batteryPercent) {
         int lengthIndex = begin(out, vendor, id);

@@ -222,7 +222,7 @@ class KuzetDecoderTest {
         KuzetEncoder.writeLoginResult(out, 2, 4, 0, 0, 0);
         assertEquals(DecodeError.BAD_FIELD, assertThrows(ProtocolException.class, () -> KuzetDecoder.loginResultStatus(out)).reason());
         out.clear();
-        KuzetEncoder.writeCommand(out, 2, 1, 5, 0);
+        KuzetEncoder.writeCommand(out, 2, 1, 6, 0);   // 5 REQUEST_STATUS is the last assigned code
         assertEquals(DecodeError.BAD_FIELD, assertThrows(ProtocolException.class, () -> KuzetDecoder.commandCode(out)).reason());
         out.clear();
         KuzetEncoder.writeCommandResult(out, 2, 1, 3);

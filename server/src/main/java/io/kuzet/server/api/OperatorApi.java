@@ -103,6 +103,9 @@ public final class OperatorApi implements Function<KuzetServer, HttpExtension> {
         routes.addAll(new TrackRoutes(ctx).routes());
         routes.addAll(new EvidenceRoutes(ctx).routes());
         routes.addAll(new AuditRoutes(ctx).routes());
+        if (server.commands() != null) {
+            routes.addAll(new io.kuzet.server.api.commands.CommandRoutes(ctx, server.commands()).routes());
+        }
         routes.addAll(new ConsoleConfigRoutes(settings.tileUrl(), settings.tileAttribution()).routes());
         this.routes = List.copyOf(routes);
         StaticFiles files = new StaticFiles();

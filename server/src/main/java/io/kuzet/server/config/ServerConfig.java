@@ -22,6 +22,7 @@ public final class ServerConfig {
     public Api api = new Api();
     public Http http = new Http();
     public DeviceTrust deviceTrust = new DeviceTrust();
+    public Commands commands = new Commands();
 
     public static final class Server {
         public String dataDir = "./kuzet-data";
@@ -137,6 +138,14 @@ public final class ServerConfig {
         public int batchMaxRows = 10_000;
     }
 
+    /** The device command outbox (docs/commands.md). */
+    public static final class Commands {
+        /** How long an operator command may wait for its device (a request may ask for less or more). */
+        public int defaultTimeToLiveS = 3600;
+        /** How often commands past their time to live are marked EXPIRED. */
+        public int expiryCheckMs = 1000;
+    }
+
     public static final class Live {
         /**
          * Bearer token required by the live alert stream, at least 128 bits; empty = a random token generated once into
@@ -238,6 +247,8 @@ public final class ServerConfig {
         positive(problems, "database.embeddedStartTimeoutS", database.embeddedStartTimeoutS);
         positive(problems, "storage.positionsRetentionDays", storage.positionsRetentionDays);
         positive(problems, "storage.batchMaxRows", storage.batchMaxRows);
+        positive(problems, "commands.defaultTimeToLiveS", commands.defaultTimeToLiveS);
+        positive(problems, "commands.expiryCheckMs", commands.expiryCheckMs);
         if (!live.token.isBlank() && tokenBits(live.token) < MIN_TOKEN_BITS) {
             problems.add("live.token is too weak: about " + tokenBits(live.token) + " bits, at least " + MIN_TOKEN_BITS
                     + " are required (32 hexadecimal digits or 22 random base64 characters); leave it empty to have one"

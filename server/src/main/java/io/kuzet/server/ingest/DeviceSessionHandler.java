@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Subclasses handle whole frames ({@link #onFrame}); the frame buffer is released here.
  */
-public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter {
+public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter implements CommandPort {
     protected final Protocol protocol;
     protected final IngestContext context;
     protected DeviceRecord device;           // null until logged in
@@ -31,6 +31,7 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
     private ScheduledFuture<?> handshakeTimeout;
     private boolean active;
     private boolean pendingFlush;
+    private volatile Channel channel;
 
     protected DeviceSessionHandler(Protocol protocol, IngestContext context) {
         this.protocol = protocol;
@@ -40,6 +41,7 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         active = true;
+        channel = ctx.channel();
         context.metrics.connectionOpened(protocol);
         handshakeTimeout = ctx.executor().schedule(() -> {
             if (device == null && ctx.channel().isActive()) {
@@ -64,6 +66,7 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
         if (device != null) {
             context.metrics.deviceLoggedOut(protocol);
             context.sessions.closed(device.id(), ctx.channel());
+            context.commands.disconnected(device.id(), this);
         }
         super.channelInactive(ctx);
     }
@@ -263,6 +266,49 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
     protected final void afterAcceptedFrame(io.netty.channel.Channel channel) {
         context.backpressure.afterFrame(channel);
     }
+
+    @Override
+    public final Protocol protocol() {
+        return protocol;
+    }
+
+    @Override
+    public final void send(long commandId, int kuzetCode, long argument, String text,
+                           java.util.function.Consumer<Boolean> written) {
+        Channel ch = channel;
+        if (ch == null) {
+            written.accept(false);
+            return;
+        }
+        ch.eventLoop().execute(() -> {
+            if (!ch.isActive() || device == null) {
+                written.accept(false);
+                return;
+            }
+            ByteBuf out = ch.alloc().buffer(64);
+            try {
+                writeCommand(out, commandId, kuzetCode, argument, text);
+            } catch (RuntimeException e) {
+                out.release();
+                written.accept(false);
+                return;
+            }
+            ch.writeAndFlush(out).addListener(f -> written.accept(f.isSuccess()));
+        });
+    }
+
+    /** Tells the command service this session can take commands (after the login answer is written). */
+    protected final void readyForCommands() {
+        context.commands.connected(device.id(), this);
+    }
+
+    /** The command service: where answers to commands go. */
+    protected final CommandLink commandLink() {
+        return context.commands;
+    }
+
+    /** Encodes one command frame of the protocol into {@code out}; on the event loop. */
+    protected abstract void writeCommand(ByteBuf out, long commandId, int kuzetCode, long argument, String text);
 
     /** Handles one whole frame (already framed and checksum-verified by the frame decoder). */
     protected abstract void onFrame(ChannelHandlerContext ctx, ByteBuf frame, long receivedNanos);

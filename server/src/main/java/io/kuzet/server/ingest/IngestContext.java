@@ -25,6 +25,8 @@ public final class IngestContext {
     final RateLimitedLog badInputLog = new RateLimitedLog(LoggerFactory.getLogger("io.kuzet.server.ingest.BadInput"), 10);
     final SessionRegistry sessions = new SessionRegistry();
     final ServerConfig.DeviceTrust trust;
+    /** Where sessions report connections and command answers; set once before the device ports open. */
+    volatile CommandLink commands = CommandLink.NONE;
     /** Key of the HMAC computed for an unknown device, so its refusal costs what a bad HMAC's does. */
     final byte[] dummyDeviceKey = new byte[32];
     private final FastThreadLocal<DeviceMessage> scratch = new FastThreadLocal<>() {
@@ -55,6 +57,11 @@ public final class IngestContext {
 
     DeviceMessage scratchMessage() {
         return scratch.get().clear();
+    }
+
+    /** Connects the sessions to the command service (before the device ports open). */
+    public void commandLink(CommandLink link) {
+        this.commands = link == null ? CommandLink.NONE : link;
     }
 
     public IngestMetrics metrics() {

@@ -73,7 +73,8 @@ final class ApiHarness implements AutoCloseable {
         api = new OperatorApi(db.dataSource(), repository,
                 ApiSettings.defaults().withAdminPassword(PASSWORD).withBcryptCost(4).withEscalationInterval(Duration.ZERO),
                 () -> Instant.ofEpochMilli(clock.getAsLong()));
-        server = KuzetServer.start(config, repository.load(), new KuzetServer.Options(clock, false).withHttpExtension(api));
+        server = KuzetServer.start(config, repository.load(), new KuzetServer.Options(clock, false).withHttpExtension(api)
+                .withCommandStore(new io.kuzet.server.command.CommandStore(db.dataSource())));
         followAlertsJournal();
         exec("insert into users (username, password_hash, role, agency_id) values "
                 + "('op-alm', '" + hash() + "', 'operator', 1), ('sup-alm', '" + hash() + "', 'supervisor', 1), "
@@ -83,7 +84,7 @@ final class ApiHarness implements AutoCloseable {
     /** Empties every table and seeds the two agencies with explicit ids; identities restart above them. */
     private static void reset(Database db) throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("truncate audit_log, api_tokens, positions, device_events, journal_checkpoints, legal_holds, alert_actions, "
+            s.execute("truncate device_commands, audit_log, api_tokens, positions, device_events, journal_checkpoints, legal_holds, alert_actions, "
                     + "alerts, schedules, schedule_exceptions, rules, zones, device_assignments, devices, orders, subjects, "
                     + "users, agencies restart identity cascade");
             s.execute("insert into agencies (id, code, name, region) values (1, 'ALM', 'Almaty probation', 'Almaty'),"

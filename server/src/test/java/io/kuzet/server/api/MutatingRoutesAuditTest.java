@@ -109,6 +109,13 @@ class MutatingRoutesAuditTest {
         call("POST", "/api/v1/alerts/{id}/resolve", "/api/v1/alerts/77/resolve", supervisor,
                 "{\"disposition\":\"CONFIRMED_VIOLATION\",\"note\":\"seen\"}", 200, "ALERT_RESOLVED");
 
+        JsonNode command = call("POST", "/api/v1/subjects/{id}/commands", "/api/v1/subjects/10/commands", operator,
+                "{\"kind\":\"LOCATE_NOW\",\"reason\":\"subject not answering the phone\",\"alertId\":\"77\"}", 201,
+                "COMMAND_REQUESTED");
+        assertEquals("QUEUED", command.get("state").asText(), "the bracelet is not connected: the command waits in the outbox");
+        h.json("POST", "/api/v1/subjects/10/commands", operator,
+                "{\"kind\":\"SET_REPORTING_INTERVAL\",\"argument\":15,\"reason\":\"pursuit\"}", 403);
+
         long holds = h.scalar("select count(*) from audit_log where action = 'LEGAL_HOLD_CREATED'");
         h.json("GET", "/api/v1/subjects/10/evidence?from=" + t.minusSeconds(60) + "&to=" + t + "&purpose=court", supervisor, null, 200);
         assertEquals(holds + 1, h.scalar("select count(*) from audit_log where action = 'LEGAL_HOLD_CREATED'"));

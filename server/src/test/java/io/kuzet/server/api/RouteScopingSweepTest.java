@@ -41,7 +41,8 @@ class RouteScopingSweepTest {
             "POST /api/v1/alerts/{id}/comment", "{\"note\":\"x\"}",
             "POST /api/v1/alerts/{id}/contact", "{\"party\":\"SUBJECT\",\"outcome\":\"REACHED\"}",
             "POST /api/v1/alerts/{id}/resolve", "{\"note\":\"x\",\"disposition\":\"CONFIRMED_VIOLATION\"}",
-            "PUT /api/v1/users/{id}/role", "{\"role\":\"operator\"}");
+            "PUT /api/v1/users/{id}/role", "{\"role\":\"operator\"}",
+            "POST /api/v1/subjects/{id}/commands", "{\"kind\":\"LOCATE_NOW\",\"reason\":\"scoping sweep\"}");
     /** Routes anyone may call. */
     private static final Set<String> PUBLIC = Set.of("POST /api/v1/auth/login", "GET /metrics", "GET /health/live",
             "GET /health/ready", "GET /api/v1/console/config");

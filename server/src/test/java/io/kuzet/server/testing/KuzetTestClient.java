@@ -202,6 +202,11 @@ public final class KuzetTestClient implements AutoCloseable {
                 reply.value = KuzetDecoder.nackRefusedSequence(buf);
                 reply.status = KuzetDecoder.nackReason(buf).code();
             }
+            case COMMAND -> {
+                reply.value = KuzetDecoder.commandId(buf);
+                reply.status = KuzetDecoder.commandCode(buf);
+                reply.param = KuzetDecoder.commandParam(buf);
+            }
             default -> {
             }
         }
@@ -244,6 +249,8 @@ public final class KuzetTestClient implements AutoCloseable {
         public long value;
         public byte[] nonce;
         public int reportingIntervalS;
+        /** COMMAND: the parameter ({@code value} is the command id, {@code status} the code). */
+        public long param;
         /** The whole frame as received. */
         public byte[] bytes;
 

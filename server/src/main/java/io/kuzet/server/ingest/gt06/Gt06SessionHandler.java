@@ -2,8 +2,10 @@ package io.kuzet.server.ingest.gt06;
 
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.ProtocolException;
+import io.kuzet.protocol.gt06.Gt06CommandReply;
 import io.kuzet.protocol.gt06.Gt06Decoder;
 import io.kuzet.protocol.gt06.Gt06Encoder;
+import io.kuzet.server.ingest.CommandLink;
 import io.kuzet.server.ingest.DeviceSessionHandler;
 import io.kuzet.server.ingest.IngestContext;
 import io.kuzet.server.ingest.IngestService;
@@ -23,6 +25,7 @@ import io.netty.channel.ChannelHandlerContext;
 public final class Gt06SessionHandler extends DeviceSessionHandler {
     private final Gt06Decoder decoder;
     private final IngestService ingest;
+    private int commandSerial;
 
     public Gt06SessionHandler(IngestContext context, IngestService ingest) {
         super(Protocol.GT06, context);
@@ -57,6 +60,7 @@ public final class Gt06SessionHandler extends DeviceSessionHandler {
                     return;
                 }
                 replyNow(ctx, frame, receivedNanos);
+                readyForCommands();
             }
             case DATA -> {
                 if (device == null) {
@@ -77,8 +81,27 @@ public final class Gt06SessionHandler extends DeviceSessionHandler {
                 }
                 afterAcceptedFrame(ctx.channel());
             }
-            default -> replyNow(ctx, frame, receivedNanos);   // e.g. time request: answered, nothing stored
+            default -> {
+                if (device != null && Gt06CommandReply.isReply(frame)) {
+                    String text = Gt06CommandReply.text(frame);
+                    commandLink().answered(device.id(), Gt06CommandReply.serverFlag(frame), answerOf(text), text);
+                }
+                replyNow(ctx, frame, receivedNanos);   // e.g. time request: answered, nothing stored
+            }
         }
+    }
+
+    /** GT06 answers are free text: one that reports an error is a refusal, anything else is the result. */
+    static CommandLink.Answer answerOf(String text) {
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("error") || lower.contains("fail") || lower.contains("invalid") || lower.contains("unknown")
+                ? CommandLink.Answer.REJECTED : CommandLink.Answer.DONE;
+    }
+
+    @Override
+    protected void writeCommand(ByteBuf out, long commandId, int kuzetCode, long argument, String text) {
+        commandSerial = (commandSerial + 1) & 0xFFFF;
+        Gt06Encoder.writeOnlineCommand(out, commandId, text, commandSerial);
     }
 
     private void replyNow(ChannelHandlerContext ctx, ByteBuf frame, long receivedNanos) {

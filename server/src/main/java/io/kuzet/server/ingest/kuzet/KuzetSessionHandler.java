@@ -12,6 +12,7 @@ import io.kuzet.protocol.kuzet.KuzetFrameMac;
 import io.kuzet.protocol.kuzet.KuzetLoginStatus;
 import io.kuzet.protocol.kuzet.KuzetMessageType;
 import io.kuzet.protocol.kuzet.KuzetNackReason;
+import io.kuzet.server.ingest.CommandLink;
 import io.kuzet.server.ingest.DeviceSessionHandler;
 import io.kuzet.server.ingest.IngestContext;
 import io.kuzet.server.ingest.IngestService;
@@ -158,12 +159,14 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         int reportingIntervalS = reportingIntervalS(record);
         if (storedAt < 0 || ingest.journal().durability().immediate()) {
             reply(ctx, loginResult(ctx.alloc(), stored, reportingIntervalS));
+            readyForCommands();
         } else {
             // the device frees its buffer up to the sequence reported: report it only once it is on disk
             Channel channel = ctx.channel();
             ingest.journal().durability().whenDurable(storedAt, () -> channel.eventLoop().execute(() -> {
                 if (channel.isActive()) {
                     channel.writeAndFlush(loginResult(channel.alloc(), stored, reportingIntervalS), channel.voidPromise());
+                    readyForCommands();   // a COMMAND never precedes the LOGIN_RESULT (protocol.md §5)
                 }
             }));
         }
@@ -193,8 +196,17 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
         }
         msg.deviceId = device.deviceNumber();
         msg.frameAuthenticated = frameMac != null;
+        long answeredId = -1;
+        CommandLink.Answer answer = null;
+        if (type == KuzetMessageType.COMMAND_RESULT) {
+            answeredId = msg.eventValue(0) & 0xFFFFFFFFL;
+            answer = answerOf(msg.eventType(0));
+        }
         long index = ingest.accept(state, Protocol.KUZET, msg, clockMs(), receivedNanos, mayResync);
         mayResync = false;
+        if (answer != null && index != IngestService.GAP) {
+            commandLink().answered(device.id(), answeredId, answer, null);   // a repeat is ignored by the service
+        }
         if (index == IngestService.GAP) {
             nack(ctx, sequence, KuzetNackReason.SEQUENCE_GAP);
         } else if (index == IngestService.DUPLICATE) {
@@ -205,6 +217,19 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
             ackWhenDurable(ctx, index, sequence, receivedNanos);
         }
         afterAcceptedFrame(ctx.channel());
+    }
+
+    private static CommandLink.Answer answerOf(io.kuzet.protocol.DeviceEventType type) {
+        return switch (type) {
+            case COMMAND_DONE -> CommandLink.Answer.DONE;
+            case COMMAND_REJECTED -> CommandLink.Answer.REJECTED;
+            default -> CommandLink.Answer.UNSUPPORTED;
+        };
+    }
+
+    @Override
+    protected void writeCommand(ByteBuf out, long commandId, int kuzetCode, long argument, String text) {
+        KuzetEncoder.writeCommand(out, ++serverSequence, commandId, kuzetCode, argument);
     }
 
     private void ack(ChannelHandlerContext ctx, long sequence, long receivedNanos) {

@@ -4,6 +4,7 @@ import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.ProtocolException;
 import io.kuzet.protocol.watch.WatchDecoder;
 import io.kuzet.protocol.watch.WatchEncoder;
+import io.kuzet.protocol.watch.WatchFrame;
 import io.kuzet.server.ingest.DeviceSessionHandler;
 import io.kuzet.server.ingest.IngestContext;
 import io.kuzet.server.ingest.IngestService;
@@ -25,6 +26,8 @@ public final class WatchSessionHandler extends DeviceSessionHandler {
 
     private final WatchDecoder decoder;
     private final IngestService ingest;
+    private byte[] address;
+    private final WatchFrame answer = new WatchFrame();   // reused: checking an ignored frame for a command answer allocates nothing
 
     public WatchSessionHandler(IngestContext context, IngestService ingest) {
         super(Protocol.WATCH, context);
@@ -52,6 +55,16 @@ public final class WatchSessionHandler extends DeviceSessionHandler {
                 ctx.close();
                 return;
             }
+            address = WatchEncoder.vendorAndId(frame);   // commands go back to the id exactly as the watch writes it
+            readyForCommands();
+        }
+        if (result == WatchDecoder.Result.IGNORED) {
+            answer.wrap(frame);
+            for (int i = 0; i < COMMAND_WORDS.length; i++) {
+                if (answer.typeIs(COMMAND_WORDS[i])) {
+                    commandLink().answeredWord(device.id(), COMMAND_WORD_NAMES[i], null);
+                }
+            }
         }
         long index = -1;
         if (result != WatchDecoder.Result.IGNORED && !msg.isEmpty()) {
@@ -67,6 +80,16 @@ public final class WatchSessionHandler extends DeviceSessionHandler {
         } else {
             out.release();
         }
+    }
+
+    /** Answers to the commands Kuzet sends (docs/commands.md): the watch repeats the command word. */
+    private static final String[] COMMAND_WORD_NAMES = {"UPLOAD", "CR", "FIND"};
+    private static final byte[][] COMMAND_WORDS = java.util.Arrays.stream(COMMAND_WORD_NAMES)
+            .map(w -> w.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+
+    @Override
+    protected void writeCommand(ByteBuf out, long commandId, int kuzetCode, long argument, String text) {
+        WatchEncoder.writeCommand(out, address, text);
     }
 
     @Override
