@@ -110,8 +110,8 @@ public final class AlertRoutes {
                        and (?::timestamptz is null or a.detected_at >= ?) and (?::timestamptz is null or a.detected_at < ?)
                        and (?::text is null or s.display_name ilike ? or s.external_case_id ilike ? or a.explanation ilike ?)
                        and (?::timestamptz is null or (a.detected_at, a.id) < (?, ?))
-                     order by """ + (recent ? " a.detected_at desc, a.id desc" : """
-                              case a.severity when 'CRITICAL' then 0 when 'HIGH' then 1 when 'MEDIUM' then 2 else 3 end,
+                     order by\s""" + (recent ? " a.detected_at desc, a.id desc" : """
+                               case a.severity when 'CRITICAL' then 0 when 'HIGH' then 1 when 'MEDIUM' then 2 else 3 end,
                               a.detected_at desc""") + " limit ?")) {
             int i = 1;
             ps.setBoolean(i++, queue);
