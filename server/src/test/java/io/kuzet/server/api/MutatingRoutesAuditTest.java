@@ -109,6 +109,9 @@ class MutatingRoutesAuditTest {
         call("POST", "/api/v1/alerts/{id}/resolve", "/api/v1/alerts/77/resolve", supervisor,
                 "{\"disposition\":\"CONFIRMED_VIOLATION\",\"note\":\"seen\"}", 200, "ALERT_RESOLVED");
 
+        call("POST", "/api/v1/handover/notes", "/api/v1/handover/notes", operator,
+                "{\"note\":\"#77 resolved; watch subject 10 tonight\",\"alertId\":\"77\"}", 201, "HANDOVER_NOTE_CREATED");
+
         long holds = h.scalar("select count(*) from audit_log where action = 'LEGAL_HOLD_CREATED'");
         h.json("GET", "/api/v1/subjects/10/evidence?from=" + t.minusSeconds(60) + "&to=" + t + "&purpose=court", supervisor, null, 200);
         assertEquals(holds + 1, h.scalar("select count(*) from audit_log where action = 'LEGAL_HOLD_CREATED'"));
