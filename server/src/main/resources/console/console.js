@@ -30,6 +30,7 @@
     fmtTime: function (iso) { return fmtTime(iso); },
     state: state,
     selectAlert: function (id) { selectAlert(id); },
+    start: function (user) { start(user); },
     on: function (event, fn) { (listeners[event] = listeners[event] || []).push(fn); }
   };
 
@@ -86,6 +87,12 @@
 
   function start(user) {
     state.user = user;
+    if (user.mustChangePassword) {
+      // the API answers nothing but the password change until then: console-password.js takes over
+      $('login-view').hidden = true; $('logout-btn').hidden = false; $('who').textContent = user.username;
+      emit('password-required', user);
+      return;
+    }
     $('who').textContent = user.username + ' (' + user.role + ')';
     $('resolve-controls').hidden = !mayResolve();
     if (window.Notification && Notification.permission === 'default') { Notification.requestPermission(); }
