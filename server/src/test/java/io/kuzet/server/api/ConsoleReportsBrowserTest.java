@@ -76,7 +76,7 @@ class ConsoleReportsBrowserTest {
     private void alert(long id, String type, String severity, Instant detected, String state, String explanation) throws Exception {
         h.exec("insert into alerts (id, type, severity, subject_id, device_id, fix_time, detected_at, state, explanation) values ("
                 + id + ", '" + type + "', '" + severity + "', 10, 1000, '" + detected + "', '" + detected + "', '" + state + "', '"
-                + explanation + "')");
+                + explanation.replace("'", "''") + "')");
     }
 
     private List<WebElement> rows(String tableId) {
@@ -107,7 +107,7 @@ class ConsoleReportsBrowserTest {
         String note = browser.findElement(By.cssSelector("#handover-notes li[data-note-id]")).getText();
         assertTrue(note.contains("op-alm") && note.contains("2 open at the time") && note.contains("officer Abenov")
                 && note.contains("Asia/Almaty"), note);
-        assertEquals(List.of("{52,51}"), h.strings("select open_alert_ids::text from handover_notes"));
+        assertEquals(List.of("{51,52}"), h.strings("select open_alert_ids::text from handover_notes"), "oldest first");
         assertEquals(1, h.scalar("select count(*) from audit_log where action = 'HANDOVER_NOTE_CREATED'"));
         screenshot("console-handover.png");
 
