@@ -280,7 +280,7 @@
     out.appendChild(el('h2', {}, t('reportTitle') + ': ' + r.fromLocal + ' – ' + r.toLocal));
     out.appendChild(el('p', { id: 'report-total' }, t('reportTotal') + ': ' + r.total));
     out.appendChild(el('h3', {}, t('reportByType')));
-    out.appendChild(table('report-by-type', [t('typeCol'), t('reportAlerts'), t('reportResolved'), t('escalated')],
+    out.appendChild(table('report-by-type', [t('typeCol'), t('reportAlerts'), t('reportResolved'), t('report_escalated')],
       r.byType.map(function (x) { return [t(x.type), x.alerts, x.resolved, x.escalated]; })));
     out.appendChild(el('h3', {}, t('reportTimes')));
     out.appendChild(table('report-times', [t('severityCol'), t('reportAlerts'), t('reportAckMedian'), t('reportAckP90'),
@@ -289,7 +289,7 @@
         duration(x.ackP90Seconds), duration(x.resolveMedianSeconds), duration(x.resolveP90Seconds)];
     })));
     out.appendChild(el('h3', {}, t('reportSla')));
-    out.appendChild(table('report-sla', [t('severityCol'), t('reportAckSla'), t('reportAlerts'), t('reportBreaches'), t('escalated')],
+    out.appendChild(table('report-sla', [t('severityCol'), t('reportAckSla'), t('reportAlerts'), t('reportBreaches'), t('report_escalated')],
       r.sla.map(function (x) { return [t(x.severity), duration(x.ackSlaSeconds), x.alerts, x.breaches, x.escalated]; })));
     out.appendChild(el('h3', {}, t('reportOperators')));
     out.appendChild(table('report-operators', [t('reportUser'), t('reportAcknowledged'), t('reportResolved'), t('reportContacts'),

@@ -19,7 +19,21 @@ window.KUZET_I18N_EXTEND({
     changePassword: 'Change password', passwordMustChange: 'Your password was reset: choose a new one to continue.',
     currentPassword: 'Current password', newPassword: 'New password', repeatPassword: 'Repeat the new password',
     passwordHint: 'At least 10 characters.', cancel: 'Cancel', passwordsDiffer: 'The new passwords differ',
-    passwordRefused: 'Password not changed'
+    passwordRefused: 'Password not changed',
+    // the printed incident report (IncidentReportPage reads these through ConsoleTexts)
+    report_title: 'Incident report', report_agency: 'Agency', report_subject: 'Subject', report_case: 'Case',
+    report_type: 'Alert type', report_severity: 'Severity', report_state: 'State', report_disposition: 'Disposition',
+    report_rule: 'Rule', report_zone: 'Zone', report_detected: 'Detected', report_fix: 'Fix time',
+    report_opened: 'Opened (fix time)', report_cleared: 'Cleared (fix time)', report_acknowledged: 'Acknowledged',
+    report_resolved: 'Resolved', report_takenBy: 'Taken by', report_escalated: 'Escalated',
+    report_explanation: 'Explanation', report_map: 'Map', report_track: 'Track',
+    report_history: 'History and contact log', report_time: 'Time', report_position: 'Position',
+    report_accuracy: 'Accuracy, m', report_assurance: 'Assurance', report_action: 'Action', report_user: 'User',
+    report_note: 'Note', report_contact: 'Contact', report_generated: 'Generated',
+    report_audited: 'This access is recorded in the audit log.',
+    report_presumed: 'Pre-trial: the subject is presumed innocent.', report_yes: 'yes', report_no: 'no',
+    report_legend: 'red: zone; blue: track; orange: the fix that raised the alert, with its accuracy circle',
+    report_none: 'none', report_fixesShown: 'fixes listed (the map shows all)', report_print: 'Print'
   },
   ru: {
     view_queue: 'Очередь', view_history: 'История', view_handover: 'Смена', view_reports: 'Отчёты',
@@ -39,7 +53,21 @@ window.KUZET_I18N_EXTEND({
     changePassword: 'Сменить пароль', passwordMustChange: 'Ваш пароль был сброшен: задайте новый, чтобы продолжить.',
     currentPassword: 'Текущий пароль', newPassword: 'Новый пароль', repeatPassword: 'Повторите новый пароль',
     passwordHint: 'Не менее 10 символов.', cancel: 'Отмена', passwordsDiffer: 'Новые пароли не совпадают',
-    passwordRefused: 'Пароль не изменён'
+    passwordRefused: 'Пароль не изменён',
+    // the printed incident report (IncidentReportPage reads these through ConsoleTexts)
+    report_title: 'Отчёт об инциденте', report_agency: 'Служба', report_subject: 'Поднадзорный', report_case: 'Дело',
+    report_type: 'Тип тревоги', report_severity: 'Важность', report_state: 'Состояние',
+    report_disposition: 'Решение', report_rule: 'Правило', report_zone: 'Зона', report_detected: 'Обнаружено',
+    report_fix: 'Время координат', report_opened: 'Начало (время координат)',
+    report_cleared: 'Завершение (время координат)', report_acknowledged: 'Принято', report_resolved: 'Закрыто',
+    report_takenBy: 'Взял в работу', report_escalated: 'Передано старшему', report_explanation: 'Пояснение',
+    report_map: 'Карта', report_track: 'Трек', report_history: 'История и журнал звонков', report_time: 'Время',
+    report_position: 'Позиция', report_accuracy: 'Точность, м', report_assurance: 'Достоверность',
+    report_action: 'Действие', report_user: 'Пользователь', report_note: 'Заметка', report_contact: 'Звонок',
+    report_generated: 'Сформирован', report_audited: 'Этот доступ записан в журнал аудита.',
+    report_presumed: 'До суда: поднадзорный считается невиновным.', report_yes: 'да', report_no: 'нет',
+    report_legend: 'красное: зона; синее: трек; оранжевое: координаты, вызвавшие тревогу, с кругом точности',
+    report_none: 'нет', report_fixesShown: 'координат в таблице (карта показывает все)', report_print: 'Печать'
   },
   kk: {
     view_queue: 'Кезек', view_history: 'Тарих', view_handover: 'Ауысым', view_reports: 'Есептер',
@@ -60,6 +88,20 @@ window.KUZET_I18N_EXTEND({
     changePassword: 'Құпиясөзді өзгерту', passwordMustChange: 'Құпиясөзіңіз қалпына келтірілді: жалғастыру үшін жаңасын таңдаңыз.',
     currentPassword: 'Ағымдағы құпиясөз', newPassword: 'Жаңа құпиясөз', repeatPassword: 'Жаңа құпиясөзді қайталаңыз',
     passwordHint: 'Кемінде 10 таңба.', cancel: 'Болдырмау', passwordsDiffer: 'Жаңа құпиясөздер сәйкес емес',
-    passwordRefused: 'Құпиясөз өзгертілмеді'
+    passwordRefused: 'Құпиясөз өзгертілмеді',
+    // the printed incident report (IncidentReportPage reads these through ConsoleTexts)
+    report_title: 'Оқиға туралы есеп', report_agency: 'Қызмет', report_subject: 'Бақылаудағы адам',
+    report_case: 'Іс', report_type: 'Дабыл түрі', report_severity: 'Маңыздылығы', report_state: 'Күйі',
+    report_disposition: 'Шешім', report_rule: 'Ереже', report_zone: 'Аймақ', report_detected: 'Анықталды',
+    report_fix: 'Координат уақыты', report_opened: 'Басталуы (координат уақыты)',
+    report_cleared: 'Аяқталуы (координат уақыты)', report_acknowledged: 'Қабылданды', report_resolved: 'Жабылды',
+    report_takenBy: 'Жұмысқа алған', report_escalated: 'Аға маманға жіберілді', report_explanation: 'Түсіндірме',
+    report_map: 'Карта', report_track: 'Трек', report_history: 'Тарих және қоңыраулар журналы', report_time: 'Уақыт',
+    report_position: 'Орны', report_accuracy: 'Дәлдігі, м', report_assurance: 'Сенімділік', report_action: 'Әрекет',
+    report_user: 'Пайдаланушы', report_note: 'Жазба', report_contact: 'Қоңырау', report_generated: 'Жасалған уақыты',
+    report_audited: 'Бұл кіру аудит журналына жазылды.',
+    report_presumed: 'Сотқа дейін: бақылаудағы адам кінәсіз деп саналады.', report_yes: 'иә', report_no: 'жоқ',
+    report_legend: 'қызыл: аймақ; көк: трек; қызғылт сары: дабыл тудырған координаттар, дәлдік шеңберімен',
+    report_none: 'жоқ', report_fixesShown: 'координат кестеде (карта бәрін көрсетеді)', report_print: 'Басып шығару'
   }
 });

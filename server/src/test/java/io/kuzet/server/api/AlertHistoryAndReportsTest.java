@@ -291,7 +291,7 @@ class AlertHistoryAndReportsTest {
         assertTrue(html.contains("<svg id=\"incident-map\"") && html.contains("class=\"zone\"") && html.contains("class=\"track\"")
                 && html.contains("class=\"trigger\""), "the map draws the zone, the track and the triggering fix");
         assertTrue(html.contains("Victim home") && html.contains("Stay away from victim home") && html.contains("KZ-2026-0001"));
-        assertTrue(html.contains("VICTIM / REACHED") && html.contains("She is safe &lt;home&gt;"), "the contact log, escaped");
+        assertTrue(html.contains("Called the victim · reached") && html.contains("She is safe &lt;home&gt;"), "the contact log, escaped");
         assertEquals(16, rows(html, "report-track"), "one track row per stored fix");
         assertEquals(h.scalar("select count(*) from alert_actions where alert_id = " + id), rows(html, "report-history"),
                 "the full history");

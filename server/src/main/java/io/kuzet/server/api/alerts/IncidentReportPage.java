@@ -1,11 +1,11 @@
 package io.kuzet.server.api.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kuzet.server.api.console.ConsoleTexts;
 import io.kuzet.server.store.TrackPoint;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,41 +22,12 @@ final class IncidentReportPage {
     record Context(String caseId, String agencyName, String zoneName, JsonNode zoneGeoJson, String ruleName, String timeZone) {
     }
 
-    private static final String[] KEYS = {"title", "agency", "subject", "case", "type", "severity", "state", "disposition",
-        "rule", "zone", "detected", "fix", "opened", "cleared", "acknowledged", "resolved", "takenBy", "escalated",
-        "explanation", "map", "track", "history", "time", "position", "accuracy", "assurance", "action", "user", "note",
-        "contact", "generated", "audited", "presumed", "yes", "no", "legend", "none", "fixesShown", "print"};
-    private static final Map<String, String[]> TEXT = Map.of(
-            "en", new String[] {"Incident report", "Agency", "Subject", "Case", "Alert type", "Severity", "State", "Disposition",
-                "Rule", "Zone", "Detected", "Fix time", "Opened (fix time)", "Cleared (fix time)", "Acknowledged", "Resolved",
-                "Taken by", "Escalated", "Explanation", "Map", "Track", "History and contact log", "Time", "Position",
-                "Accuracy, m", "Assurance", "Action", "User", "Note", "Contact", "Generated", "This access is recorded in the audit log.",
-                "Pre-trial: the subject is presumed innocent.", "yes", "no",
-                "red: zone; blue: track; orange: the fix that raised the alert, with its accuracy circle", "none",
-                "fixes listed (the map shows all)", "Print"},
-            "ru", new String[] {"Отчёт об инциденте", "Служба", "Поднадзорный", "Дело", "Тип тревоги", "Важность", "Состояние",
-                "Решение", "Правило", "Зона", "Обнаружено", "Время координат", "Начало (время координат)",
-                "Завершение (время координат)", "Принято", "Закрыто", "Взял в работу", "Передано старшему", "Пояснение", "Карта",
-                "Трек", "История и журнал звонков", "Время", "Позиция", "Точность, м", "Достоверность", "Действие", "Пользователь",
-                "Заметка", "Звонок", "Сформирован", "Этот доступ записан в журнал аудита.",
-                "До суда: поднадзорный считается невиновным.", "да", "нет",
-                "красное: зона; синее: трек; оранжевое: координаты, вызвавшие тревогу, с кругом точности", "нет",
-                "координат в таблице (карта показывает все)", "Печать"},
-            "kk", new String[] {"Оқиға туралы есеп", "Қызмет", "Бақылаудағы адам", "Іс", "Дабыл түрі", "Маңыздылығы", "Күйі",
-                "Шешім", "Ереже", "Аймақ", "Анықталды", "Координат уақыты", "Басталуы (координат уақыты)",
-                "Аяқталуы (координат уақыты)", "Қабылданды", "Жабылды", "Жұмысқа алған", "Аға маманға жіберілді", "Түсіндірме",
-                "Карта", "Трек", "Тарих және қоңыраулар журналы", "Уақыт", "Орны", "Дәлдігі, м", "Сенімділік", "Әрекет",
-                "Пайдаланушы", "Жазба", "Қоңырау", "Жасалған уақыты", "Бұл кіру аудит журналына жазылды.",
-                "Сотқа дейін: бақылаудағы адам кінәсіз деп саналады.", "иә", "жоқ",
-                "қызыл: аймақ; көк: трек; қызғылт сары: дабыл тудырған координаттар, дәлдік шеңберімен", "жоқ",
-                "координат кестеде (карта бәрін көрсетеді)", "Басып шығару"});
-
     private IncidentReportPage() {
     }
 
     static String html(String lang, JsonNode alert, JsonNode history, Context ctx, List<TrackPoint> track, Instant from,
                        Instant to, String reader, Instant now) {
-        Labels l = new Labels(TEXT.get(lang));
+        Labels l = new Labels(lang);
         String zone = ctx.timeZone();
         StringBuilder h = new StringBuilder(16_384);
         h.append("<!DOCTYPE html><html lang=\"").append(lang).append("\"><head><meta charset=\"utf-8\"><title>")
@@ -72,10 +43,12 @@ final class IncidentReportPage {
         row(h, l.get("agency"), ctx.agencyName());
         row(h, l.get("subject"), alert.path("subjectName").asText() + " #" + alert.path("subjectId").asText());
         row(h, l.get("case"), ctx.caseId());
-        row(h, l.get("type"), alert.path("type").asText());
-        row(h, l.get("severity"), alert.path("severity").asText());
-        row(h, l.get("state"), alert.path("state").asText());
-        row(h, l.get("disposition"), text(alert, "disposition", l.get("none")));
+        row(h, l.get("type"), ConsoleTexts.text(lang, alert.path("type").asText()));
+        row(h, l.get("severity"), ConsoleTexts.text(lang, alert.path("severity").asText()));
+        row(h, l.get("state"), ConsoleTexts.text(lang, alert.path("state").asText()) + ", "
+                + ConsoleTexts.text(lang, alert.path("reviewState").asText()));
+        row(h, l.get("disposition"), alert.path("disposition").isNull() ? l.get("none")
+                : ConsoleTexts.text(lang, alert.path("disposition").asText()));
         row(h, l.get("rule"), ctx.ruleName() == null ? l.get("none") : ctx.ruleName());
         row(h, l.get("zone"), ctx.zoneName() == null ? l.get("none") : ctx.zoneName());
         row(h, l.get("detected"), time(alert, "detectedAt", zone));
@@ -104,8 +77,10 @@ final class IncidentReportPage {
         for (JsonNode x : history) {
             h.append("<tr data-action=\"").append(esc(x.path("action").asText())).append("\"><td>")
                     .append(esc(AgencyZone.format(Instant.parse(x.path("at").asText()), zone))).append("</td><td>")
-                    .append(esc(x.path("action").asText())).append("</td><td>").append(esc(text(x, "user", "system")))
-                    .append("</td><td>").append(x.has("party") ? esc(x.path("party").asText() + " / " + x.path("outcome").asText()) : "")
+                    .append(esc(ConsoleTexts.text(lang, "action_" + x.path("action").asText()))).append("</td><td>")
+                    .append(esc(text(x, "user", ConsoleTexts.text(lang, "system")))).append("</td><td>")
+                    .append(x.has("party") ? esc(ConsoleTexts.text(lang, "party_" + x.path("party").asText()) + " · "
+                            + ConsoleTexts.text(lang, "outcome_" + x.path("outcome").asText())) : "")
                     .append("</td><td>").append(esc(text(x, "note", ""))).append("</td></tr>");
         }
         h.append("</tbody></table></section>");
@@ -174,14 +149,10 @@ final class IncidentReportPage {
         return out.toString();
     }
 
-    private record Labels(String[] texts) {
+    /** The report's own texts, {@code report_<key>} in the console's dictionaries. */
+    private record Labels(String lang) {
         String get(String key) {
-            for (int i = 0; i < KEYS.length; i++) {
-                if (KEYS[i].equals(key)) {
-                    return texts[i];
-                }
-            }
-            throw new IllegalArgumentException(key);
+            return ConsoleTexts.text(lang, "report_" + key);
         }
     }
 }
