@@ -172,6 +172,7 @@ class ConsoleReportsBrowserTest {
         assertTrue(browser.findElement(By.id("report-history")).getText().contains("She is safe at her sister's"));
         assertEquals(16, browser.findElements(By.cssSelector("#report-track tbody tr")).size());
         assertFalse(browser.findElements(By.cssSelector("#incident-map .zone")).isEmpty(), "the zone is drawn");
+        browser.executeScript("document.getElementById('incident-map').scrollIntoView()");
         screenshot("console-incident-report.png");
         assertEquals(1, h.scalar("select count(*) from audit_log where action = 'ALERT_REPORT_READ' and details->>'alertId' = '"
                 + walked + "'"), "printing the report is recorded as evidence access");
