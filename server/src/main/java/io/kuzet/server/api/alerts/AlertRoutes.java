@@ -24,8 +24,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The alert queue and workflow. List and filter (state, severity, type, agency, subject, time), ordered by
- * severity then detection time; acknowledge (operators), comment (operators), resolve with a disposition and a
+ * The alert queue, history and workflow. List and filter (state, severity, type, agency, subject, time, text),
+ * ordered by severity then detection time, or newest first with cursor paging ({@link AlertCursor}) for the history; acknowledge (operators), comment (operators), resolve with a disposition and a
  * required note (supervisors); a structured contact-log entry (operators: whom they called, the outcome, a note);
  * full history. {@code queue=true} lists what still needs a person under the {@link ReviewPolicy}, including alerts
  * that ended by themselves unreviewed; every alert carries {@code needsReview}, {@code reviewState}, {@code slaDueAt}
