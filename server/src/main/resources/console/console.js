@@ -38,6 +38,7 @@
     livePositions: function (wanted) { livePositions(wanted); },
     // set by console-explain.js: the alert's explanation in the operator's language, from its structured details
     explain: null,
+    start: function (user) { start(user); },
     on: function (event, fn) { (listeners[event] = listeners[event] || []).push(fn); }
   };
 
@@ -109,6 +110,12 @@
 
   function start(user) {
     state.user = user;
+    if (user.mustChangePassword) {
+      // the API answers nothing but the password change until then: console-password.js takes over
+      $('login-view').hidden = true; $('logout-btn').hidden = false; $('who').textContent = user.username;
+      emit('password-required', user);
+      return;
+    }
     renderWho();
     $('resolve-controls').hidden = !mayResolve();
     if (window.Notification && Notification.permission === 'default') { Notification.requestPermission(); }

@@ -84,7 +84,7 @@ final class ApiHarness implements AutoCloseable {
     /** Empties every table and seeds the two agencies with explicit ids; identities restart above them. */
     private static void reset(Database db) throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("truncate device_commands, audit_log, api_tokens, positions, device_events, journal_checkpoints, legal_holds, alert_actions, "
+            s.execute("truncate device_commands, audit_log, api_tokens, handover_notes, positions, device_events, journal_checkpoints, legal_holds, alert_actions, "
                     + "alerts, schedules, schedule_exceptions, rules, zones, device_assignments, devices, orders, subjects, "
                     + "users, agencies restart identity cascade");
             s.execute("insert into agencies (id, code, name, region) values (1, 'ALM', 'Almaty probation', 'Almaty'),"

@@ -115,6 +115,8 @@ class MutatingRoutesAuditTest {
         assertEquals("QUEUED", command.get("state").asText(), "the bracelet is not connected: the command waits in the outbox");
         h.json("POST", "/api/v1/subjects/10/commands", operator,
                 "{\"kind\":\"SET_REPORTING_INTERVAL\",\"argument\":15,\"reason\":\"pursuit\"}", 403);
+        call("POST", "/api/v1/handover/notes", "/api/v1/handover/notes", operator,
+                "{\"note\":\"#77 resolved; watch subject 10 tonight\",\"alertId\":\"77\"}", 201, "HANDOVER_NOTE_CREATED");
 
         long holds = h.scalar("select count(*) from audit_log where action = 'LEGAL_HOLD_CREATED'");
         h.json("GET", "/api/v1/subjects/10/evidence?from=" + t.minusSeconds(60) + "&to=" + t + "&purpose=court", supervisor, null, 200);

@@ -49,11 +49,12 @@ class RouteScopingSweepTest {
     /** Id-less routes whose answer to a user of agency B is judged by the absence of agency A's data. */
     private static final Set<String> LISTS = Set.of("GET /api/v1/agencies", "GET /api/v1/users", "GET /api/v1/audit",
             "GET /api/v1/audit/verify", "GET /api/v1/positions/latest", "GET /api/v1/zones", "GET /api/v1/subjects",
-            "GET /api/v1/devices", "GET /api/v1/alerts", "GET /api/v1/auth/me");
+            "GET /api/v1/devices", "GET /api/v1/alerts", "GET /api/v1/auth/me", "GET /api/v1/handover/notes",
+            "GET /api/v1/reports/alerts");
     /** Id-less routes that act only on the caller or create in the caller's own agency (body-validated, not scoped by id). */
     private static final Set<String> OWN = Set.of("POST /api/v1/auth/logout", "GET /api/v1/auth/live-token", "GET /api/v1/live",
             "POST /api/v1/agencies", "POST /api/v1/users", "POST /api/v1/zones", "POST /api/v1/subjects", "POST /api/v1/devices",
-            "POST /api/v1/auth/password");
+            "POST /api/v1/auth/password", "POST /api/v1/handover/notes");
     /**
      * Devices are platform inventory without an agency (schema): a user of agency B may address device ids, but must
      * neither see agency A's assignment nor change it.
@@ -61,7 +62,7 @@ class RouteScopingSweepTest {
     private static final Set<String> SHARED_INVENTORY = Set.of("POST /api/v1/devices/{id}/unassign", "GET /api/v1/devices/{id}/assignments");
     /** Strings that only agency A's records contain. */
     private static final List<String> AGENCY_A_MARKERS = List.of("KZ-2026-0001", "Test Subject", "Almaty court", "Victim home",
-            "Stay away from victim home", "op-alm", "sup-alm", "Aigerim Sadykova", "555 0199");
+            "Stay away from victim home", "op-alm", "sup-alm", "Aigerim Sadykova", "555 0199", "Handover for ALM");
 
     @TempDir
     Path dataDir;
@@ -84,6 +85,8 @@ class RouteScopingSweepTest {
     @Test
     void everyRouteRefusesAnonymousCallersAndHidesAgencyAFromAgencyB() throws Exception {
         h.walkIntoExclusionZone();
+        h.exec("insert into handover_notes (agency_id, user_id, created_at, note) select 1, id, now(), 'Handover for ALM'"
+                + " from users where username = 'op-alm'");
         await().atMost(Duration.ofSeconds(15)).until(() -> h.scalar("select count(*) from alerts") > 0);
         Map<String, String> sampleIds = Map.of("subjects", "10", "orders", "100", "zones", "500", "rules", "5000",
                 "devices", "1000", "alerts", Long.toString(h.scalar("select min(id) from alerts")),

@@ -24,8 +24,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The alert queue and workflow. List and filter (state, severity, type, agency, subject, time), ordered by
- * severity then detection time; acknowledge (operators), comment (operators), resolve with a disposition and a
+ * The alert queue, history and workflow. List and filter (state, severity, type, agency, subject, time, text),
+ * ordered by severity then detection time, or newest first with cursor paging ({@link AlertCursor}) for the history; acknowledge (operators), comment (operators), resolve with a disposition and a
  * required note (supervisors); a structured contact-log entry (operators: whom they called, the outcome, a note);
  * full history. {@code queue=true} lists what still needs a person under the {@link ReviewPolicy}, including alerts
  * that ended by themselves unreviewed; every alert carries {@code needsReview}, {@code reviewState}, {@code slaDueAt}
@@ -35,6 +35,8 @@ import java.util.function.Consumer;
  */
 public final class AlertRoutes {
     private static final Set<String> STATES = Set.of("OPEN", "ACKNOWLEDGED", "RESOLVED", "CLEARED");
+    private static final Set<String> SEVERITIES = java.util.Arrays.stream(Severity.values()).map(Enum::name)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final String COLUMNS = """
             a.id, a.type, a.severity, a.subject_id, a.device_id, a.rule_id, a.fix_time, a.detected_at, a.late, a.state,
             a.explanation, a.details::text, a.disposition, a.escalated, a.acknowledged_at, a.resolved_at, s.agency_id,
@@ -68,14 +70,18 @@ public final class AlertRoutes {
                 new Route("POST", "/api/v1/alerts/{id}/resolve", Role.SUPERVISOR, r -> act(r, "RESOLVED")));
     }
 
+    /**
+     * The queue ({@code queue=true}, severity then age) or the history. Filters: {@code state} and {@code severity}
+     * (one value or a comma list), {@code type}, {@code subjectId}, {@code agencyId} (platform users), {@code from}/
+     * {@code to} on the detection time and {@code q}, a text search in the subject's name and case id and the
+     * explanation. {@code order=recent} (or a {@code cursor}) orders newest first by {@code (detected_at, id)} and
+     * pages by keyset: the answer's {@code nextCursor}, passed back with the same filters, continues exactly where the
+     * page ended; null when there is nothing more.
+     */
     private ApiResponse list(ApiRequest request) throws Exception {
         Principal p = request.principal();
-        String state = upper(request.queryParam("state"));
-        if (state != null && !STATES.contains(state)) {
-            throw ApiException.badRequest("'state' must be one of " + STATES);
-        }
-        String severity = request.queryParam("severity") == null ? null
-                : Json.parseEnum("severity", request.queryParam("severity"), Severity.class).name();
+        String[] states = values(request.queryParam("state"), "state", STATES);
+        String[] severities = values(request.queryParam("severity"), "severity", SEVERITIES);
         String type = request.queryParam("type") == null ? null
                 : Json.parseEnum("type", request.queryParam("type"), AlertType.class).name();
         long subject = request.queryParam("subjectId") == null ? 0 : Json.parseId("subjectId", request.queryParam("subjectId"));
@@ -90,25 +96,33 @@ public final class AlertRoutes {
         Instant to = request.instantParam("to");
         int limit = request.intParam("limit", 200, 1, 1000);
         boolean queue = "true".equalsIgnoreCase(request.queryParam("queue"));
+        String search = search(request.queryParam("q"));
+        AlertCursor after = request.queryParam("cursor") == null ? null : AlertCursor.decode(request.queryParam("cursor"));
+        boolean recent = after != null || "recent".equalsIgnoreCase(request.queryParam("order"));
         ArrayNode out = Json.array();
+        String nextCursor = null;
         try (Connection c = ctx.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("select " + COLUMNS + """
                       from alerts a join subjects s on s.id = a.subject_id
                      where (not ? or a.state in ('OPEN', 'ACKNOWLEDGED') or (a.state = 'CLEARED' and a.severity = any (?)))
-                       and (?::text is null or a.state = ?) and (?::text is null or a.severity = ?)
+                       and (?::text[] is null or a.state = any (?)) and (?::text[] is null or a.severity = any (?))
                        and (?::text is null or a.type = ?) and (? = 0 or a.subject_id = ?) and (? = 0 or s.agency_id = ?)
                        and (?::timestamptz is null or a.detected_at >= ?) and (?::timestamptz is null or a.detected_at < ?)
-                     order by case a.severity when 'CRITICAL' then 0 when 'HIGH' then 1 when 'MEDIUM' then 2 else 3 end,
-                              a.detected_at desc
-                     limit ?""")) {
+                       and (?::text is null or s.display_name ilike ? or s.external_case_id ilike ? or a.explanation ilike ?)
+                       and (?::timestamptz is null or (a.detected_at, a.id) < (?, ?))
+                     order by\s""" + (recent ? " a.detected_at desc, a.id desc" : """
+                               case a.severity when 'CRITICAL' then 0 when 'HIGH' then 1 when 'MEDIUM' then 2 else 3 end,
+                              a.detected_at desc""") + " limit ?")) {
             int i = 1;
             ps.setBoolean(i++, queue);
             ps.setArray(i++, c.createArrayOf("text", java.util.Arrays.stream(Severity.values())
                     .filter(v -> policy.reviewed(v.name())).map(Enum::name).toArray()));
-            ps.setString(i++, state);
-            ps.setString(i++, state);
-            ps.setString(i++, severity);
-            ps.setString(i++, severity);
+            java.sql.Array stateArray = states == null ? null : c.createArrayOf("text", states);
+            ps.setArray(i++, stateArray);
+            ps.setArray(i++, stateArray);
+            java.sql.Array severityArray = severities == null ? null : c.createArrayOf("text", severities);
+            ps.setArray(i++, severityArray);
+            ps.setArray(i++, severityArray);
             ps.setString(i++, type);
             ps.setString(i++, type);
             ps.setLong(i++, subject);
@@ -121,30 +135,65 @@ public final class AlertRoutes {
             ps.setTimestamp(i++, f);
             ps.setTimestamp(i++, t);
             ps.setTimestamp(i++, t);
-            ps.setInt(i, limit);
+            for (int k = 0; k < 4; k++) {
+                ps.setString(i++, search);
+            }
+            Timestamp cursorTime = after == null ? null : after.detectedAt();
+            ps.setTimestamp(i++, cursorTime);
+            ps.setTimestamp(i++, cursorTime);
+            ps.setLong(i++, after == null ? 0 : after.alertId());
+            ps.setInt(i, recent ? limit + 1 : limit); // one more than a page tells whether another page follows
             try (ResultSet rs = ps.executeQuery()) {
+                Timestamp lastTime = null;
+                long lastId = 0;
                 while (rs.next()) {
+                    if (out.size() == limit) {
+                        nextCursor = AlertCursor.after(lastTime, lastId).encode();
+                        break;
+                    }
                     out.add(alert(rs));
+                    lastTime = rs.getTimestamp(8);
+                    lastId = rs.getLong(1);
                 }
             }
         }
         ObjectNode result = Json.object().set("alerts", out);
+        if (recent) {
+            result.put("nextCursor", nextCursor);
+        }
         result.set("policy", policy.toJson().put("timeZone", timeZone(p)));
         return ApiResponse.ok(result);
     }
 
-    /** The time zone the console shows times in: the caller's agency's; platform users see Asia/Almaty. */
-    private String timeZone(Principal p) throws SQLException {
-        if (p.allAgencies()) {
-            return "Asia/Almaty";
+    /** A comma list of allowed values (upper-cased), or null when the parameter is absent. */
+    private static String[] values(String param, String name, Set<String> allowed) {
+        if (param == null || param.isBlank()) {
+            return null;
         }
-        try (Connection c = ctx.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("select time_zone from agencies where id = ?")) {
-            ps.setLong(1, p.agencyId());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : "Asia/Almaty";
+        String[] out = upper(param).split(",");
+        for (int i = 0; i < out.length; i++) {
+            out[i] = out[i].strip();
+            if (!allowed.contains(out[i])) {
+                throw ApiException.badRequest("'" + name + "' must be one or more of " + new java.util.TreeSet<>(allowed));
             }
         }
+        return out;
+    }
+
+    /** The {@code q} search as an ILIKE pattern (its own % and _ taken literally), or null. */
+    private static String search(String q) {
+        if (q == null || q.isBlank()) {
+            return null;
+        }
+        if (q.length() > 200) {
+            throw ApiException.badRequest("'q' must not exceed 200 characters");
+        }
+        return "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    /** The time zone the console shows times in: the caller's agency's; platform users see Asia/Almaty. */
+    private String timeZone(Principal p) throws SQLException {
+        return AgencyZone.of(ctx.dataSource(), p, 0);
     }
 
     private ApiResponse get(ApiRequest request) throws Exception {
@@ -254,7 +303,8 @@ public final class AlertRoutes {
         }
     }
 
-    private ObjectNode visibleAlert(Connection c, Principal p, long id) throws SQLException {
+    /** The alert as the API shows it when the caller's agency owns it, else 404. */
+    ObjectNode visibleAlert(Connection c, Principal p, long id) throws SQLException {
         return visibleAlert(c, p, id, false);
     }
 
@@ -271,7 +321,7 @@ public final class AlertRoutes {
         }
     }
 
-    private static ArrayNode history(Connection c, long alertId) throws SQLException {
+    static ArrayNode history(Connection c, long alertId) throws SQLException {
         ArrayNode out = Json.array();
         try (PreparedStatement ps = c.prepareStatement("""
                 select x.action, x.at, x.note, u.username, x.fix_time, x.contact_party, x.contact_outcome,
