@@ -128,9 +128,9 @@ public final class RuleRoutes {
 
     private ApiResponse addException(ApiRequest request) throws Exception {
         long ruleId = request.idParam("id");
-        RuleRecord.Exception exception = exception(request.json());
         try (Connection c = ctx.dataSource().getConnection()) {
             long subjectId = ruleOrder(c, request.principal(), ruleId);
+            RuleRecord.Exception exception = exception(request.json());
             AuditLog.inTransaction(c, tx -> {
                 try (RegistryWrites registry = new RegistryWrites(tx)) {
                     long id = registry.rules().addException(ruleId, exception);
