@@ -9,6 +9,8 @@ import io.kuzet.server.api.http.ApiRequest;
 import io.kuzet.server.api.http.ApiResponse;
 import io.kuzet.server.api.http.Json;
 import io.kuzet.server.api.http.Route;
+import io.kuzet.server.registry.AgencyRepository;
+import io.kuzet.server.registry.RegistryWrites;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -67,25 +69,20 @@ public final class UserRoutes {
             throw ApiException.forbidden("only a platform admin (without an agency) creates agencies");
         }
         JsonNode body = request.json();
-        String code = Json.requiredText(body, "code", 32);
-        String name = Json.requiredText(body, "name", 200);
-        String region = Json.requiredText(body, "region", 200);
-        try (Connection c = ctx.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("insert into agencies (code, name, region) values (?, ?, ?)",
-                     Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, code);
-            ps.setString(2, name);
-            ps.setString(3, region);
+        AgencyRepository.Agency agency = new AgencyRepository.Agency(Json.text(body, "code"), Json.text(body, "name"),
+                Json.text(body, "region"), Json.optionalTexts(body, "allowedSources"));
+        try (Connection c = ctx.dataSource().getConnection()) {
             long id = AuditLog.inTransaction(c, tx -> {
-                ps.executeUpdate();
-                long created = generatedId(ps);
-                ctx.audit().change(tx, request.principal(), "AGENCY_CREATED", 0, "agencies", created, null,
-                        AuditLog.row(tx, "agencies", created));
-                return created;
+                try (RegistryWrites registry = new RegistryWrites(tx)) {
+                    long created = registry.agencies().create(agency);
+                    ctx.audit().change(tx, request.principal(), "AGENCY_CREATED", 0, "agencies", created, null,
+                            AuditLog.row(tx, "agencies", created));
+                    return created;
+                }
             });
             ctx.reloadRegistry();
-            return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("code", code).put("name", name)
-                    .put("region", region));
+            return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("code", agency.code())
+                    .put("name", agency.name()).put("region", agency.region()));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.kuzet.server.api.http;
 
 import io.kuzet.server.api.auth.Principal;
+import io.kuzet.server.registry.RegistryRefusal;
 import java.sql.SQLException;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -83,6 +84,12 @@ public final class ApiDispatcher {
             return route.handler().handle(request);
         } catch (ApiException e) {
             return ApiResponse.error(e.status(), e.code(), e.getMessage());
+        } catch (RegistryRefusal e) {
+            return switch (e.kind()) {
+                case INVALID -> ApiResponse.error(400, "bad_request", e.getMessage());
+                case NOT_FOUND -> ApiResponse.error(404, "not_found", e.getMessage());
+                case CONFLICT -> ApiResponse.error(409, "conflict", e.getMessage());
+            };
         } catch (SQLException e) {
             return sqlError(request, e);
         } catch (Exception e) {

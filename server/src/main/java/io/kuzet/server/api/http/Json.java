@@ -143,6 +143,40 @@ public final class Json {
         return v.asInt();
     }
 
+    /** A string as given (the registry checks its length), null when absent. */
+    public static String text(JsonNode body, String field) {
+        return optionalText(body, field, Integer.MAX_VALUE);
+    }
+
+    /** An integer in any range (the registry checks it), or {@code fallback} when absent. */
+    public static int optionalInt(JsonNode body, String field, int fallback) {
+        return optionalInt(body, field, fallback, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /** A number in any range (the registry checks it), or {@code fallback} when absent. */
+    public static double optionalDouble(JsonNode body, String field, double fallback) {
+        return optionalDouble(body, field, fallback, -Double.MAX_VALUE, Double.MAX_VALUE);
+    }
+
+    /** An array of strings, or null when absent. */
+    public static java.util.List<String> optionalTexts(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        for (JsonNode item : v.isArray() ? v : Json.array().add(v)) {
+            if (!item.isTextual()) {
+                throw ApiException.badRequest("'" + field + "' must be an array of strings");
+            }
+            texts.add(item.asText());
+        }
+        if (!v.isArray()) {
+            throw ApiException.badRequest("'" + field + "' must be an array of strings");
+        }
+        return texts;
+    }
+
     /** The value of a fixed vocabulary (an enum), case-insensitive, or 400 listing the allowed values. */
     public static <E extends Enum<E>> E requiredEnum(JsonNode body, String field, Class<E> type) {
         JsonNode v = body.get(field);

@@ -7,32 +7,28 @@ import io.kuzet.server.api.ApiContext;
 import io.kuzet.server.api.audit.AuditLog;
 import io.kuzet.server.api.auth.Principal;
 import io.kuzet.server.api.auth.Role;
-import io.kuzet.server.api.auth.UserRoutes;
 import io.kuzet.server.api.http.ApiException;
 import io.kuzet.server.api.http.ApiRequest;
 import io.kuzet.server.api.http.ApiResponse;
 import io.kuzet.server.api.http.Json;
 import io.kuzet.server.api.http.Route;
+import io.kuzet.server.registry.DeviceRepository;
 import io.kuzet.server.registry.DeviceRole;
+import io.kuzet.server.registry.RegistryWrites;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Devices (admins register them; the secret key is write-only) and their assignment to subjects, with the full
  * history of which device was on whom and when. Assigning closes nothing implicitly: a device already on a subject
- * must be unassigned first (409). Each change reloads the registry, so ingestion and the core see it at once.
- * Thread-safe.
+ * must be unassigned first (409). A device may carry {@code allowedSources} (CIDR blocks), as in provisioning files.
+ * Routes parse, authorise and audit; {@link DeviceRepository} checks and writes, as for the provisioning import. Each
+ * change reloads the registry, so ingestion and the core see it at once. Thread-safe.
  */
 public final class DeviceRoutes {
-    private static final Set<String> PROTOCOLS = Set.of("kuzet", "gt06", "watch");
-
     private final ApiContext ctx;
 
     public DeviceRoutes(ApiContext ctx) {
@@ -73,44 +69,22 @@ public final class DeviceRoutes {
 
     private ApiResponse create(ApiRequest request) throws Exception {
         JsonNode body = request.json();
-        String protocol = Json.requiredText(body, "protocol", 16).toLowerCase(java.util.Locale.ROOT);
-        if (!PROTOCOLS.contains(protocol)) {
-            throw ApiException.badRequest("'protocol' must be one of " + PROTOCOLS);
-        }
-        long number = Json.requiredId(body, "deviceNumber");
-        DeviceRole role = Json.requiredEnum(body, "role", DeviceRole.class);
-        String keyHex = Json.optionalText(body, "secretKeyHex", 128);
-        byte[] key = null;
-        if (keyHex != null) {
-            try {
-                key = HexFormat.of().parseHex(keyHex);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("'secretKeyHex' must be hexadecimal");
-            }
-        }
-        if (protocol.equals("kuzet") && (key == null || key.length < 16)) {
-            throw ApiException.badRequest("Kuzet devices authenticate with a key: 'secretKeyHex' of at least 16 bytes is required");
-        }
-        String firmware = Json.optionalText(body, "firmware", 100);
-        try (Connection c = ctx.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "insert into devices (protocol, device_number, secret_key, role, firmware) values (?, ?, ?, ?, ?)",
-                     Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, protocol);
-            ps.setLong(2, number);
-            ps.setBytes(3, key);
-            ps.setString(4, role.name());
-            ps.setString(5, firmware);
+        DeviceRepository.Device device = new DeviceRepository.Device(Json.text(body, "protocol"),
+                Json.requiredId(body, "deviceNumber"), Json.text(body, "secretKeyHex"),
+                Json.requiredEnum(body, "role", DeviceRole.class), Json.text(body, "firmware"),
+                Json.optionalTexts(body, "allowedSources"));
+        try (Connection c = ctx.dataSource().getConnection()) {
             long id = AuditLog.inTransaction(c, tx -> {
-                ps.executeUpdate();
-                long created = UserRoutes.generatedId(ps);
-                ctx.audit().change(tx, request.principal(), "DEVICE_CREATED", 0, "devices", created, null,
-                        AuditLog.row(tx, "devices", created));
-                return created;
+                try (RegistryWrites registry = new RegistryWrites(tx)) {
+                    long created = registry.devices().create(device);
+                    ctx.audit().change(tx, request.principal(), "DEVICE_CREATED", 0, "devices", created, null,
+                            AuditLog.row(tx, "devices", created));
+                    return created;
+                }
             });
             ctx.reloadRegistry();
-            return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("protocol", protocol)
-                    .put("deviceNumber", Long.toString(number)).put("role", role.name()));
+            return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("protocol", device.protocol())
+                    .put("deviceNumber", Long.toString(device.number())).put("role", device.role().name()));
         }
     }
 
@@ -122,25 +96,14 @@ public final class DeviceRoutes {
         try (Connection c = ctx.dataSource().getConnection()) {
             requireDevice(c, deviceId);
             SubjectScope.subjectAgency(c, p, subjectId);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into device_assignments (device_id, subject_id, assigned_at) values (?, ?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                ps.setLong(1, deviceId);
-                ps.setLong(2, subjectId);
-                ps.setTimestamp(3, Timestamp.from(at == null ? ctx.now() : at));
-                AuditLog.inTransaction(c, tx -> {
-                    ps.executeUpdate();
-                    long created = UserRoutes.generatedId(ps);
+            AuditLog.inTransaction(c, tx -> {
+                try (RegistryWrites registry = new RegistryWrites(tx)) {
+                    long created = registry.devices().assign(deviceId, subjectId, at == null ? ctx.now() : at);
                     ctx.audit().change(tx, p, "DEVICE_ASSIGNED", subjectId, "device_assignments", created, null,
                             AuditLog.row(tx, "device_assignments", created));
-                    return null;
-                });
-            } catch (java.sql.SQLException e) {
-                if ("23505".equals(e.getSQLState())) {
-                    throw ApiException.conflict("the device is assigned to a subject already; unassign it first");
                 }
-                throw e;
-            }
+                return null;
+            });
             ctx.reloadRegistry();
             return ApiResponse.ok(Json.object().put("deviceId", Long.toString(deviceId)).put("subjectId", Long.toString(subjectId)));
         }
@@ -151,29 +114,14 @@ public final class DeviceRoutes {
         try (Connection c = ctx.dataSource().getConnection()) {
             requireDevice(c, deviceId);
             AuditLog.inTransaction(c, tx -> {
-                long assignment;
-                long subjectId;
-                try (PreparedStatement ps = tx.prepareStatement("""
-                        update device_assignments a set unassigned_at = greatest(?, a.assigned_at)
-                        from subjects s where s.id = a.subject_id and a.device_id = ? and a.unassigned_at is null
-                          and (? = 0 or s.agency_id = ?)
-                        returning a.id, a.subject_id""")) {
-                    ps.setTimestamp(1, Timestamp.from(ctx.now()));
-                    ps.setLong(2, deviceId);
-                    ps.setLong(3, request.principal().agencyId());
-                    ps.setLong(4, request.principal().agencyId());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            throw ApiException.conflict("the device is not assigned");
-                        }
-                        assignment = rs.getLong(1);
-                        subjectId = rs.getLong(2);
-                    }
+                DeviceRepository.Unassigned closed;
+                try (RegistryWrites registry = new RegistryWrites(tx)) {
+                    closed = registry.devices().unassign(deviceId, ctx.now(), request.principal().agencyId());
                 }
-                ObjectNode after = (ObjectNode) AuditLog.row(tx, "device_assignments", assignment);
+                ObjectNode after = (ObjectNode) AuditLog.row(tx, "device_assignments", closed.assignmentId());
                 ObjectNode before = after.deepCopy().putNull("unassigned_at");
-                ctx.audit().change(tx, request.principal(), "DEVICE_UNASSIGNED", subjectId, "device_assignments", assignment,
-                        before, after);
+                ctx.audit().change(tx, request.principal(), "DEVICE_UNASSIGNED", closed.subjectId(), "device_assignments",
+                        closed.assignmentId(), before, after);
                 return null;
             });
             ctx.reloadRegistry();

@@ -7,32 +7,31 @@ import io.kuzet.server.api.ApiContext;
 import io.kuzet.server.api.audit.AuditLog;
 import io.kuzet.server.api.auth.Principal;
 import io.kuzet.server.api.auth.Role;
-import io.kuzet.server.api.auth.UserRoutes;
 import io.kuzet.server.api.http.ApiException;
 import io.kuzet.server.api.http.ApiRequest;
 import io.kuzet.server.api.http.ApiResponse;
 import io.kuzet.server.api.http.Json;
 import io.kuzet.server.api.http.Route;
-import io.kuzet.server.registry.VictimUnits;
+import io.kuzet.server.registry.RegistryWrites;
+import io.kuzet.server.registry.RuleRecord;
+import io.kuzet.server.registry.RuleRepository;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Rules of an order with their weekly schedule (in the order's time zone) and dated exceptions (court date,
- * approved absence), created in one transaction; deactivating a rule keeps it for the record. Each change reloads
- * the registry so the core evaluates the next fix with it. Thread-safe.
+ * approved absence), created in one transaction; deactivating a rule keeps it for the record. Routes parse, authorise
+ * and audit; {@link RuleRepository} checks and writes (a zone of the order's agency, a victim unit of it), as for the
+ * provisioning import. Each change reloads the registry so the core evaluates the next fix with it. Thread-safe.
  */
 public final class RuleRoutes {
-    private static final Set<String> KINDS = Set.of("INCLUSION", "EXCLUSION", "CURFEW", "PROXIMITY");
-
     private final ApiContext ctx;
 
     public RuleRoutes(ApiContext ctx) {
@@ -78,69 +77,35 @@ public final class RuleRoutes {
         long orderId = request.idParam("id");
         JsonNode body = request.json();
         Principal p = request.principal();
-        String name = Json.requiredText(body, "name", 200);
-        String kind = Json.requiredText(body, "kind", 16).toUpperCase(java.util.Locale.ROOT);
-        if (!KINDS.contains(kind)) {
-            throw ApiException.badRequest("'kind' must be one of " + KINDS);
+        String kind = Json.text(body, "kind");
+        boolean proximity = "PROXIMITY".equalsIgnoreCase(kind == null ? "" : kind.strip());
+        List<RuleRecord.Exception> exceptions = new java.util.ArrayList<>();
+        JsonNode given = body.get("exceptions");
+        if (given != null && given.isArray()) {
+            for (JsonNode e : given) {
+                exceptions.add(exception(e));
+            }
         }
-        long zoneId = kind.equals("PROXIMITY") ? 0 : Json.requiredId(body, "zoneId");
-        long victimId = kind.equals("PROXIMITY") ? Json.requiredId(body, "victimDeviceId") : 0;
-        double distance = Json.optionalDouble(body, "distanceM", 0, 0, 100_000);
-        double warn = Json.optionalDouble(body, "warnDistanceM", 0, 0, 100_000);
-        double grace = Json.optionalDouble(body, "graceM", 0, 0, 10_000);
-        if (kind.equals("PROXIMITY") && distance <= 0) {
-            throw ApiException.badRequest("a proximity rule needs 'distanceM' > 0");
-        }
+        RuleRepository.Rule rule = new RuleRepository.Rule(orderId, Json.text(body, "name"), kind,
+                proximity || !body.hasNonNull("zoneId") ? 0 : Json.requiredId(body, "zoneId"),
+                proximity && body.hasNonNull("victimDeviceId") ? Json.requiredId(body, "victimDeviceId") : 0,
+                Json.optionalDouble(body, "distanceM", 0), Json.optionalDouble(body, "warnDistanceM", 0),
+                Json.optionalDouble(body, "graceM", 0), Json.optionalInt(body, "openFixes", 0),
+                Json.optionalInt(body, "openDwellS", 0), Json.optionalInt(body, "closeFixes", 0),
+                Json.optionalInt(body, "closeDwellS", 0), true, schedule(body.get("schedule")), exceptions);
         try (Connection c = ctx.dataSource().getConnection()) {
             long subjectId = SubjectScope.orderSubject(c, p, orderId);
-            if (zoneId != 0) {
-                SubjectScope.zoneAgency(c, p, zoneId);
-            }
-            if (victimId != 0) {
-                switch (VictimUnits.check(c, victimId, SubjectScope.subjectAgency(c, p, subjectId))) {
-                    case NOT_FOUND -> throw ApiException.notFound("victim device");
-                    case NOT_A_VICTIM_UNIT -> throw ApiException.badRequest("'victimDeviceId' must be a device with the role VICTIM_UNIT");
-                    default -> { }
+            long agencyId = SubjectScope.subjectAgency(c, p, subjectId);
+            long id = AuditLog.inTransaction(c, tx -> {
+                try (RegistryWrites registry = new RegistryWrites(tx)) {
+                    long created = registry.rules().create(agencyId, rule);
+                    ctx.audit().change(tx, p, "RULE_CREATED", subjectId, "rules", created, null, ruleSnapshot(tx, created));
+                    return created;
                 }
-            }
-            c.setAutoCommit(false);
-            long id;
-            try {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into rules (order_id, name, kind, zone_id, victim_device_id, distance_m, warn_distance_m, grace_m,
-                                           open_fixes, open_dwell_s, close_fixes, close_dwell_s)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-                    ps.setLong(1, orderId);
-                    ps.setString(2, name);
-                    ps.setString(3, kind);
-                    setId(ps, 4, zoneId);
-                    setId(ps, 5, victimId);
-                    ps.setDouble(6, distance);
-                    ps.setDouble(7, warn);
-                    ps.setDouble(8, grace);
-                    ps.setInt(9, Json.optionalInt(body, "openFixes", 0, 0, 100));
-                    ps.setInt(10, Json.optionalInt(body, "openDwellS", 0, 0, 86_400));
-                    ps.setInt(11, Json.optionalInt(body, "closeFixes", 0, 0, 100));
-                    ps.setInt(12, Json.optionalInt(body, "closeDwellS", 0, 0, 86_400));
-                    ps.executeUpdate();
-                    id = UserRoutes.generatedId(ps);
-                }
-                insertSchedule(c, id, body.get("schedule"));
-                JsonNode exceptions = body.get("exceptions");
-                if (exceptions != null && exceptions.isArray()) {
-                    for (JsonNode e : exceptions) {
-                        insertException(c, id, e);
-                    }
-                }
-                ctx.audit().change(c, p, "RULE_CREATED", subjectId, "rules", id, null, ruleSnapshot(c, id));
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            });
             ctx.reloadRegistry();
             return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("orderId", Long.toString(orderId))
-                    .put("name", name).put("kind", kind));
+                    .put("name", rule.name()).put("kind", rule.kind()));
         }
     }
 
@@ -150,9 +115,8 @@ public final class RuleRoutes {
             long subjectId = ruleOrder(c, request.principal(), ruleId);
             AuditLog.inTransaction(c, tx -> {
                 JsonNode before = ruleSnapshot(tx, ruleId);
-                try (PreparedStatement ps = tx.prepareStatement("update rules set active = false where id = ?")) {
-                    ps.setLong(1, ruleId);
-                    ps.executeUpdate();
+                try (RegistryWrites registry = new RegistryWrites(tx)) {
+                    registry.rules().deactivate(ruleId);
                 }
                 ctx.audit().change(tx, request.principal(), "RULE_DEACTIVATED", subjectId, "rules", ruleId, before, ruleSnapshot(tx, ruleId));
                 return null;
@@ -166,10 +130,13 @@ public final class RuleRoutes {
         long ruleId = request.idParam("id");
         try (Connection c = ctx.dataSource().getConnection()) {
             long subjectId = ruleOrder(c, request.principal(), ruleId);
+            RuleRecord.Exception exception = exception(request.json());
             AuditLog.inTransaction(c, tx -> {
-                long id = insertException(tx, ruleId, request.json());
-                ctx.audit().change(tx, request.principal(), "RULE_EXCEPTION_ADDED", subjectId, "schedule_exceptions", id, null,
-                        AuditLog.row(tx, "schedule_exceptions", id));
+                try (RegistryWrites registry = new RegistryWrites(tx)) {
+                    long id = registry.rules().addException(ruleId, exception);
+                    ctx.audit().change(tx, request.principal(), "RULE_EXCEPTION_ADDED", subjectId, "schedule_exceptions", id,
+                            null, AuditLog.row(tx, "schedule_exceptions", id));
+                }
                 return null;
             });
             ctx.reloadRegistry();
@@ -203,54 +170,34 @@ public final class RuleRoutes {
     }
 
     /** {@code schedule}: [{"weekday": 1..7 (ISO, Monday = 1), "start": "22:00", "end": "06:00"}, ...]. */
-    private static void insertSchedule(Connection c, long ruleId, JsonNode schedule) throws SQLException {
+    private static List<RuleRecord.Window> schedule(JsonNode schedule) {
+        List<RuleRecord.Window> windows = new java.util.ArrayList<>();
         if (schedule == null || schedule.isNull()) {
-            return;
+            return windows;
         }
-        if (!schedule.isArray() || schedule.size() > 100) {
+        if (!schedule.isArray()) {
             throw ApiException.badRequest("'schedule' must be an array of at most 100 weekly windows");
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into schedules (rule_id, weekday, start_time, end_time) values (?, ?, ?, ?)")) {
-            for (JsonNode w : schedule) {
-                int day = Json.optionalInt(w, "weekday", 0, 1, 7);
-                if (day == 0) {
-                    throw ApiException.badRequest("each schedule window needs 'weekday' (1 = Monday ... 7 = Sunday)");
-                }
-                ps.setLong(1, ruleId);
-                ps.setInt(2, day);
-                ps.setObject(3, time(w, "start"));
-                ps.setObject(4, time(w, "end"));
-                ps.addBatch();
+        for (JsonNode w : schedule) {
+            int day = Json.optionalInt(w, "weekday", 0, 1, 7);
+            if (day == 0) {
+                throw ApiException.badRequest("each schedule window needs 'weekday' (1 = Monday ... 7 = Sunday)");
             }
-            ps.executeBatch();
+            windows.add(new RuleRecord.Window(DayOfWeek.of(day), time(w, "start"), time(w, "end")));
         }
+        return windows;
     }
 
     /** An exception: {"date": "2026-06-01", "start": "09:00", "end": "13:00", "action": "add"|"remove", "reason": "..."}. */
-    private static long insertException(Connection c, long ruleId, JsonNode e) throws SQLException {
-        String action = Json.requiredText(e, "action", 10);
-        if (!action.equals("add") && !action.equals("remove")) {
-            throw ApiException.badRequest("'action' must be 'add' (an extra window) or 'remove' (an approved absence)");
-        }
+    private static RuleRecord.Exception exception(JsonNode e) {
+        String action = Json.text(e, "action");
         LocalDate date;
         try {
             date = LocalDate.parse(Json.requiredText(e, "date", 10));
         } catch (DateTimeParseException ex) {
             throw ApiException.badRequest("'date' must be a date such as 2026-06-01");
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                insert into schedule_exceptions (rule_id, on_date, start_time, end_time, action, reason)
-                values (?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-            ps.setLong(1, ruleId);
-            ps.setObject(2, date);
-            ps.setObject(3, time(e, "start"));
-            ps.setObject(4, time(e, "end"));
-            ps.setString(5, action);
-            ps.setString(6, Json.requiredText(e, "reason", 500));
-            ps.executeUpdate();
-            return UserRoutes.generatedId(ps);
-        }
+        return RuleRepository.exception(date, time(e, "start"), time(e, "end"), action, Json.text(e, "reason"));
     }
 
     private static LocalTime time(JsonNode node, String field) {
@@ -289,13 +236,5 @@ public final class RuleRoutes {
             }
         }
         return out;
-    }
-
-    private static void setId(PreparedStatement ps, int index, long id) throws SQLException {
-        if (id == 0) {
-            ps.setNull(index, java.sql.Types.BIGINT);
-        } else {
-            ps.setLong(index, id);
-        }
     }
 }

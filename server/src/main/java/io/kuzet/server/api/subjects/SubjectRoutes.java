@@ -7,28 +7,26 @@ import io.kuzet.server.api.ApiContext;
 import io.kuzet.server.api.audit.AuditLog;
 import io.kuzet.server.api.auth.Principal;
 import io.kuzet.server.api.auth.Role;
-import io.kuzet.server.api.auth.UserRoutes;
-import io.kuzet.server.api.http.ApiException;
 import io.kuzet.server.api.http.ApiRequest;
 import io.kuzet.server.api.http.ApiResponse;
 import io.kuzet.server.api.http.Json;
 import io.kuzet.server.api.http.Route;
 import io.kuzet.server.registry.OrderKind;
+import io.kuzet.server.registry.OrderRepository;
+import io.kuzet.server.registry.RegistryWrites;
 import io.kuzet.server.registry.RiskLevel;
+import io.kuzet.server.registry.SubjectRepository;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
-import java.sql.Timestamp;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 
 /**
  * Subjects (keyed by the external case id of the case-management system) and their court orders. Operators read;
  * supervisors and admins create. An order's start and end bound monitoring; a change reloads the registry so the
- * core applies it at once. Thread-safe.
+ * core applies it at once. Routes parse, authorise and audit; the registry repositories ({@link RegistryWrites}) check
+ * and write, as for the provisioning import. Thread-safe.
  */
 public final class SubjectRoutes {
     private final ApiContext ctx;
@@ -86,34 +84,23 @@ public final class SubjectRoutes {
         JsonNode body = request.json();
         long agencyId = SubjectScope.targetAgency(request.principal(),
                 body.hasNonNull("agencyId") ? Json.requiredId(body, "agencyId") : 0);
-        String caseId = Json.requiredText(body, "externalCaseId", 100);
-        String name = Json.requiredText(body, "displayName", 200);
-        boolean preTrial = body.path("preTrial").asBoolean(false);
-        String phone = Json.optionalText(body, "phone", 50);
-        String officerName = Json.optionalText(body, "officerName", 200);
-        String officerPhone = Json.optionalText(body, "officerPhone", 50);
-        try (Connection c = ctx.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     insert into subjects (agency_id, external_case_id, display_name, pre_trial, phone, officer_name, officer_phone)
-                     values (?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-            ps.setLong(1, agencyId);
-            ps.setString(2, caseId);
-            ps.setString(3, name);
-            ps.setBoolean(4, preTrial);
-            ps.setString(5, phone);
-            ps.setString(6, officerName);
-            ps.setString(7, officerPhone);
+        SubjectRepository.Subject subject = new SubjectRepository.Subject(agencyId, Json.text(body, "externalCaseId"),
+                Json.text(body, "displayName"), body.path("preTrial").asBoolean(false), Json.text(body, "phone"),
+                Json.text(body, "officerName"), Json.text(body, "officerPhone"));
+        try (Connection c = ctx.dataSource().getConnection()) {
             long id = AuditLog.inTransaction(c, tx -> {
-                ps.executeUpdate();
-                long created = UserRoutes.generatedId(ps);
-                ctx.audit().change(tx, request.principal(), "SUBJECT_CREATED", created, "subjects", created, null,
-                        AuditLog.row(tx, "subjects", created));
-                return created;
+                try (RegistryWrites registry = new RegistryWrites(tx)) {
+                    long created = registry.subjects().create(subject);
+                    ctx.audit().change(tx, request.principal(), "SUBJECT_CREATED", created, "subjects", created, null,
+                            AuditLog.row(tx, "subjects", created));
+                    return created;
+                }
             });
             ctx.reloadRegistry();
             return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("agencyId", Long.toString(agencyId))
-                    .put("externalCaseId", caseId).put("displayName", name).put("preTrial", preTrial)
-                    .put("phone", phone).put("officerName", officerName).put("officerPhone", officerPhone));
+                    .put("externalCaseId", subject.externalCaseId()).put("displayName", subject.displayName())
+                    .put("preTrial", subject.preTrial()).put("phone", subject.phone())
+                    .put("officerName", subject.officerName()).put("officerPhone", subject.officerPhone()));
         }
     }
 
@@ -128,50 +115,27 @@ public final class SubjectRoutes {
     private ApiResponse createOrder(ApiRequest request) throws Exception {
         long subjectId = request.idParam("id");
         JsonNode body = request.json();
-        String reference = Json.requiredText(body, "legalReference", 200);
-        OrderKind kind = Json.requiredEnum(body, "kind", OrderKind.class);
-        Instant starts = Json.requiredInstant(body, "startsAt");
-        Instant ends = Json.optionalInstant(body, "endsAt");
-        if (ends != null && !ends.isAfter(starts)) {
-            throw ApiException.badRequest("'endsAt' must be after 'startsAt'");
-        }
-        String zone = Json.requiredText(body, "timeZone", 64);
-        try {
-            ZoneId.of(zone);
-        } catch (DateTimeException e) {
-            throw ApiException.badRequest("'timeZone' must be an IANA time zone such as Asia/Almaty, was '" + Json.abbreviate(zone) + "'");
-        }
-        RiskLevel risk = Json.requiredEnum(body, "riskLevel", RiskLevel.class);
-        int noComm = Json.optionalInt(body, "noCommunicationLimitS", 0, 0, 7 * 86_400);
-        int noFix = Json.optionalInt(body, "noFixLimitS", 0, 0, 7 * 86_400);
+        OrderRepository.Order order = new OrderRepository.Order(subjectId, Json.text(body, "legalReference"),
+                Json.requiredEnum(body, "kind", OrderKind.class), Json.requiredInstant(body, "startsAt"),
+                Json.optionalInstant(body, "endsAt"), OrderRepository.timeZone(Json.text(body, "timeZone")),
+                Json.requiredEnum(body, "riskLevel", RiskLevel.class), Json.optionalInt(body, "noCommunicationLimitS", 0),
+                Json.optionalInt(body, "noFixLimitS", 0));
         try (Connection c = ctx.dataSource().getConnection()) {
             SubjectScope.subjectAgency(c, request.principal(), subjectId);
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into orders (subject_id, legal_reference, kind, starts_at, ends_at, time_zone, risk_level,
-                                        no_communication_limit_s, no_fix_limit_s)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
-                ps.setLong(1, subjectId);
-                ps.setString(2, reference);
-                ps.setString(3, kind.name());
-                ps.setTimestamp(4, Timestamp.from(starts));
-                ps.setTimestamp(5, ends == null ? null : Timestamp.from(ends));
-                ps.setString(6, zone);
-                ps.setString(7, risk.name());
-                ps.setInt(8, noComm);
-                ps.setInt(9, noFix);
-                long id = AuditLog.inTransaction(c, tx -> {
-                    ps.executeUpdate();
-                    long created = UserRoutes.generatedId(ps);
+            long id = AuditLog.inTransaction(c, tx -> {
+                try (RegistryWrites registry = new RegistryWrites(tx)) {
+                    long created = registry.orders().create(order);
                     ctx.audit().change(tx, request.principal(), "ORDER_CREATED", subjectId, "orders", created, null,
                             AuditLog.row(tx, "orders", created));
                     return created;
-                });
-                ctx.reloadRegistry();
-                return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("subjectId", Long.toString(subjectId))
-                        .put("legalReference", reference).put("kind", kind.name()).put("presumedInnocent", kind.presumedInnocent())
-                        .put("startsAt", starts.toString()).put("endsAt", ends == null ? null : ends.toString())
-                        .put("timeZone", zone).put("riskLevel", risk.name()));
-            }
+                }
+            });
+            ctx.reloadRegistry();
+            return ApiResponse.created(Json.object().put("id", Long.toString(id)).put("subjectId", Long.toString(subjectId))
+                    .put("legalReference", order.legalReference()).put("kind", order.kind().name())
+                    .put("presumedInnocent", order.kind().presumedInnocent()).put("startsAt", order.startsAt().toString())
+                    .put("endsAt", order.endsAt() == null ? null : order.endsAt().toString())
+                    .put("timeZone", order.timeZone().getId()).put("riskLevel", order.riskLevel().name()));
         }
     }
 
@@ -187,13 +151,8 @@ public final class SubjectRoutes {
             Instant end = ends;
             AuditLog.inTransaction(c, tx -> {
                 JsonNode before = AuditLog.row(tx, "orders", orderId);
-                try (PreparedStatement ps = tx.prepareStatement("update orders set ends_at = ? where id = ? and starts_at < ?")) {
-                    ps.setTimestamp(1, Timestamp.from(end));
-                    ps.setLong(2, orderId);
-                    ps.setTimestamp(3, Timestamp.from(end));
-                    if (ps.executeUpdate() == 0) {
-                        throw ApiException.badRequest("'endsAt' must be after the order's start");
-                    }
+                try (RegistryWrites registry = new RegistryWrites(tx)) {
+                    registry.orders().end(orderId, end);
                 }
                 ctx.audit().change(tx, request.principal(), "ORDER_ENDED", subjectId, "orders", orderId, before,
                         AuditLog.row(tx, "orders", orderId));

@@ -7,23 +7,24 @@ import io.kuzet.geofence.zone.GeoJsonZoneReader;
 import io.kuzet.server.api.ApiContext;
 import io.kuzet.server.api.audit.AuditLog;
 import io.kuzet.server.api.auth.Role;
-import io.kuzet.server.api.auth.UserRoutes;
 import io.kuzet.server.api.http.ApiException;
 import io.kuzet.server.api.http.ApiRequest;
 import io.kuzet.server.api.http.ApiResponse;
 import io.kuzet.server.api.http.Json;
 import io.kuzet.server.api.http.Route;
+import io.kuzet.server.registry.RegistryWrites;
+import io.kuzet.server.registry.ZoneRepository;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 
 /**
  * Zones as GeoJSON Features (WGS84): Polygon/MultiPolygon, Point with {@code properties.radius_m} (circle) or
- * LineString with {@code properties.width_m} (corridor). Every upload is validated by the geofence module's
- * {@link GeoJsonZoneReader} before it is stored, so the core never meets a zone it cannot build; its message is
- * returned as the 400. An update reloads the registry and takes effect without a restart. Thread-safe.
+ * LineString with {@code properties.width_m} (corridor), with an optional free-text {@code kind} (AREA when none is
+ * given; an update without one keeps it). Every upload is validated by the geofence module's {@link GeoJsonZoneReader}
+ * in {@link ZoneRepository}, as the provisioning import's zones are, so the core never meets a zone it cannot build;
+ * its message is returned as the 400. An update reloads the registry and takes effect without a restart. Thread-safe.
  */
 public final class ZoneRoutes {
     private final ApiContext ctx;
@@ -74,61 +75,48 @@ public final class ZoneRoutes {
         JsonNode body = request.json();
         long agencyId = SubjectScope.targetAgency(request.principal(),
                 body.hasNonNull("agencyId") ? Json.requiredId(body, "agencyId") : 0);
-        String name = Json.requiredText(body, "name", 200);
-        String geojson = validated(name, body);
-        try (Connection c = ctx.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("insert into zones (agency_id, name, geojson) values (?, ?, ?::jsonb)",
-                     Statement.RETURN_GENERATED_KEYS)) {
-            ps.setLong(1, agencyId);
-            ps.setString(2, name);
-            ps.setString(3, geojson);
+        ZoneRepository.Zone zone = zone(agencyId, body);
+        try (Connection c = ctx.dataSource().getConnection()) {
             long id = AuditLog.inTransaction(c, tx -> {
-                ps.executeUpdate();
-                long created = UserRoutes.generatedId(ps);
-                ctx.audit().change(tx, request.principal(), "ZONE_CREATED", 0, "zones", created, null, AuditLog.row(tx, "zones", created));
-                return created;
+                try (RegistryWrites registry = new RegistryWrites(tx)) {
+                    long created = registry.zones().create(zone);
+                    ctx.audit().change(tx, request.principal(), "ZONE_CREATED", 0, "zones", created, null,
+                            AuditLog.row(tx, "zones", created));
+                    return created;
+                }
             });
             ctx.reloadRegistry();
-            return ApiResponse.created(feature(id, agencyId, name, geojson));
+            return ApiResponse.created(feature(id, agencyId, zone.name(), zone.geoJson()));
         }
     }
 
     private ApiResponse update(ApiRequest request) throws Exception {
         long id = request.idParam("id");
         JsonNode body = request.json();
-        String name = Json.requiredText(body, "name", 200);
-        String geojson = validated(name, body);
         try (Connection c = ctx.dataSource().getConnection()) {
             long agencyId = SubjectScope.zoneAgency(c, request.principal(), id);
+            ZoneRepository.Zone zone = zone(agencyId, body);
             AuditLog.inTransaction(c, tx -> {
                 JsonNode before = AuditLog.row(tx, "zones", id);
-                try (PreparedStatement ps = tx.prepareStatement("update zones set name = ?, geojson = ?::jsonb where id = ?")) {
-                    ps.setString(1, name);
-                    ps.setString(2, geojson);
-                    ps.setLong(3, id);
-                    ps.executeUpdate();
+                try (RegistryWrites registry = new RegistryWrites(tx)) {
+                    registry.zones().update(id, zone);
                 }
                 ctx.audit().change(tx, request.principal(), "ZONE_UPDATED", 0, "zones", id, before, AuditLog.row(tx, "zones", id));
                 return null;
             });
             ctx.reloadRegistry();
-            return ApiResponse.ok(feature(id, agencyId, name, geojson));
+            return ApiResponse.ok(feature(id, agencyId, zone.name(), zone.geoJson()));
         }
     }
 
-    /** The body's {@code geojson} member, checked by the geofence reader; 400 with its explanation otherwise. */
-    private static String validated(String name, JsonNode body) {
+    /** The body as a zone: {@code name}, optional {@code kind}, {@code geojson} (an object, checked by the registry). */
+    private static ZoneRepository.Zone zone(long agencyId, JsonNode body) {
         JsonNode geo = body.get("geojson");
-        if (geo == null || !geo.isObject()) {
+        if (geo != null && !geo.isObject()) {
             throw ApiException.badRequest("'geojson' is required: a GeoJSON Feature or geometry object");
         }
-        String text = Json.write(geo);
-        try {
-            GeoJsonZoneReader.read(name, text);
-        } catch (IllegalArgumentException e) { // GeofenceValidationException and JSON syntax errors
-            throw ApiException.badRequest("invalid zone: " + e.getMessage());
-        }
-        return text;
+        return new ZoneRepository.Zone(agencyId, Json.text(body, "name"), Json.text(body, "kind"),
+                geo == null ? null : Json.write(geo));
     }
 
     private static ObjectNode feature(long id, long agencyId, String name, String geojson) throws java.io.IOException {
