@@ -209,7 +209,8 @@ public final class KuzetServerMain implements Callable<Integer> {
                 apiSettings = apiSettings.withAdminPassword(config.api.adminPassword);
             }
             KuzetServer.Options withApi = options.httpExtension() != null ? options
-                    : options.withHttpExtension(new OperatorApi(database.dataSource(), registryRepository, apiSettings));
+                    : options.withHttpExtension(new OperatorApi(database.dataSource(), registryRepository, apiSettings,
+                            Instant::now, () -> Instant.ofEpochMilli(options.clockMs().getAsLong())));
             KuzetServer server = KuzetServer.start(config, registryRepository.load(),
                     withApi.withDurableState((journal, ledger) -> loadDurableState(database, journal, ledger)));
             StorageMetrics storageMetrics = new StorageMetrics(server.meters());
