@@ -73,7 +73,7 @@
     var mine = ++generation;
     layers.zones.clearLayers(); layers.track.clearLayers(); layers.trigger.clearLayers(); layers.position.clearLayers();
     track = [];
-    Promise.all([subjectZones(alert.subjectId).catch(function () { return []; }), loadTrack(alert)]).then(function (r) {
+    Promise.all([subjectZones(alert).catch(function () { return []; }), loadTrack(alert)]).then(function (r) {
       if (mine !== generation) { return; }
       drawZones(r[0], alert);
       drawTrack(r[1]);
@@ -82,10 +82,15 @@
     });
   }
 
-  // the zones of the subject's own rules: orders -> rules -> zones (a handful of small reads)
-  function subjectZones(subjectId) {
-    return K.api('GET', '/api/v1/subjects/' + subjectId + '/orders').then(function (res) {
-      return Promise.all(res.orders.map(function (o) {
+  // the zones of the subject's own rules in the orders in force at the alert: orders -> rules -> zones (a handful
+  // of small reads)
+  function subjectZones(alert) {
+    var at = alert.fixTime ? new Date(alert.fixTime).getTime() : K.serverNow();
+    return K.api('GET', '/api/v1/subjects/' + alert.subjectId + '/orders').then(function (res) {
+      var inForce = res.orders.filter(function (o) {
+        return (!o.startsAt || new Date(o.startsAt).getTime() <= at) && (!o.endsAt || new Date(o.endsAt).getTime() > at);
+      });
+      return Promise.all(inForce.map(function (o) {
         return K.api('GET', '/api/v1/orders/' + o.id + '/rules').then(function (r) { return r.rules; });
       }));
     }).then(function (ruleLists) {

@@ -24,9 +24,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 /**
  * The console's map in headless Chromium (issue 13): opening an exclusion violation shows the subject's position
  * marker inside the visible map without any resize, the breached zone emphasised, the subject's other zone drawn
- * plainly and the agency's unrelated zones not at all, the fixes that triggered the alert with their accuracy
- * circles, a time-labelled track with playback, and the last positions of all subjects as a layer the operator
- * switches on. Screenshot: {@code server/target/console-map.png} (docs/console.md).
+ * plainly and neither the agency's unrelated zones nor those of the subject's ended order, the fixes that triggered
+ * the alert with their accuracy circles, a time-labelled track with playback, and the last positions of all subjects
+ * as a layer the operator switches on. Screenshot: {@code server/target/console-map.png} (docs/console.md).
  */
 class ConsoleMapBrowserTest {
     /** Degrees of longitude per metre at the test zone's latitude (43.238 N). */
@@ -86,6 +86,10 @@ class ConsoleMapBrowserTest {
         zone(502, 2, "Other agency zone", 0, 150);
         zone(503, 1, "Old workplace", 600, 100);
         h.exec("insert into rules (id, order_id, name, kind, zone_id) values (5001, 100, 'Stay away from old workplace', 'EXCLUSION', 503)");
+        zone(504, 1, "Zone of an ended order", 300, 100);
+        h.exec("insert into orders (id, subject_id, legal_reference, kind, starts_at, ends_at, time_zone, risk_level) values"
+                + " (101, 10, 'Almaty court 2-7/2025', 'PAROLE', '2025-01-01T00:00:00Z', '2025-06-01T00:00:00Z', 'Asia/Almaty', 'LOW')");
+        h.exec("insert into rules (id, order_id, name, kind, zone_id) values (5002, 101, 'Stay away from the bar', 'EXCLUSION', 504)");
         h.reloadRegistry();
 
         browser.get(h.base() + "/");
@@ -115,7 +119,7 @@ class ConsoleMapBrowserTest {
 
         assertEquals(List.of("500"), zoneIds("zone-breached"), "the violated zone is emphasised");
         assertEquals(List.of("503"), zoneIds("zone-own"), "the subject's other zone is drawn, not emphasised");
-        assertEquals(List.of("500", "503"), zoneIds("kuzet-zone"), "no zone of another subject or agency is drawn");
+        assertEquals(List.of("500", "503"), zoneIds("kuzet-zone"), "no zone of another subject or agency, or of an ended order, is drawn");
         String breachedStroke = browser.findElement(By.cssSelector("#map path.zone-breached")).getAttribute("stroke-width");
         String ownStroke = browser.findElement(By.cssSelector("#map path.zone-own")).getAttribute("stroke-width");
         assertTrue(Double.parseDouble(breachedStroke) > Double.parseDouble(ownStroke),
