@@ -24,16 +24,10 @@ public final class DemoServer {
     }
 
     /**
-     * Starts the server on the defaults alone (no configuration file, no environment). {@code kuzetPort}/{@code httpPort}
-     * 0 pick free ports; {@code adminPassword} is the password of the bootstrap {@code admin} user created when the
-     * database has no user yet.
+     * Starts the server with its configuration file ({@code configFile}, null = none) and environment ({@code KUZET_*}
+     * variables). {@code kuzetPort}/{@code httpPort} 0 pick free ports; {@code adminPassword} is the password of the
+     * bootstrap {@code admin} user created when the database has no user yet.
      */
-    public static KuzetServerMain.Running start(Path dataDir, Fleet fleet, SimClock clock, String bindAddress, int kuzetPort,
-                                                int httpPort, String adminPassword) throws Exception {
-        return start(null, Map.of(), dataDir, fleet, clock, bindAddress, kuzetPort, httpPort, adminPassword);
-    }
-
-    /** As above with the server's configuration file (null = none) and environment ({@code KUZET_*} variables). */
     public static KuzetServerMain.Running start(Path configFile, Map<String, String> environment, Path dataDir, Fleet fleet,
                                                 SimClock clock, String bindAddress, int kuzetPort, int httpPort,
                                                 String adminPassword) throws Exception {
