@@ -227,17 +227,28 @@
 
   // every subject's last position (the server scopes it to the operator's agency and audits the read)
   function showLatest() {
-    K.api('GET', '/api/v1/positions/latest?sinceHours=24&purpose=map%20overview').then(function (fc) {
+    Promise.all([K.api('GET', '/api/v1/positions/latest?sinceHours=24&purpose=map%20overview'), subjectNames()]).then(function (r) {
       layers.latest.clearLayers();
       latestBySubject = {};
-      fc.features.forEach(function (f) { placeLatest(f.properties.subjectId, latLng(f), f.properties.time); });
+      r[0].features.forEach(function (f) { placeLatest(f.properties.subjectId, latLng(f), f.properties.time); });
       layers.latest.addTo(map);
     });
   }
 
+  // names for the overview's tooltips, read once per sign-in
+  var names = null;
+  function subjectNames() {
+    if (names) { return Promise.resolve(names); }
+    return K.api('GET', '/api/v1/subjects').then(function (res) {
+      names = {};
+      res.subjects.forEach(function (s) { names[s.id] = s.displayName + ' (' + s.externalCaseId + ')'; });
+      return names;
+    }).catch(function () { return {}; });
+  }
+
   function placeLatest(subjectId, ll, time) {
     var m = latestBySubject[subjectId];
-    var label = K.t('subject') + ' #' + subjectId + ' · ' + K.fmtTime(time);
+    var label = ((names || {})[subjectId] || K.t('subject') + ' #' + subjectId) + ' · ' + K.fmtTime(time);
     if (m) { m.setLatLng(ll).setTooltipContent(label); return; }
     latestBySubject[subjectId] = L.circleMarker(ll, STYLE.latest).bindTooltip(label).addTo(layers.latest);
   }
@@ -254,5 +265,6 @@
     generation++;
     if (layers) { Object.keys(layers).forEach(function (k) { layers[k].clearLayers(); }); }
     if ($('layer-latest')) { $('layer-latest').checked = false; }
+    names = null;
   });
 }());

@@ -80,6 +80,14 @@ class ConsoleMapBrowserTest {
         return ids;
     }
 
+    /** The text of every open tooltip, also of one the map has panned out of view. */
+    private List<String> tooltips() {
+        @SuppressWarnings("unchecked")
+        List<String> texts = (List<String>) browser.executeScript(
+                "return Array.from(document.querySelectorAll('.leaflet-tooltip')).map(function (t) { return t.textContent; });");
+        return texts;
+    }
+
     @Test
     void exclusionViolationShowsTheMarkerInViewAndTheBreachedZoneEmphasisedWithoutResizing() throws Exception {
         zone(501, 1, "Another case zone", -300, 100);
@@ -164,6 +172,10 @@ class ConsoleMapBrowserTest {
         browser.findElement(By.id("layer-latest")).click();
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector("#map path.kuzet-latest")).size() == 1);
         assertEquals(1, h.scalar("select count(*) from audit_log where action = 'LOCATION_LATEST_READ'"), "the read is audited");
+        browser.executeScript("document.querySelector('#map path.kuzet-latest').dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));");
+        await().atMost(Duration.ofSeconds(5)).until(() -> tooltips().stream().anyMatch(t -> t.contains("KZ-2026-0001")));
+        assertTrue(tooltips().stream().anyMatch(t -> t.matches("Test Subject \\(KZ-2026-0001\\) · 2026-05-29 01:34:10 Asia/Almaty")),
+                "the last position names the subject and its time: " + tooltips());
         browser.findElement(By.id("layer-latest")).click();
         await().atMost(Duration.ofSeconds(5)).until(() -> browser.findElements(By.cssSelector("#map path.kuzet-latest")).isEmpty());
     }
