@@ -1,13 +1,13 @@
 // Kuzet monitoring console: login, live review queue (alerts stay until a person resolves them, also after they
 // ended by themselves), SLA countdowns, page title, sound and desktop notification for HIGH and CRITICAL, alert
-// detail with acknowledge, comment, contact log and resolve, map with zones, latest position with accuracy circle
-// and track playback; times in the agency's time zone. Talks only to /api/v1 and /api/v1/live.
+// detail with acknowledge, comment, contact log and resolve; times in the agency's time zone (the map is
+// console-map.js). Talks only to /api/v1 and /api/v1/live.
 (function () {
   'use strict';
   var SEVERITY_ORDER = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 3 };
   var ROLE_ORDER = { operator: 0, supervisor: 1, admin: 2 };
   var state = { token: sessionStorage.getItem('kuzet.token'), lang: localStorage.getItem('kuzet.lang') || 'en',
-    alerts: {}, selected: null, socket: null, map: null, layers: null, track: [], user: null,
+    alerts: {}, selected: null, socket: null, map: null, user: null,
     muted: sessionStorage.getItem('kuzet.muted') === 'true',
     policy: { reviewSeverity: 'MEDIUM', resolveSlaFactor: 4, timeZone: 'Asia/Almaty',
       ackSlaSeconds: { CRITICAL: 120, HIGH: 300, MEDIUM: 900, LOW: 3600 } } };
@@ -31,6 +31,7 @@
     api: function (method, path, body) { return api(method, path, body); },
     t: function (key) { return t(key); },
     fmtTime: function (iso) { return fmtTime(iso); },
+    serverNow: function () { return serverNow(); },
     state: state,
     selectAlert: function (id) { selectAlert(id); },
     // a feature that draws live positions asks for them (true) and gives them back (false); the stream carries
@@ -120,7 +121,6 @@
     $('resolve-controls').hidden = !mayResolve();
     if (window.Notification && Notification.permission === 'default') { Notification.requestPermission(); }
     $('login-view').hidden = true; $('main-view').hidden = false; $('logout-btn').hidden = false;
-    initMap();
     connectLive();
     loadQueue();
     emit('start', user);
@@ -260,9 +260,26 @@
     tick();
   }
 
+  // The server's clock, which detection times and SLAs run on: the wall clock in production, simulated time running
+  // faster in the demo. Read from /api/v1/console/config now and then; between reads it advances at the rate seen.
+  var serverClock = { at: Date.now(), serverAt: Date.now(), rate: 1, synced: false };
+  function serverNow() { return serverClock.serverAt + (Date.now() - serverClock.at) * serverClock.rate; }
+  function syncClock() {
+    var asked = Date.now();
+    api('GET', '/api/v1/console/config').then(function (cfg) {
+      if (!cfg.now) { return; }
+      var at = (asked + Date.now()) / 2, serverAt = new Date(cfg.now).getTime(), rate = serverClock.rate;
+      if (serverClock.synced && at - serverClock.at > 1000) {
+        rate = (serverAt - serverClock.serverAt) / (at - serverClock.at);
+        rate = rate > 0 && Math.abs(rate - 1) > 0.05 ? rate : 1; // network jitter is not a faster clock
+      }
+      serverClock = { at: at, serverAt: serverAt, rate: rate, synced: true };
+    }).catch(function () { /* offline: keep counting at the last rate */ });
+  }
+
   // once a second: the SLA countdowns in the queue and the detail, without rebuilding anything
   function tick() {
-    var now = Date.now();
+    var now = serverNow();
     document.querySelectorAll('.sla').forEach(function (el) {
       if (!el.dataset.due) { el.textContent = ''; return; }
       var left = Math.round((new Date(el.dataset.due).getTime() - now) / 1000);
@@ -324,7 +341,6 @@
     api('GET', '/api/v1/alerts/' + id).then(function (a) {
       state.alerts[id] = Object.assign(state.alerts[id] || {}, a);
       renderDetail(state.alerts[id]);
-      showSubject(a.subjectId);
       emit('alert', state.alerts[id]);
     }).catch(function (e) { $('action-error').textContent = e.message; });
   }
@@ -387,59 +403,6 @@
     }).catch(function (e) { $('action-error').textContent = e.message; return false; });
   }
 
-  function initMap() {
-    if (state.map) { return; }
-    state.map = L.map('map', { zoomControl: true }).setView([43.238, 76.945], 13);
-    api('GET', '/api/v1/console/config').then(function (cfg) {
-      if (cfg.tileUrl) { L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution, maxZoom: 19 }).addTo(state.map); }
-    });
-    state.layers = L.layerGroup().addTo(state.map);
-    $('track-slider').oninput = showTrackPoint;
-    $('track-hours').onchange = function () { if (state.selected) { showSubject(state.alerts[state.selected].subjectId); } };
-  }
-
-  function showSubject(subjectId) {
-    state.layers.clearLayers();
-    var bounds = [];
-    api('GET', '/api/v1/zones').then(function (fc) {
-      L.geoJSON(fc, {
-        style: { color: '#e63946', weight: 2, fillOpacity: 0.15 },
-        pointToLayer: function (f, latlng) { return L.circle(latlng, { radius: f.properties.radius_m || 50 }); }
-      }).addTo(state.layers);
-    });
-    var hours = Number($('track-hours').value);
-    var to = new Date(), from = new Date(to.getTime() - hours * 3600 * 1000);
-    var alert = state.alerts[state.selected];
-    if (alert && alert.fixTime) {
-      var fix = new Date(alert.fixTime);
-      if (fix < from || fix > to) { from = new Date(fix.getTime() - hours * 3600 * 1000); to = new Date(fix.getTime() + 3600 * 1000); }
-    }
-    api('GET', '/api/v1/subjects/' + subjectId + '/track?from=' + from.toISOString() + '&to=' + to.toISOString() + '&purpose=alert%20review')
-      .then(function (fc) {
-        state.track = fc.features.filter(function (f) { return f.geometry.type === 'Point'; });
-        var line = fc.features.filter(function (f) { return f.geometry.type === 'LineString'; });
-        L.geoJSON(line, { style: { color: '#1d3557', weight: 3 } }).addTo(state.layers);
-        $('track-slider').max = Math.max(0, state.track.length - 1);
-        $('track-slider').value = $('track-slider').max;
-        state.track.forEach(function (f) { bounds.push([f.geometry.coordinates[1], f.geometry.coordinates[0]]); });
-        if (bounds.length) { state.map.fitBounds(L.latLngBounds(bounds).pad(0.4), { maxZoom: 15 }); }
-        showTrackPoint();
-      });
-  }
-
-  var marker = null, accuracy = null;
-  function showTrackPoint() {
-    var f = state.track[Number($('track-slider').value)];
-    if (marker) { state.layers.removeLayer(marker); state.layers.removeLayer(accuracy); marker = null; }
-    if (!f) { $('track-time').textContent = ''; return; }
-    var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
-    accuracy = L.circle(ll, { radius: f.properties.accuracyM || 0, color: '#457b9d', weight: 1, fillOpacity: 0.2 }).addTo(state.layers);
-    marker = L.circleMarker(ll, { radius: 6, color: '#1d3557', fillOpacity: 1 }).addTo(state.layers);
-    $('track-time').textContent = fmtTime(f.properties.time) + (f.properties.accuracyM ? ' ±' + Math.round(f.properties.accuracyM) + ' m' : '')
-      + (f.properties.assurance ? ' · ' + t('assurance_' + f.properties.assurance) : '');
-    $('track-time').dataset.assurance = f.properties.assurance || '';
-  }
-
   $('login-form').addEventListener('submit', login);
   $('logout-btn').onclick = logout;
   $('ack-btn').onclick = function () { act('acknowledge', {}); };
@@ -463,6 +426,8 @@
     renderMute();
   };
   setInterval(tick, 1000);
+  syncClock();
+  setInterval(syncClock, 15000);
   $('lang').value = state.lang;
   $('lang').onchange = function () { state.lang = $('lang').value; localStorage.setItem('kuzet.lang', state.lang); translate(); };
   translate();

@@ -209,7 +209,8 @@ public final class KuzetServerMain implements Callable<Integer> {
                 apiSettings = apiSettings.withAdminPassword(config.api.adminPassword);
             }
             KuzetServer.Options withApi = options.httpExtension() != null ? options
-                    : options.withHttpExtension(new OperatorApi(database.dataSource(), registryRepository, apiSettings));
+                    : options.withHttpExtension(new OperatorApi(database.dataSource(), registryRepository, apiSettings,
+                            Instant::now, () -> Instant.ofEpochMilli(options.clockMs().getAsLong())));
             if (withApi.commandStore() == null) {
                 withApi = withApi.withCommandStore(new io.kuzet.server.command.CommandStore(database.dataSource()));
             }

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every route group shares: the database, the audit log, tokens and password hashing, the clock, the live
+ * What every route group shares: the database, the audit log, tokens and password hashing, the server's clock (the
+ * one alerts are detected on, simulated in the demo; sessions and the audit log keep the wall clock), the live
  * token, and the registry reload that makes a rule, zone, order or device change reach the evaluation core without
  * a restart. Thread-safe.
  */

@@ -60,6 +60,7 @@ public final class OperatorApi implements Function<KuzetServer, HttpExtension> {
     private final RegistryRepository repository;
     private final ApiSettings settings;
     private final Supplier<Instant> clock;
+    private final Supplier<Instant> serverClock;
     private volatile EscalationJob escalation;
     private volatile AgencyLiveHub liveHub;
     private volatile List<Route> routes = List.of();
@@ -68,12 +69,24 @@ public final class OperatorApi implements Function<KuzetServer, HttpExtension> {
         this(dataSource, repository, settings, Instant::now);
     }
 
-    /** As above with the clock used for token expiry, workflow times and escalation (tests pass a test clock). */
+    /** As above with one clock for everything (tests pass a test clock). */
     public OperatorApi(DataSource dataSource, RegistryRepository repository, ApiSettings settings, Supplier<Instant> clock) {
+        this(dataSource, repository, settings, clock, clock);
+    }
+
+    /**
+     * As above with two clocks: {@code clock} (the wall clock in production) times sessions, login throttling and the
+     * audit log; {@code serverClock} is the clock the server detects alerts on, so escalation, SLA due times and the
+     * workflow times (acknowledged, resolved, order ended, ...) compare like with like. They differ in the demo, whose
+     * simulated time runs ahead of the wall clock: on the wall clock its alerts would never be due.
+     */
+    public OperatorApi(DataSource dataSource, RegistryRepository repository, ApiSettings settings, Supplier<Instant> clock,
+                       Supplier<Instant> serverClock) {
         this.dataSource = dataSource;
         this.repository = repository;
         this.settings = settings;
         this.clock = clock;
+        this.serverClock = serverClock;
     }
 
     @Override
@@ -87,12 +100,12 @@ public final class OperatorApi implements Function<KuzetServer, HttpExtension> {
             throw new IllegalStateException("cannot create the bootstrap admin: " + e.getMessage(), e);
         }
         TokenStore tokens = new TokenStore(dataSource, settings.tokenLifetime(), clock);
-        ApiContext ctx = new ApiContext(dataSource, audit, tokens, hasher, clock, server.registry(), repository, server.liveToken());
+        ApiContext ctx = new ApiContext(dataSource, audit, tokens, hasher, serverClock, server.registry(), repository, server.liveToken());
 
         AgencyLiveHub hub = server.live();
         liveHub = hub;
         ReviewPolicy review = new ReviewPolicy(settings.reviewSeverity(), settings.escalationSla());
-        escalation = new EscalationJob(dataSource, audit, clock, review, hub::publish);
+        escalation = new EscalationJob(dataSource, audit, serverClock, review, hub::publish);
 
         List<Route> routes = new ArrayList<>();
         routes.addAll(new AuthRoutes(ctx, new LoginThrottle(server.meters(), clock)).routes());
@@ -113,7 +126,7 @@ public final class OperatorApi implements Function<KuzetServer, HttpExtension> {
         if (server.commands() != null) {
             routes.addAll(new io.kuzet.server.api.commands.CommandRoutes(ctx, server.commands()).routes());
         }
-        routes.addAll(new ConsoleConfigRoutes(settings.tileUrl(), settings.tileAttribution()).routes());
+        routes.addAll(new ConsoleConfigRoutes(settings.tileUrl(), settings.tileAttribution(), serverClock).routes());
         this.routes = List.copyOf(routes);
         StaticFiles files = new StaticFiles();
 

@@ -220,9 +220,31 @@ final class ApiHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores the fixes of {@link #walkIntoExclusionZone} as the storage writer would (the harness runs no position
+     * writer): four fixes closing in from 1 km north, then twelve inside the zone, 30 s apart from T0.
+     */
+    void storeTrackOfTheWalk() throws SQLException {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            Instant t = Instant.ofEpochMilli(RunningServer.T0 + i * 30_000L);
+            double north = i < 4 ? 1000 - i * 200 : 80 + i * 3;
+            long latE7 = Math.round(TestFleet.latNorthOfCentre(north) * 1e7);
+            values.append(i == 0 ? "" : ",").append("(1000, 10, 100, '").append(t).append("', '").append(t).append("', ")
+                    .append(latE7).append(", 769450000, ").append(6 + i % 4).append(", 0, ").append(i + 1).append(")");
+        }
+        exec("insert into positions (device_id, subject_id, order_id, fix_time, received_at, lat_e7, lon_e7, accuracy_m, flags,"
+                + " journal_index) values " + values);
+    }
+
     /** Sets subject 10's order risk level (HIGH raises the exclusion violation to CRITICAL) and reloads the registry. */
     void setRiskLevel(String level) throws SQLException {
         exec("update orders set risk_level = '" + level + "' where id = 100");
+        reloadRegistry();
+    }
+
+    /** Hands the core the registry as the database now holds it (after rows were written by SQL). */
+    void reloadRegistry() throws SQLException {
         server.registry().replace(repository.load());
     }
 

@@ -48,20 +48,6 @@ class ConsoleBrowserTest {
         }
     }
 
-    /** The storage writer is not part of this test; the walk's fixes are stored as it would store them. */
-    private void storeTrackOfTheWalk() throws Exception {
-        StringBuilder values = new StringBuilder();
-        for (int i = 0; i < 16; i++) {
-            java.time.Instant t = java.time.Instant.ofEpochMilli(io.kuzet.server.testing.RunningServer.T0 + i * 30_000L);
-            double north = i < 4 ? 1000 - i * 200 : 80 + i * 3;
-            long latE7 = Math.round(io.kuzet.server.testing.TestFleet.latNorthOfCentre(north) * 1e7);
-            values.append(i == 0 ? "" : ",").append("(1000, 10, 100, '").append(t).append("', '").append(t).append("', ")
-                    .append(latE7).append(", 769450000, ").append(6 + i % 4).append(", 0, ").append(i + 1).append(")");
-        }
-        h.exec("insert into positions (device_id, subject_id, order_id, fix_time, received_at, lat_e7, lon_e7, accuracy_m, flags,"
-                + " journal_index) values " + values);
-    }
-
     @Test
     void supervisorSeesAnAlertFromATcpDeviceLiveAndAcknowledgesAndResolvesItInTheConsole() throws Exception {
         browser.get(h.base() + "/");
@@ -82,7 +68,7 @@ class ConsoleBrowserTest {
         WebElement item = browser.findElement(By.cssSelector("#queue li"));
         String alertId = item.getAttribute("data-alert-id");
         await().atMost(Duration.ofSeconds(15)).until(() -> h.scalar("select count(*) from alerts where id = " + alertId) == 1);
-        storeTrackOfTheWalk();
+        h.storeTrackOfTheWalk();
         item.click();
         await().atMost(Duration.ofSeconds(10)).until(() -> "OPEN".equals(browser.findElement(By.id("alert-state")).getAttribute("data-state")));
         await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElement(By.id("track-time")).getText().isEmpty());

@@ -47,11 +47,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
+    @Option(names = "--config", description = "Server configuration file (YAML, as for the server); KUZET_* environment "
+            + "variables apply too, e.g. KUZET_API_TILE_URL. The options above win over both.")
+    Path configFile;
+
     @Override
     public Integer call() throws Exception {
         SimClock clock = SimClock.simulated(System.currentTimeMillis());
         Fleet fleet = DemoRun.fleet(seed, subjects, clock.getAsLong(), durationS, speed);
-        try (KuzetServerMain.Running running = DemoServer.start(dataDir, fleet, clock, bindAddress, kuzetPort, httpPort, adminPassword)) {
+        try (KuzetServerMain.Running running = DemoServer.start(configFile, System.getenv(), dataDir, fleet, clock, bindAddress,
+                kuzetPort, httpPort, adminPassword)) {
             String host = bindAddress.equals("0.0.0.0") || bindAddress.equals("127.0.0.1") ? "localhost" : bindAddress;
             System.out.println("Kuzet demo up: " + subjects + " bracelets provisioned (agencies, subjects, orders, zones, devices)");
             System.out.println("  console:                http://" + host + ":" + running.server().httpPort() + "/");

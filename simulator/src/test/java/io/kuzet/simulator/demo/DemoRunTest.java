@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,32 +29,39 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo wiring end to end for a handful of bracelets: the full server with its database is provisioned from the
- * fleet, the fleet streams (a simulated weekday at 3000x), and the operator API shows the subjects and an alert.
+ * fleet and configured from the same {@code KUZET_*} environment as the server (a tile server here), the fleet streams
+ * (a simulated weekday at 3000x, ahead of the wall clock as in a real demo run), the operator API shows the subjects
+ * and an alert, and unreviewed alerts escalate on the demo's simulated clock.
  */
 class DemoRunTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PASSWORD = "demo-test-password";
+    private static final String TILES = "https://tiles.example.test/{z}/{x}/{y}.png";
 
     @TempDir
     Path dataDir;
 
     @Test
-    void provisionsTheFleetIntoTheDatabaseAndAlertsReachTheOperatorApi() throws Exception {
-        LocalDate day = LocalDate.now(City.ALMATY.timeZone());
+    void provisionsTheFleetAlertsReachTheOperatorApiAndEscalateOnTheSimulatedClock() throws Exception {
+        // the next weekday: simulated time runs ahead of the wall clock, as it does from the first minute of a demo
+        LocalDate day = LocalDate.now(City.ALMATY.timeZone()).plusDays(1);
         while (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY) {
-            day = day.minusDays(1);
+            day = day.plusDays(1);
         }
         long startMs = day.atStartOfDay(City.ALMATY.timeZone()).toInstant().toEpochMilli();
         Fleet fleet = new FleetFactory(3).exclusionVisitPerDay(1.0).curfewBreachPerDay(1.0).create(6, startMs, 1);
         SimClock clock = SimClock.simulated(startMs);
         ExecutorService runner = Executors.newSingleThreadExecutor();
-        try (KuzetServerMain.Running running = DemoServer.start(dataDir, fleet, clock, "127.0.0.1", 0, 0, PASSWORD)) {
+        Map<String, String> environment = Map.of("KUZET_API_TILE_URL", TILES, "KUZET_API_TILE_ATTRIBUTION", "Test tiles");
+        try (KuzetServerMain.Running running = DemoServer.start(null, environment, dataDir, fleet, clock, "127.0.0.1", 0, 0, PASSWORD)) {
             Future<?> demo = runner.submit(() -> {
                 new DemoRun(running.server(), clock, fleet, 3000).run(55, line -> { });
                 return null;
             });
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + running.server().httpPort();
+            JsonNode console = JSON.readTree(send(http, "GET", base + "/api/v1/console/config", null, null));
+            assertEquals(TILES, console.get("tileUrl").asText(), "the demo takes the tile server from KUZET_API_TILE_URL");
             String token = JSON.readTree(send(http, "POST", base + "/api/v1/auth/login", null,
                     "{\"username\":\"admin\",\"password\":\"" + PASSWORD + "\"}")).get("token").asText();
 
@@ -62,6 +70,15 @@ class DemoRunTest {
 
             await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(500)).until(() ->
                     JSON.readTree(send(http, "GET", base + "/api/v1/alerts", token, null)).get("alerts").size() > 0);
+            // nobody reviews them: past their SLA on the simulated clock, the escalation job (every 15 s) escalates them
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                for (JsonNode a : JSON.readTree(send(http, "GET", base + "/api/v1/alerts", token, null)).get("alerts")) {
+                    if (a.get("escalated").asBoolean()) {
+                        return true;
+                    }
+                }
+                return false;
+            });
             demo.cancel(true);
         } finally {
             runner.shutdownNow();
