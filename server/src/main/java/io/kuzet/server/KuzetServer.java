@@ -6,6 +6,7 @@ import io.kuzet.server.config.SecretFile;
 import io.kuzet.server.config.ServerConfig;
 import io.kuzet.server.core.AlertEmitter;
 import io.kuzet.server.core.CoreMetrics;
+import io.kuzet.server.command.DeviceCommandRequests;
 import io.kuzet.server.core.EvaluationAgent;
 import io.kuzet.server.core.GeofenceZoneStage;
 import io.kuzet.server.core.TickSource;
@@ -105,14 +106,15 @@ public final class KuzetServer implements AutoCloseable {
                           java.util.function.Function<KuzetServer, HttpExtension> httpExtension,
                           DurableStateLoader durableState,
                           FsyncGroupCommit.Forcer journalForcer, java.util.function.IntConsumer failStopExit,
-                          LongSupplier journalFileClockMs) {
+                          LongSupplier journalFileClockMs, DeviceCommandRequests commandRequests) {
         public Options(LongSupplier clockMs, boolean automaticTicks) {
             this(clockMs, automaticTicks, null);
         }
 
         public Options(LongSupplier clockMs, boolean automaticTicks,
                        java.util.function.Function<KuzetServer, HttpExtension> httpExtension) {
-            this(clockMs, automaticTicks, httpExtension, null, FsyncGroupCommit.Forcer.FDATASYNC, JournalFailStop.EXIT_PROCESS, null);
+            this(clockMs, automaticTicks, httpExtension, null, FsyncGroupCommit.Forcer.FDATASYNC, JournalFailStop.EXIT_PROCESS, null,
+                    DeviceCommandRequests.NONE);
         }
 
         public static Options defaults() {
@@ -120,21 +122,34 @@ public final class KuzetServer implements AutoCloseable {
         }
 
         public Options withHttpExtension(java.util.function.Function<KuzetServer, HttpExtension> extension) {
-            return new Options(clockMs, automaticTicks, extension, durableState, journalForcer, failStopExit, journalFileClockMs);
+            return new Options(clockMs, automaticTicks, extension, durableState, journalForcer, failStopExit, journalFileClockMs,
+                    commandRequests);
         }
 
         /** Tests: how the journal file is forced in {@code fsync} mode, and what a fail-stop does instead of exiting. */
         public Options withJournalFaults(FsyncGroupCommit.Forcer forcer, java.util.function.IntConsumer exit) {
-            return new Options(clockMs, automaticTicks, httpExtension, durableState, forcer, exit, journalFileClockMs);
+            return new Options(clockMs, automaticTicks, httpExtension, durableState, forcer, exit, journalFileClockMs,
+                    commandRequests);
         }
 
         public Options withDurableState(DurableStateLoader loader) {
-            return new Options(clockMs, automaticTicks, httpExtension, loader, journalForcer, failStopExit, journalFileClockMs);
+            return new Options(clockMs, automaticTicks, httpExtension, loader, journalForcer, failStopExit, journalFileClockMs,
+                    commandRequests);
         }
 
         /** Tests: the clock that picks the journals' daily files (a test clock rolls days without waiting); null = wall clock. */
         public Options withJournalFileClock(LongSupplier fileClockMs) {
-            return new Options(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit, fileClockMs);
+            return new Options(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit, fileClockMs,
+                    commandRequests);
+        }
+
+        /**
+         * Where the core's adaptive supervision asks for device commands (pursuit, warnings, reminders to charge);
+         * {@link DeviceCommandRequests#NONE} (the default) until the command service is part of the server.
+         */
+        public Options withCommandRequests(DeviceCommandRequests requests) {
+            return new Options(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit,
+                    journalFileClockMs, requests);
         }
     }
 
@@ -185,7 +200,8 @@ public final class KuzetServer implements AutoCloseable {
         AlertEmitter emitter = new AlertEmitter(alertJournal, coreMetrics);
         emitter.addListener(live);
         core = new EvaluationAgent(journal, registry, config.core, emitter, GeofenceZoneStage.FACTORY, coreMetrics)
-                .withSnapshots(dataDir.resolve("snapshots"));
+                .withSnapshots(dataDir.resolve("snapshots"))
+                .withCommands(options.commandRequests());
         coreRef[0] = core;
         core.replay();
         // the ledger as of the core's position (snapshot + replayed tail), then anything appended since

@@ -10,6 +10,7 @@ import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.DeviceRole;
 import io.kuzet.server.registry.OrderRecord;
 import io.kuzet.server.alert.AlertType;
+import io.kuzet.server.command.DeviceCommandRequests;
 import io.kuzet.server.ingest.LedgerFollower;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -49,6 +50,7 @@ public final class EvaluationAgent implements AutoCloseable {
     private final DeviceConditionStage conditions;
     private final ZoneStageFactory zoneStageFactory;
     private final AlertBuilder alertBuilder;
+    private Supervision supervision;
     private ZoneStage zones;
     private final LedgerFollower ledger = new LedgerFollower();
     private SnapshotStore snapshots;
@@ -95,6 +97,17 @@ public final class EvaluationAgent implements AutoCloseable {
                 return t;
             });
         }
+        return this;
+    }
+
+    /**
+     * Sends adaptive-supervision commands (pursuit, warnings, reminders to charge) to {@code commands}, the command
+     * service's outbox; without this call (or with {@link DeviceCommandRequests#NONE}) the core asks for nothing.
+     * Call before {@link #replay}: the replay asks again for what it re-decides, with the same de-duplication keys.
+     */
+    public EvaluationAgent withCommands(DeviceCommandRequests commands) {
+        supervision = new Supervision(config.supervision, commands, devices);
+        alertBuilder.supervision(supervision);
         return this;
     }
 
@@ -430,6 +443,9 @@ public final class EvaluationAgent implements AutoCloseable {
             }
             conditions.onTick(d, device, order, nowMs);
             zones.onTick(d, device, order, nowMs);
+            if (supervision != null) {
+                supervision.onTick(d, device, order, nowMs);
+            }
         }
     }
 
