@@ -118,16 +118,8 @@ public final class ServerConfig {
         public int snapshotIntervalS = 300;
         /** Snapshot files kept; older ones are deleted after a new one is written. */
         public int snapshotsKept = 3;
-        /** Adaptive supervision: the core commands bracelets through the command service (docs/operations.md). */
-        public final Supervision supervision = new Supervision();
-    }
-
-    /**
-     * Adaptive supervision: commands the evaluation core asks for (they are sent only when the command service is
-     * part of the server). Every decision is deterministic in journal time, so a replay asks again with the same
-     * de-duplication key and nothing is queued twice.
-     */
-    public static final class Supervision {
+        // Adaptive supervision (docs/operations.md): commands the core asks for; sent only when the command service is
+        // part of the server. Decisions are in journal time, so a replay asks again with the same de-duplication keys.
         /** Reporting interval commanded when a location violation opens ("pursuit"); 0 = no pursuit. */
         public int pursuitIntervalS = 15;
         /** Pursuit lasts until the last open violation closes plus this, then the order's normal interval returns. */
@@ -136,8 +128,8 @@ public final class ServerConfig {
         public int warningVibrateMs = 3000;
         /** Exclusion zones without their own warning distance warn this far outside the zone; 0 = only per rule. */
         public double exclusionWarningMetres = 0;
-        /** Curfews warn a subject still away from home this long before the window starts; 0 = no warning. */
-        public int curfewWarningS = 900;
+        /** Curfews warn (CURFEW_WARNING) a subject still away from home this long before the window starts; 0 = never (default). */
+        public int curfewWarningS = 0;
         /** Vibration length of the reminder to charge on BATTERY_LOW / BATTERY_CRITICAL; 0 = no reminder. */
         public int chargeReminderVibrateMs = 1000;
         /** How long a supervision command may wait for a disconnected device before it expires. */

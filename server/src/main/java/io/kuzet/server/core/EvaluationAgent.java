@@ -106,7 +106,7 @@ public final class EvaluationAgent implements AutoCloseable {
      * Call before {@link #replay}: the replay asks again for what it re-decides, with the same de-duplication keys.
      */
     public EvaluationAgent withCommands(DeviceCommandRequests commands) {
-        supervision = new Supervision(config.supervision, commands, devices);
+        supervision = new Supervision(config, commands, devices);
         alertBuilder.supervision(supervision);
         return this;
     }

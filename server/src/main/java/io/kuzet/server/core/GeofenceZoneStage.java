@@ -64,7 +64,7 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         this.accuracyDefaults = new AccuracyDefaults(config.accuracyDefaults);
         this.uploadDelayStatedAfterMs = config.lateFixThresholdS * 1000L;
         this.scheduleUnknownAfterMs = config.scheduleUnknownAfterS * 1000L;
-        this.builder = new RuleSetBuilder(config.supervision);
+        this.builder = new RuleSetBuilder(config);
     }
 
     /** Per-device evaluator bound to the order it evaluates for, and the open alert per rule. */

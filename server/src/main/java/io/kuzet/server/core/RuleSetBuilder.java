@@ -33,10 +33,10 @@ final class RuleSetBuilder {
 
     // keyed by the whole record, so an edited zone (same id, new GeoJSON) is parsed again
     private final Map<ZoneRecord, Zone> zones = new HashMap<>();
-    private final ServerConfig.Supervision supervision;
+    private final ServerConfig.Core config;
 
-    RuleSetBuilder(ServerConfig.Supervision supervision) {
-        this.supervision = supervision;
+    RuleSetBuilder(ServerConfig.Core config) {
+        this.config = config;
     }
 
     RuleSet build(RegistrySnapshot registry, OrderRecord order) {
@@ -61,7 +61,7 @@ final class RuleSetBuilder {
             b.zone(zone(registry, r.zoneId()));
         }
         if (kind == RuleKind.EXCLUSION) {
-            double warn = r.warnDistanceM() > 0 ? r.warnDistanceM() : supervision.exclusionWarningMetres;
+            double warn = r.warnDistanceM() > 0 ? r.warnDistanceM() : config.exclusionWarningMetres;
             if (warn > 0) {
                 b.approachWarning(warn);
             }
@@ -77,8 +77,8 @@ final class RuleSetBuilder {
                         : DatedException.remove(e.date(), e.start(), e.end(), e.reason()));
             }
             b.schedule(new Schedule(order.timeZone(), windows, exceptions));
-            if (kind == RuleKind.CURFEW && supervision.curfewWarningS > 0) {
-                b.curfewWarning(supervision.curfewWarningS);
+            if (kind == RuleKind.CURFEW && config.curfewWarningS > 0) {
+                b.curfewWarning(config.curfewWarningS);
             }
         }
         if (r.graceM() > 0) {

@@ -30,12 +30,12 @@ import org.agrona.collections.Long2ObjectHashMap;
 final class Supervision {
     private static final String RULE_NAME = "adaptive supervision";
 
-    private final ServerConfig.Supervision config;
+    private final ServerConfig.Core config;
     private final DeviceCommandRequests commands;
     private final Long2ObjectHashMap<CoreDevice> devices;
     private final Duration ttl;
 
-    Supervision(ServerConfig.Supervision config, DeviceCommandRequests commands, Long2ObjectHashMap<CoreDevice> devices) {
+    Supervision(ServerConfig.Core config, DeviceCommandRequests commands, Long2ObjectHashMap<CoreDevice> devices) {
         this.config = config;
         this.commands = commands;
         this.devices = devices;

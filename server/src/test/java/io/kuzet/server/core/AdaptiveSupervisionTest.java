@@ -161,7 +161,7 @@ class AdaptiveSupervisionTest {
 
     @Test
     void approachingTheZoneVibratesOncePerApproachAndTheWarningAlertSaysTheSubjectWasWarned() {
-        config.supervision.exclusionWarningMetres = 300;
+        config.exclusionWarningMetres = 300;
         start(false, outbox);
         for (double d = 1000; d >= 350; d -= 50) {
             fixes(1, d);                                     // 150 m outside the zone: within the warning distance
@@ -241,7 +241,7 @@ class AdaptiveSupervisionTest {
 
     @Test
     void withoutTheCommandServiceNothingIsAskedAndNoWarningIsClaimed() {
-        config.supervision.exclusionWarningMetres = 300;
+        config.exclusionWarningMetres = 300;
         start(false, DeviceCommandRequests.NONE);
         fixes(5, 1000);
         fixes(6, 350);
