@@ -124,6 +124,11 @@ public final class ServerConfig {
         public int pursuitIntervalS = 15;
         /** Pursuit lasts until the last open violation closes plus this, then the order's normal interval returns. */
         public int pursuitHoldS = 120;
+        /**
+         * An approach warning (exclusion zone or victim) also starts fast reporting for this long, so a violation that
+         * follows is seen within one pursuit interval; it ends then unless a violation opened; 0 = not on warnings.
+         */
+        public int approachPursuitS = 600;
         /** Vibration length for a warning to the subject (approach, proximity, curfew); 0 = no warnings sent. */
         public int warningVibrateMs = 3000;
         /** Exclusion zones without their own warning distance warn this far outside the zone; 0 = only per rule. */

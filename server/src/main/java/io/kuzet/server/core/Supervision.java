@@ -18,7 +18,8 @@ import org.agrona.collections.Long2ObjectHashMap;
 /**
  * Adaptive supervision: the core's alert decisions turned into commands to the bracelet. A location violation opening
  * switches the device to fast reporting ("pursuit") until the last open violation has closed plus a hold time, then
- * back to the order's normal interval; a warning (approach to an exclusion zone, proximity warning, curfew soon while
+ * back to the order's normal interval (an approach warning starts the same pursuit for a while, so a breach that follows
+ * is seen sooner); a warning (approach to an exclusion zone, proximity warning, curfew soon while
  * away) vibrates the bracelet once per episode; a low or critical battery reminds the subject to charge.
  *
  * <p>Every decision is taken in journal time from state kept in {@link CoreDevice} (snapshotted), and each command
@@ -60,6 +61,9 @@ final class Supervision {
             return startPursuit(d, alert, device, order);
         }
         if (isWarning(alert.type()) && config.warningVibrateMs > 0) {
+            if (alert.type() != AlertType.CURFEW_WARNING && config.approachPursuitS > 0 && config.pursuitIntervalS > 0 && d != null) {
+                watchApproach(d, alert, device);
+            }
             vibrate(device, alert, config.warningVibrateMs, "warn:", "subject warned: " + alert.explanation());
             return withNote(alert, "subject warned by vibration", "VIBRATE " + config.warningVibrateMs + " ms");
         }
@@ -93,11 +97,29 @@ final class Supervision {
         }
         int normalS = ReportingInterval.forRisk(order == null ? null : order.riskLevel());
         commands.request(new CommandRequest(device.id(), CommandKind.SET_REPORTING_INTERVAL, normalS,
-                CommandOrigin.SUPERVISION, RULE_NAME, "violation over for " + AlertBuilder.minutes(config.pursuitHoldS * 1000L)
-                        + ": back to the order's normal interval of " + normalS + " s", d.pursuitAlert,
+                CommandOrigin.SUPERVISION, RULE_NAME, "no violation open: back to the order's normal interval of " + normalS
+                        + " s", d.pursuitAlert,
                 "pursuit-off:" + d.pursuitAlert, ttl));
         d.pursuitAlert = CoreDevice.NONE;
         d.pursuitEndsAtMs = -1;
+    }
+
+    /**
+     * An approach warning: fast reporting for {@code approachPursuitS} (or longer, if a pursuit is already holding), so
+     * a violation that follows opens within one pursuit interval of its first fix instead of one normal interval.
+     */
+    private void watchApproach(CoreDevice d, Alert warning, DeviceRecord device) {
+        long until = warning.detectedAtMs() + config.approachPursuitS * 1000L;
+        if (d.pursuitAlert == CoreDevice.NONE) {
+            d.pursuitAlert = warning.alertId();
+            d.pursuitViolations = 0;
+            d.pursuitEndsAtMs = until;
+            commands.request(new CommandRequest(device.id(), CommandKind.SET_REPORTING_INTERVAL, config.pursuitIntervalS,
+                    CommandOrigin.SUPERVISION, RULE_NAME, "approach warning: " + warning.explanation(), warning.alertId(),
+                    "pursuit-on:" + warning.alertId(), ttl));
+        } else if (d.pursuitViolations == 0) {
+            d.pursuitEndsAtMs = Math.max(d.pursuitEndsAtMs, until);
+        }
     }
 
     private Alert startPursuit(CoreDevice d, Alert alert, DeviceRecord device, OrderRecord order) {

@@ -186,6 +186,14 @@ class AdaptiveSupervisionTest {
         assertTrue(first.explanation().matches("Exclusion zone 'Stay away from victim home' approached: \\d+ m outside"
                 + " \\(accuracy 8 m\\), warning distance 300 m; subject warned by vibration"), first.explanation());
         assertEquals("VIBRATE 3000 ms", first.details().get("subjectWarned"));
+
+        // the approach also switched the bracelet to 15 s reporting, which ends 10 min after the last warning
+        assertEquals(List.of("pursuit-on:" + first.alertId()), intervals().stream().map(CommandRequest::dedupKey).toList());
+        assertEquals(15, intervals().get(0).argument());
+        ticks(590_000);
+        assertEquals(1, intervals().size(), "the second approach extended the pursuit");
+        ticks(20_000);
+        assertEquals("pursuit-off:" + first.alertId(), intervals().get(1).dedupKey());
     }
 
     @Test
