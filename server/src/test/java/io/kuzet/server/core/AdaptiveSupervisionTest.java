@@ -48,6 +48,7 @@ class AdaptiveSupervisionTest {
     AlertJournal alertJournal;
     EvaluationAgent core;
     long now = T0;
+    io.kuzet.server.registry.RegistrySnapshot registry = TestFleet.registry(3600);
 
     /** What the command service would do with the requests: keep every ask, queue each de-duplication key once. */
     static final class Outbox implements DeviceCommandRequests {
@@ -72,7 +73,7 @@ class AdaptiveSupervisionTest {
         AlertEmitter emitter = new AlertEmitter(alertJournal, metrics);
         emitter.addListener(alerts::add);
         config.snapshotIntervalS = snapshots ? 30 * 86_400 : 0;
-        core = new EvaluationAgent(journal, new RegistryHolder(TestFleet.registry(3600)), config, emitter,
+        core = new EvaluationAgent(journal, new RegistryHolder(registry), config, emitter,
                 GeofenceZoneStage.FACTORY, metrics).withSnapshots(dir.resolve("snapshots")).withCommands(commands);
         core.replay();
     }
@@ -194,6 +195,28 @@ class AdaptiveSupervisionTest {
         assertEquals(1, intervals().size(), "the second approach extended the pursuit");
         ticks(20_000);
         assertEquals("pursuit-off:" + first.alertId(), intervals().get(1).dedupKey());
+    }
+
+    @Test
+    void subjectAwayFromHomeBeforeTheCurfewIsWarnedOnceOnTheClockWithoutPursuit() {
+        config.curfewWarningS = 900;
+        registry = TestFleet.registryWithHomeCurfew(86_400);
+        start(false, outbox);
+        long curfewStart = java.time.LocalDate.of(2026, 5, 29).atTime(TestFleet.CURFEW_FROM)
+                .atZone(java.time.ZoneId.of("Asia/Almaty")).toInstant().toEpochMilli();
+        now = curfewStart - 1_800_000;
+        DeviceMessage msg = new DeviceMessage();
+        msg.deviceId = TestFleet.KUZET_NUMBER;
+        addFix(msg, now, TestFleet.latNorthOfHome(600), TestFleet.HOME_LON, 8);   // 541 m outside home (60 m radius), then silent
+        journal.appendDeviceMessage(now, 0, TestFleet.KUZET_DEVICE, Protocol.KUZET.code(), msg);
+        ticks(1_740_000);                                    // up to a minute before the curfew
+        List<Alert> warnings = raised(AlertType.CURFEW_WARNING);
+        assertEquals(1, warnings.size(), alerts.toString());
+        assertEquals(curfewStart - 900_000, warnings.get(0).detectedAtMs(), "15 min before the curfew");
+        assertTrue(warnings.get(0).explanation().startsWith("Curfew zone 'Home at night': curfew begins at 01:00 (in 15 min)"
+                + " and the subject is 541 m outside"), warnings.get(0).explanation());
+        assertEquals(List.of("warn:" + warnings.get(0).alertId()), outbox.asked.stream().map(CommandRequest::dedupKey).toList(),
+                "one vibration, and no pursuit for a curfew warning");
     }
 
     @Test
