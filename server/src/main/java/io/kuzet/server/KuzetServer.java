@@ -202,6 +202,7 @@ public final class KuzetServer implements AutoCloseable {
         core = new EvaluationAgent(journal, registry, config.core, emitter, GeofenceZoneStage.FACTORY, coreMetrics)
                 .withSnapshots(dataDir.resolve("snapshots"))
                 .withCommands(options.commandRequests());
+        registry.reportingIntervalOverride(core.pursuitIntervals()::intervalS);   // a login during a pursuit keeps it
         coreRef[0] = core;
         core.replay();
         // the ledger as of the core's position (snapshot + replayed tail), then anything appended since

@@ -51,6 +51,7 @@ public final class EvaluationAgent implements AutoCloseable {
     private final ZoneStageFactory zoneStageFactory;
     private final AlertBuilder alertBuilder;
     private Supervision supervision;
+    private final PursuitIntervals pursuitIntervals = new PursuitIntervals();
     private ZoneStage zones;
     private final LedgerFollower ledger = new LedgerFollower();
     private SnapshotStore snapshots;
@@ -106,9 +107,14 @@ public final class EvaluationAgent implements AutoCloseable {
      * Call before {@link #replay}: the replay asks again for what it re-decides, with the same de-duplication keys.
      */
     public EvaluationAgent withCommands(DeviceCommandRequests commands) {
-        supervision = new Supervision(config, commands, devices);
+        supervision = new Supervision(config, commands, devices, pursuitIntervals);
         alertBuilder.supervision(supervision);
         return this;
+    }
+
+    /** Devices under pursuit and their interval, for the interval a login tells the device (thread-safe). */
+    public PursuitIntervals pursuitIntervals() {
+        return pursuitIntervals;
     }
 
     /** Creates the location-rule stage; lets tests and benchmarks choose the implementation. */
@@ -313,11 +319,15 @@ public final class EvaluationAgent implements AutoCloseable {
         if (in.available() != 0) {
             throw new IOException(in.available() + " bytes left over after the snapshot");
         }
+        if (supervision != null) {
+            supervision.restored();
+        }
         emitter.rememberFrom(alertIndex);
     }
 
     private void resetState() {
         devices.clear();
+        pursuitIntervals.clear();
         zones = zoneStageFactory.create(alertBuilder, config);
         directoryVersion = Long.MIN_VALUE;
         refreshDirectory();

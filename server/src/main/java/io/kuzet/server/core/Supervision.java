@@ -35,12 +35,25 @@ final class Supervision {
     private final DeviceCommandRequests commands;
     private final Long2ObjectHashMap<CoreDevice> devices;
     private final Duration ttl;
+    private final PursuitIntervals pursuing;
 
-    Supervision(ServerConfig.Core config, DeviceCommandRequests commands, Long2ObjectHashMap<CoreDevice> devices) {
+    Supervision(ServerConfig.Core config, DeviceCommandRequests commands, Long2ObjectHashMap<CoreDevice> devices,
+                PursuitIntervals pursuing) {
         this.config = config;
         this.commands = commands;
         this.devices = devices;
         this.ttl = Duration.ofSeconds(config.commandTtlS);
+        this.pursuing = pursuing;
+    }
+
+    /** After a snapshot was loaded: devices under pursuit in it are told the pursuit interval when they log in. */
+    void restored() {
+        pursuing.clear();
+        for (CoreDevice d : devices.values()) {
+            if (d.pursuitAlert != CoreDevice.NONE) {
+                pursuing.pursue(d.deviceId, config.pursuitIntervalS);
+            }
+        }
     }
 
     /** Whether any command can reach a device; without the command service nothing is sent or recorded as sent. */
@@ -102,6 +115,7 @@ final class Supervision {
                 "pursuit-off:" + d.pursuitAlert, ttl));
         d.pursuitAlert = CoreDevice.NONE;
         d.pursuitEndsAtMs = -1;
+        pursuing.end(device.id());
     }
 
     /**
@@ -114,6 +128,7 @@ final class Supervision {
             d.pursuitAlert = warning.alertId();
             d.pursuitViolations = 0;
             d.pursuitEndsAtMs = until;
+            pursuing.pursue(device.id(), config.pursuitIntervalS);
             commands.request(new CommandRequest(device.id(), CommandKind.SET_REPORTING_INTERVAL, config.pursuitIntervalS,
                     CommandOrigin.SUPERVISION, RULE_NAME, "approach warning: " + warning.explanation(), warning.alertId(),
                     "pursuit-on:" + warning.alertId(), ttl));
@@ -127,6 +142,7 @@ final class Supervision {
         d.pursuitEndsAtMs = -1;
         if (d.pursuitAlert == CoreDevice.NONE) {
             d.pursuitAlert = alert.alertId();
+            pursuing.pursue(device.id(), config.pursuitIntervalS);
             commands.request(new CommandRequest(device.id(), CommandKind.SET_REPORTING_INTERVAL, config.pursuitIntervalS,
                     CommandOrigin.SUPERVISION, RULE_NAME, "violation opened: " + alert.explanation(), alert.alertId(),
                     "pursuit-on:" + alert.alertId(), ttl));

@@ -264,10 +264,12 @@ class AdaptiveSupervisionTest {
 
         start(true, outbox);
         assertEquals(1, outbox.asked.size(), "nothing re-decided, nothing asked");
+        assertEquals(15, core.pursuitIntervals().intervalS(TestFleet.KUZET_DEVICE), "a login now is told the pursuit interval");
         fixes(6, 1000);
         ticks(300_000);
         assertEquals(2, intervals().size(), outbox.asked.toString());
         assertEquals("pursuit-off:" + alertId, intervals().get(1).dedupKey(), "the restored pursuit ends");
+        assertEquals(0, core.pursuitIntervals().intervalS(TestFleet.KUZET_DEVICE));
     }
 
     @Test
