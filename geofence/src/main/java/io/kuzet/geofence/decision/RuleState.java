@@ -24,7 +24,8 @@ final class RuleState {
             .part("live", Track.FIELDS, s -> s.live)
             .part("late", Track.FIELDS, s -> s.late)
             .field("warningRaised", s -> s.warningRaised ? 1 : 0, (s, v) -> s.warningRaised = v != 0)
-            .field("curfewWarnedWindowMs", s -> s.curfewWarnedWindowMs, (s, v) -> s.curfewWarnedWindowMs = v);
+            .field("curfewWarnedWindowMs", s -> s.curfewWarnedWindowMs, (s, v) -> s.curfewWarnedWindowMs = v)
+            .field("warningSinceMs", s -> s.warningSinceMs, (s, v) -> s.warningSinceMs = v);
 
     final Rule rule;
     private final Probe probe;
@@ -41,6 +42,8 @@ final class RuleState {
     private boolean warningRaised;
     /** Start of the curfew window the subject was last warned about, or Long.MIN_VALUE. */
     private long curfewWarnedWindowMs = Long.MIN_VALUE;
+    /** Fix time of the approach warning in force, or Long.MIN_VALUE. */
+    private long warningSinceMs = Long.MIN_VALUE;
     private final long curfewWarningMs;
 
     RuleState(Rule rule, VictimPositions victims) {
@@ -72,6 +75,7 @@ final class RuleState {
         late.copyFrom(previous.late);
         warningRaised = previous.warningRaised;
         curfewWarnedWindowMs = previous.curfewWarnedWindowMs;
+        warningSinceMs = previous.warningSinceMs;
     }
 
     void onFix(long deviceId, FixPosition fix, long fixTimeMs, double accuracyMetres, boolean isLate,
@@ -348,6 +352,7 @@ final class RuleState {
         double warningSigned = probe.signedMetres + rule.warningMetres();
         if (!warningRaised && !live.inViolation() && warningSigned > margin) {
             warningRaised = true;
+            warningSinceMs = now;
             double signed = probe.exactSignedMetres(fix);
             String explanation = probe.subject(rule.kind().label(), rule.name()) + " approached: "
                     + probe.position(signed) + ", warning distance " + Explanation.metres(rule.warningMetres());
@@ -357,6 +362,17 @@ final class RuleState {
             listener.onTransition(event);
         } else if (warningRaised && warningSigned < -margin) {
             warningRaised = false;
+            long since = warningSinceMs;
+            warningSinceMs = Long.MIN_VALUE;
+            if (since != Long.MIN_VALUE) {
+                double signed = probe.exactSignedMetres(fix);
+                String explanation = probe.subject(rule.kind().label(), rule.name()) + ": moved away, "
+                        + probe.position(signed) + ", beyond the warning distance " + Explanation.metres(rule.warningMetres());
+                event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.APPROACH_WARNING_ENDED, false, since,
+                        now, Decision.of(signed, margin), signed, probe.uncertaintyMetres, 1, now - since, probe.zoneName(),
+                        -1, explanation);
+                listener.onTransition(event);
+            }
         }
     }
 

@@ -28,5 +28,10 @@ public enum TransitionKind {
      * A curfew window starts within the rule's warning time and the last known position is certainly outside the
      * zone. Once per window; decided on a fix or on the core's clock.
      */
-    CURFEW_WARNING
+    CURFEW_WARNING,
+    /**
+     * After {@link #APPROACH_WARNING}: the subject is certainly beyond the warning distance again (the warning is over;
+     * {@code openingFixTimeMs} is the warning's fix time, so the warning can be found and cleared).
+     */
+    APPROACH_WARNING_ENDED
 }

@@ -37,7 +37,7 @@ class SubjectWarningTest {
     }
 
     @Test
-    void approachingAnExclusionZoneWarnsOncePerApproachAndTurningBackOpensNothing() {
+    void approachingAnExclusionZoneWarnsOncePerApproachEndsTheWarningWhenBeyondAndTurningBackOpensNothing() {
         DeviceEvaluator evaluator = Fixtures.evaluator(exclusion);
         Recorder recorder = new Recorder();
         long t = 0;
@@ -56,8 +56,13 @@ class SubjectWarningTest {
         for (int i = 0; i < 10; i++, t += 15_000) {
             at(evaluator, recorder, t, 100);
         }
-        assertEquals(List.of(TransitionKind.APPROACH_WARNING, TransitionKind.APPROACH_WARNING,
-                TransitionKind.VIOLATION_OPENED), recorder.events.stream().map(Recorder.Seen::kind).toList());
+        assertEquals(List.of(TransitionKind.APPROACH_WARNING, TransitionKind.APPROACH_WARNING_ENDED,
+                TransitionKind.APPROACH_WARNING, TransitionKind.VIOLATION_OPENED),
+                recorder.events.stream().map(Recorder.Seen::kind).toList());
+        Recorder.Seen ended = recorder.events.get(1);
+        assertEquals(recorder.events.get(0).fixTimeMs(), ended.openingFixTimeMs(), "names the warning it ends");
+        assertTrue(ended.explanation().matches("Exclusion zone 'Victim home': moved away, \\d+ m outside \\(accuracy 10 m\\),"
+                + " beyond the warning distance 300 m"), ended.explanation());
         Recorder.Seen first = recorder.events.get(0);
         assertTrue(first.signedMetres() < 0 && first.signedMetres() > -300 + 10, "certainly within 300 m outside");
         assertTrue(first.explanation().matches("Exclusion zone 'Victim home' approached: \\d+ m outside \\(accuracy 10 m\\),"

@@ -328,6 +328,9 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
                     explanation(e, true), details(e), receivedNanoTime); // one-shot: the episode is over, nothing to clear
             case APPROACH_WARNING -> alerts.raise(device, order, AlertType.ZONE_APPROACH_WARNING, e.ruleId(), e.openingFixTimeMs(),
                     e.fixTimeMs(), recordTimeMs, isLate, explanation(e, isLate), details(e), receivedNanoTime);
+            case APPROACH_WARNING_ENDED -> alerts.clear(io.kuzet.server.alert.Alert.identity(device.id(),
+                            AlertType.ZONE_APPROACH_WARNING, e.ruleId(), e.openingFixTimeMs()), device, order,
+                    AlertType.ZONE_APPROACH_WARNING, e.ruleId(), e.fixTimeMs(), recordTimeMs, false, e.explanation(), details(e));
             case CURFEW_WARNING -> alerts.raise(device, order, AlertType.CURFEW_WARNING, e.ruleId(), e.openingFixTimeMs(),
                     e.fixTimeMs(), recordTimeMs, false, e.explanation(), details(e), receivedNanoTime);
             case PROXIMITY_WARNING -> alerts.raise(device, order, AlertType.PROXIMITY_WARNING, e.ruleId(), e.openingFixTimeMs(),

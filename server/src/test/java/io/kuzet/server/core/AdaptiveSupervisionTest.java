@@ -187,6 +187,9 @@ class AdaptiveSupervisionTest {
         assertTrue(first.explanation().matches("Exclusion zone 'Stay away from victim home' approached: \\d+ m outside"
                 + " \\(accuracy 8 m\\), warning distance 300 m; subject warned by vibration"), first.explanation());
         assertEquals("VIBRATE 3000 ms", first.details().get("subjectWarned"));
+        List<Alert> ended = alerts.stream().filter(a -> a.phase() == Alert.Phase.CLEARED).toList();
+        assertEquals(List.of(first.alertId()), ended.stream().map(Alert::alertId).toList(),
+                "the first warning ended when the subject was beyond the warning distance again");
 
         // the approach also switched the bracelet to 15 s reporting, which ends 10 min after the last warning
         assertEquals(List.of("pursuit-on:" + first.alertId()), intervals().stream().map(CommandRequest::dedupKey).toList());
