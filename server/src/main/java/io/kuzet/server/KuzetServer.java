@@ -109,12 +109,14 @@ public final class KuzetServer implements AutoCloseable {
                           java.util.function.Function<KuzetServer, HttpExtension> httpExtension,
                           DurableStateLoader durableState,
                           FsyncGroupCommit.Forcer journalForcer, java.util.function.IntConsumer failStopExit,
-                          LongSupplier journalFileClockMs, CommandStore commandStore) {
+                          LongSupplier journalFileClockMs, CommandStore commandStore,
+                          DeviceCommandRequests commandRequests) {
         public Options(LongSupplier clockMs, boolean automaticTicks,
                        java.util.function.Function<KuzetServer, HttpExtension> httpExtension, DurableStateLoader durableState,
                        FsyncGroupCommit.Forcer journalForcer, java.util.function.IntConsumer failStopExit,
                        LongSupplier journalFileClockMs) {
-            this(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit, journalFileClockMs, null);
+            this(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit, journalFileClockMs, null,
+                    null);
         }
 
         public Options(LongSupplier clockMs, boolean automaticTicks) {
@@ -131,30 +133,44 @@ public final class KuzetServer implements AutoCloseable {
         }
 
         public Options withHttpExtension(java.util.function.Function<KuzetServer, HttpExtension> extension) {
-            return new Options(clockMs, automaticTicks, extension, durableState, journalForcer, failStopExit, journalFileClockMs, commandStore);
+            return new Options(clockMs, automaticTicks, extension, durableState, journalForcer, failStopExit, journalFileClockMs,
+                    commandStore, commandRequests);
         }
 
         /** Tests: how the journal file is forced in {@code fsync} mode, and what a fail-stop does instead of exiting. */
         public Options withJournalFaults(FsyncGroupCommit.Forcer forcer, java.util.function.IntConsumer exit) {
-            return new Options(clockMs, automaticTicks, httpExtension, durableState, forcer, exit, journalFileClockMs, commandStore);
+            return new Options(clockMs, automaticTicks, httpExtension, durableState, forcer, exit, journalFileClockMs,
+                    commandStore, commandRequests);
         }
 
         public Options withDurableState(DurableStateLoader loader) {
-            return new Options(clockMs, automaticTicks, httpExtension, loader, journalForcer, failStopExit, journalFileClockMs, commandStore);
+            return new Options(clockMs, automaticTicks, httpExtension, loader, journalForcer, failStopExit, journalFileClockMs,
+                    commandStore, commandRequests);
         }
 
         /**
          * The command outbox's table (docs/commands.md); with it the server runs a {@link CommandService}
-         * ({@link #commands()}), without it devices are never sent commands.
+         * ({@link #commands()}), which is also where the core's adaptive supervision asks for commands; without it
+         * devices are never sent commands.
          */
         public Options withCommandStore(CommandStore store) {
             return new Options(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit,
-                    journalFileClockMs, store);
+                    journalFileClockMs, store, commandRequests);
+        }
+
+        /**
+         * Tests: where the core's adaptive supervision asks for device commands (pursuit, warnings, reminders to charge)
+         * instead of the command service; null = the command service when there is a command store, else nothing.
+         */
+        public Options withCommandRequests(DeviceCommandRequests requests) {
+            return new Options(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit,
+                    journalFileClockMs, commandStore, requests);
         }
 
         /** Tests: the clock that picks the journals' daily files (a test clock rolls days without waiting); null = wall clock. */
         public Options withJournalFileClock(LongSupplier fileClockMs) {
-            return new Options(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit, fileClockMs, commandStore);
+            return new Options(clockMs, automaticTicks, httpExtension, durableState, journalForcer, failStopExit, fileClockMs,
+                    commandStore, commandRequests);
         }
     }
 
@@ -207,7 +223,9 @@ public final class KuzetServer implements AutoCloseable {
         AlertEmitter emitter = new AlertEmitter(alertJournal, coreMetrics);
         emitter.addListener(live);
         core = new EvaluationAgent(journal, registry, config.core, emitter, GeofenceZoneStage.FACTORY, coreMetrics)
-                .withSnapshots(dataDir.resolve("snapshots"));
+                .withSnapshots(dataDir.resolve("snapshots"))
+                .withCommands(options.commandRequests() != null ? options.commandRequests() : commandRequests());
+        registry.reportingIntervalOverride(core.pursuitIntervals()::intervalS);   // a login during a pursuit keeps it
         coreRef[0] = core;
         core.replay();
         // the ledger as of the core's position (snapshot + replayed tail), then anything appended since

@@ -23,7 +23,9 @@ final class RuleState {
     static final StateFields<RuleState> FIELDS = new StateFields<RuleState>()
             .part("live", Track.FIELDS, s -> s.live)
             .part("late", Track.FIELDS, s -> s.late)
-            .field("warningRaised", s -> s.warningRaised ? 1 : 0, (s, v) -> s.warningRaised = v != 0);
+            .field("warningRaised", s -> s.warningRaised ? 1 : 0, (s, v) -> s.warningRaised = v != 0)
+            .field("curfewWarnedWindowMs", s -> s.curfewWarnedWindowMs, (s, v) -> s.curfewWarnedWindowMs = v)
+            .field("warningSinceMs", s -> s.warningSinceMs, (s, v) -> s.warningSinceMs = v);
 
     final Rule rule;
     private final Probe probe;
@@ -38,6 +40,11 @@ final class RuleState {
     final Track live = new Track();
     final Track late = new Track();
     private boolean warningRaised;
+    /** Start of the curfew window the subject was last warned about, or Long.MIN_VALUE. */
+    private long curfewWarnedWindowMs = Long.MIN_VALUE;
+    /** Fix time of the approach warning in force, or Long.MIN_VALUE. */
+    private long warningSinceMs = Long.MIN_VALUE;
+    private final long curfewWarningMs;
 
     RuleState(Rule rule, VictimPositions victims) {
         this.rule = rule;
@@ -49,6 +56,8 @@ final class RuleState {
         this.closeDwellMs = h.closeDwellSeconds() * 1000;
         this.maxUncertainMs = h.maxUncertainSeconds() * 1000;
         this.closesOnCentre = rule.kind() == RuleKind.INCLUSION || rule.kind() == RuleKind.CURFEW;
+        this.curfewWarningMs = rule.kind() == RuleKind.CURFEW && rule.schedule() != null
+                ? rule.curfewWarningSeconds() * 1000 : 0;
     }
 
     private static Probe probeFor(Rule rule, VictimPositions victims) {
@@ -56,7 +65,8 @@ final class RuleState {
             return new ProximityProbe(victims, rule.victimDeviceId(), rule.proximityMetres(), rule.warningMetres(),
                     rule.staleVictimSeconds() * 1000);
         }
-        return rule.zone() != null ? new ZoneProbe(rule.zone()) : new SharedZoneProbe(rule.sharedZones());
+        double approach = rule.kind() == RuleKind.EXCLUSION ? rule.warningMetres() : 0;
+        return rule.zone() != null ? new ZoneProbe(rule.zone(), approach) : new SharedZoneProbe(rule.sharedZones(), approach);
     }
 
     /** Carries a previous state's tracks over after a rule set change that kept this rule id and kind. */
@@ -64,6 +74,8 @@ final class RuleState {
         live.copyFrom(previous.live);
         late.copyFrom(previous.late);
         warningRaised = previous.warningRaised;
+        curfewWarnedWindowMs = previous.curfewWarnedWindowMs;
+        warningSinceMs = previous.warningSinceMs;
     }
 
     void onFix(long deviceId, FixPosition fix, long fixTimeMs, double accuracyMetres, boolean isLate,
@@ -84,6 +96,9 @@ final class RuleState {
             }
             track.reset();
             warningRaised = false;
+            if (!isLate && curfewWarningMs > 0) {
+                warnBeforeCurfew(deviceId, fix, fixTimeMs, fixTimeMs, accuracyMetres, -1, event, listener);
+            }
             return;
         }
         double grace = rule.graceMetres();
@@ -94,6 +109,8 @@ final class RuleState {
         step(deviceId, track, isLate, fix, fixTimeMs, decision, leaning, event, listener);
         if (!isLate && rule.kind() == RuleKind.PROXIMITY) {
             warn(deviceId, fix, fixTimeMs, margin, event, listener);
+        } else if (!isLate && rule.kind() == RuleKind.EXCLUSION && rule.warningMetres() > 0) {
+            warnOnApproach(deviceId, fix, fixTimeMs, margin, event, listener);
         }
     }
 
@@ -114,6 +131,9 @@ final class RuleState {
             }
             if (live.inViolation() && nowMs > lastFixTimeMs) {
                 closeWithoutFix(deviceId, nowMs, "schedule window ended", event, listener);
+            }
+            if (curfewWarningMs > 0 && lastFixTimeMs != Long.MIN_VALUE) {
+                warnBeforeCurfew(deviceId, lastFix, lastFixTimeMs, nowMs, lastAccuracyMetres, nowMs, event, listener);
             }
             return;
         }
@@ -321,6 +341,72 @@ final class RuleState {
         } else if (warningRaised && warningSigned < -margin) {
             warningRaised = false;
         }
+    }
+
+    /**
+     * Exclusion zone with an approach warning: certainly within the warning distance outside the zone (or inside it,
+     * before the violation opens) warns once; certainly beyond the distance again re-arms.
+     */
+    private void warnOnApproach(long deviceId, FixPosition fix, long now, double margin, TransitionEvent event,
+                                TransitionListener listener) {
+        double warningSigned = probe.signedMetres + rule.warningMetres();
+        if (!warningRaised && !live.inViolation() && warningSigned > margin) {
+            warningRaised = true;
+            warningSinceMs = now;
+            double signed = probe.exactSignedMetres(fix);
+            String explanation = probe.subject(rule.kind().label(), rule.name()) + " approached: "
+                    + probe.position(signed) + ", warning distance " + Explanation.metres(rule.warningMetres());
+            event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.APPROACH_WARNING, false, now, now,
+                    Decision.of(signed, margin), signed, probe.uncertaintyMetres, 1, 0, probe.zoneName(), -1,
+                    explanation);
+            listener.onTransition(event);
+        } else if (warningRaised && warningSigned < -margin) {
+            warningRaised = false;
+            long since = warningSinceMs;
+            warningSinceMs = Long.MIN_VALUE;
+            if (since != Long.MIN_VALUE) {
+                double signed = probe.exactSignedMetres(fix);
+                String explanation = probe.subject(rule.kind().label(), rule.name()) + ": moved away, "
+                        + probe.position(signed) + ", beyond the warning distance " + Explanation.metres(rule.warningMetres());
+                event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.APPROACH_WARNING_ENDED, false, since,
+                        now, Decision.of(signed, margin), signed, probe.uncertaintyMetres, 1, now - since, probe.zoneName(),
+                        -1, explanation);
+                listener.onTransition(event);
+            }
+        }
+    }
+
+    /**
+     * Curfew with a warning time: the schedule is off at {@code nowMs}, the next window starts within the warning time,
+     * and the position (a fix, or the last known one on the clock) is certainly outside the zone: warn once for that
+     * window. {@code clockMs} is the tick time for a clock decision, -1 for a fix.
+     */
+    private void warnBeforeCurfew(long deviceId, FixPosition position, long positionTimeMs, long nowMs,
+                                  double accuracyMetres, long clockMs, TransitionEvent event,
+                                  TransitionListener listener) {
+        long startMs = span.toMs();
+        if (span.active() || startMs == Long.MAX_VALUE || startMs - nowMs > curfewWarningMs
+                || curfewWarnedWindowMs == startMs) {
+            return;
+        }
+        double grace = rule.graceMetres();
+        probe.measure(position, positionTimeMs, accuracyMetres, grace);
+        if (Decision.of(probe.signedMetres, probe.uncertaintyMetres + grace) != violating) {
+            return;
+        }
+        curfewWarnedWindowMs = startMs;
+        double signed = probe.exactSignedMetres(position);
+        String explanation = probe.subject(rule.kind().label(), rule.name()) + ": curfew begins at "
+                + Explanation.localTime(startMs, rule.schedule()) + " (in " + Explanation.duration(startMs - nowMs)
+                + ") and the subject is " + probe.position(signed) + (clockMs >= 0 ? " at the last fix, "
+                + Explanation.localTime(positionTimeMs, rule.schedule()) : "");
+        event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.CURFEW_WARNING, false, startMs,
+                positionTimeMs, violating, signed, probe.uncertaintyMetres, 1, startMs - nowMs, probe.zoneName(), -1,
+                explanation);
+        if (clockMs >= 0) {
+            event.clockTimeMs(clockMs);
+        }
+        listener.onTransition(event);
     }
 
     private void emit(long deviceId, TransitionKind kind, boolean isLate, FixPosition fix, long now,

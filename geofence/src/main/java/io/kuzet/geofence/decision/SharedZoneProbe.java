@@ -7,16 +7,19 @@ import io.kuzet.geofence.zone.Zone;
 /** Probe for a rule over a shared zone set: the STRtree finds the zone the fix is deepest in. */
 final class SharedZoneProbe extends Probe {
     private final SharedZoneIndex.Query query;
+    private final double exactBeyondMetres;
     private double marginMetres;
 
-    SharedZoneProbe(SharedZoneIndex index) {
+    /** {@code exactBeyondMetres}: distance outside the margin still measured exactly (an approach warning distance). */
+    SharedZoneProbe(SharedZoneIndex index, double exactBeyondMetres) {
         this.query = index.newQuery();
+        this.exactBeyondMetres = exactBeyondMetres;
     }
 
     @Override
     void measure(FixPosition fix, long fixTimeMs, double accuracyMetres, double graceMetres) {
         uncertaintyMetres = accuracyMetres;
-        marginMetres = accuracyMetres + graceMetres;
+        marginMetres = accuracyMetres + graceMetres + exactBeyondMetres;
         signedMetres = query.deepestSignedMetres(fix, marginMetres);
     }
 

@@ -18,5 +18,20 @@ public enum TransitionKind {
      */
     SCHEDULE_STATUS_UNKNOWN,
     /** A fix arrived (or the window ended) after {@link #SCHEDULE_STATUS_UNKNOWN}: the status is known again. */
-    SCHEDULE_STATUS_KNOWN
+    SCHEDULE_STATUS_KNOWN,
+    /**
+     * The subject came certainly within the approach warning distance of an exclusion zone without a violation open.
+     * Once per approach: re-armed once certainly beyond the distance again.
+     */
+    APPROACH_WARNING,
+    /**
+     * A curfew window starts within the rule's warning time and the last known position is certainly outside the
+     * zone. Once per window; decided on a fix or on the core's clock.
+     */
+    CURFEW_WARNING,
+    /**
+     * After {@link #APPROACH_WARNING}: the subject is certainly beyond the warning distance again (the warning is over;
+     * {@code openingFixTimeMs} is the warning's fix time, so the warning can be found and cleared).
+     */
+    APPROACH_WARNING_ENDED
 }

@@ -6,15 +6,18 @@ import io.kuzet.geofence.zone.Zone;
 /** Probe for a rule with one zone: projected box prefilter, then the zone's exact distance. */
 final class ZoneProbe extends Probe {
     private final Zone zone;
+    private final double exactBeyondMetres;
 
-    ZoneProbe(Zone zone) {
+    /** {@code exactBeyondMetres}: distance outside the margin still measured exactly (an approach warning distance). */
+    ZoneProbe(Zone zone, double exactBeyondMetres) {
         this.zone = zone;
+        this.exactBeyondMetres = exactBeyondMetres;
     }
 
     @Override
     void measure(FixPosition fix, long fixTimeMs, double accuracyMetres, double graceMetres) {
         uncertaintyMetres = accuracyMetres;
-        signedMetres = zone.signedDistanceOrBound(fix, accuracyMetres + graceMetres);
+        signedMetres = zone.signedDistanceOrBound(fix, accuracyMetres + graceMetres + exactBeyondMetres);
     }
 
     @Override

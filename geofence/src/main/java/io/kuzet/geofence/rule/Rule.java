@@ -36,6 +36,7 @@ public final class Rule {
     private final Schedule schedule;
     private final double graceMetres;
     private final Hysteresis hysteresis;
+    private final long curfewWarningSeconds;
 
     private Rule(Builder b) {
         id = b.id;
@@ -50,6 +51,7 @@ public final class Rule {
         schedule = b.schedule;
         graceMetres = Double.isNaN(b.graceMetres) ? defaultGraceMetres(b.kind) : b.graceMetres;
         hysteresis = b.hysteresis != null ? b.hysteresis : Hysteresis.defaultsFor(b.kind);
+        curfewWarningSeconds = b.curfewWarningSeconds;
     }
 
     public static Builder builder(long id, RuleKind kind, String name) {
@@ -86,9 +88,17 @@ public final class Rule {
         return proximityMetres;
     }
 
-    /** Warning distance in metres, 0 when the rule has no warning. */
+    /**
+     * Warning distance in metres, 0 when the rule has no warning: for proximity the separation from the victim unit
+     * under which the subject is warned (more than the limit), for an exclusion zone the distance outside it.
+     */
     public double warningMetres() {
         return warningMetres;
+    }
+
+    /** Curfew: how long before a window starts a subject still away from the zone is warned; 0 = never. */
+    public long curfewWarningSeconds() {
+        return curfewWarningSeconds;
     }
 
     public long staleVictimSeconds() {
@@ -137,6 +147,7 @@ public final class Rule {
         private Schedule schedule;
         private double graceMetres = Double.NaN;
         private Hysteresis hysteresis;
+        private long curfewWarningSeconds;
 
         private Builder(long id, RuleKind kind, String name) {
             this.id = id;
@@ -159,6 +170,18 @@ public final class Rule {
             this.victimDeviceId = victimDeviceId;
             this.proximityMetres = distanceMetres;
             this.warningMetres = warningMetres;
+            return this;
+        }
+
+        /** Exclusion zone: warn the subject once certainly within {@code metres} outside the zone (0: no warning). */
+        public Builder approachWarning(double metres) {
+            this.warningMetres = metres;
+            return this;
+        }
+
+        /** Curfew: warn the subject still away from the zone {@code seconds} before a window starts (0: never). */
+        public Builder curfewWarning(long seconds) {
+            this.curfewWarningSeconds = seconds;
             return this;
         }
 
@@ -201,6 +224,13 @@ public final class Rule {
                 }
             } else if ((zone == null) == (sharedZones == null)) {
                 throw new GeofenceValidationException(label + ": needs exactly one of a zone or a shared zone set");
+            } else if (warningMetres != 0 && (kind != RuleKind.EXCLUSION || !(warningMetres > 0))) {
+                throw new GeofenceValidationException(label + ": an approach warning distance is for exclusion zones"
+                        + " and must be positive metres");
+            }
+            if (curfewWarningSeconds != 0 && (kind != RuleKind.CURFEW || curfewWarningSeconds < 0)) {
+                throw new GeofenceValidationException(label + ": a warning before the window is for curfews and must"
+                        + " be positive seconds");
             }
             if (kind == RuleKind.CURFEW && schedule == null) {
                 throw new GeofenceValidationException(label + ": a curfew needs a schedule");

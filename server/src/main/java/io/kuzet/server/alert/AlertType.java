@@ -24,7 +24,11 @@ public enum AlertType {
     /** A second login of a device while it was connected: a spoofed IMEI, a cloned device or a stolen key. */
     DUPLICATE_SESSION(Severity.HIGH, false),
     /** A curfew (or timed rule) began and no fix since says where the subject is; appended last: ids use the ordinal. */
-    CURFEW_STATUS_UNKNOWN(Severity.MEDIUM, true);
+    CURFEW_STATUS_UNKNOWN(Severity.MEDIUM, true),
+    /** The subject came within an exclusion zone's warning distance (and was warned, when supervision sends commands). */
+    ZONE_APPROACH_WARNING(Severity.LOW, true),
+    /** A curfew starts soon and the subject is still away from home (and was warned, when supervision sends commands). */
+    CURFEW_WARNING(Severity.LOW, true);
 
     private final Severity baseSeverity;
     private final boolean autoClears;

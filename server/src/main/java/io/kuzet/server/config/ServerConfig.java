@@ -119,6 +119,27 @@ public final class ServerConfig {
         public int snapshotIntervalS = 300;
         /** Snapshot files kept; older ones are deleted after a new one is written. */
         public int snapshotsKept = 3;
+        // Adaptive supervision (docs/operations.md): commands the core asks for; sent only when the command service is
+        // part of the server. Decisions are in journal time, so a replay asks again with the same de-duplication keys.
+        /** Reporting interval commanded when a location violation opens ("pursuit"); 0 = no pursuit. */
+        public int pursuitIntervalS = 15;
+        /** Pursuit lasts until the last open violation closes plus this, then the order's normal interval returns. */
+        public int pursuitHoldS = 120;
+        /**
+         * An approach warning (exclusion zone or victim) also starts fast reporting for this long, so a violation that
+         * follows is seen within one pursuit interval; it ends then unless a violation opened; 0 = not on warnings.
+         */
+        public int approachPursuitS = 600;
+        /** Vibration length for a warning to the subject (approach, proximity, curfew); 0 = no warnings sent. */
+        public int warningVibrateMs = 3000;
+        /** Exclusion zones without their own warning distance warn this far outside the zone; 0 = only per rule. */
+        public double exclusionWarningMetres = 0;
+        /** Curfews warn (CURFEW_WARNING) a subject still away from home this long before the window starts; 0 = never (default). */
+        public int curfewWarningS = 0;
+        /** Vibration length of the reminder to charge on BATTERY_LOW / BATTERY_CRITICAL; 0 = no reminder. */
+        public int chargeReminderVibrateMs = 1000;
+        /** How long a supervision command may wait for a disconnected device before it expires. */
+        public int commandTtlS = 900;
     }
 
     public static final class Database {

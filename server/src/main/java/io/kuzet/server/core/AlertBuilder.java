@@ -19,18 +19,25 @@ final class AlertBuilder {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final AlertEmitter emitter;
+    private Supervision supervision;
 
     AlertBuilder(AlertEmitter emitter) {
         this.emitter = emitter;
+    }
+
+    /** Lets adaptive supervision see every raise and clear (and state on the alert what the bracelet was told). */
+    void supervision(Supervision supervision) {
+        this.supervision = supervision;
     }
 
     /** Raises an alert; returns its id (also when it was already emitted before a restart). */
     long raise(DeviceRecord device, OrderRecord order, AlertType type, long ruleId, long openingTimeMs, long fixTimeMs,
                long detectedAtMs, boolean late, String explanation, Map<String, Object> details, long receivedNanoTime) {
         long id = Alert.identity(device.id(), type, ruleId, openingTimeMs);
-        emitter.emit(new Alert(id, Alert.Phase.RAISED, type, AlertSeverity.of(type, order == null ? null : order.riskLevel()),
+        Alert alert = new Alert(id, Alert.Phase.RAISED, type, AlertSeverity.of(type, order == null ? null : order.riskLevel()),
                 device.id(), device.deviceNumber(), device.subjectId(), order == null ? 0 : order.id(), ruleId,
-                fixTimeMs, detectedAtMs, late, explanation, details), receivedNanoTime);
+                fixTimeMs, detectedAtMs, late, explanation, details);
+        emitter.emit(supervision == null ? alert : supervision.onRaised(alert, device, order), receivedNanoTime);
         return id;
     }
 
@@ -40,6 +47,9 @@ final class AlertBuilder {
         emitter.emit(new Alert(alertId, Alert.Phase.CLEARED, type, AlertSeverity.of(type, order == null ? null : order.riskLevel()),
                 device.id(), device.deviceNumber(), device.subjectId(), order == null ? 0 : order.id(), ruleId,
                 fixTimeMs, detectedAtMs, late, explanation, details), 0);
+        if (supervision != null) {
+            supervision.onCleared(alertId, type, device, detectedAtMs);
+        }
     }
 
     static String time(long epochMs, OrderRecord order) {

@@ -28,7 +28,10 @@ final class CoreDevice {
             .field("caseTamperAlert", d -> d.caseTamperAlert, (d, v) -> d.caseTamperAlert = v)
             .field("clockFaultAlert", d -> d.clockFaultAlert, (d, v) -> d.clockFaultAlert = v)
             .field("clockFaultRun", d -> d.clockFaultRun, (d, v) -> d.clockFaultRun = (int) v)
-            .field("clockFaultSinceMs", d -> d.clockFaultSinceMs, (d, v) -> d.clockFaultSinceMs = v);
+            .field("clockFaultSinceMs", d -> d.clockFaultSinceMs, (d, v) -> d.clockFaultSinceMs = v)
+            .field("pursuitAlert", d -> d.pursuitAlert, (d, v) -> d.pursuitAlert = v)
+            .field("pursuitViolations", d -> d.pursuitViolations, (d, v) -> d.pursuitViolations = (int) v)
+            .field("pursuitEndsAtMs", d -> d.pursuitEndsAtMs, (d, v) -> d.pursuitEndsAtMs = v);
 
     final long deviceId;
     long lastCommunicationMs = -1;    // journal time of the last message
@@ -47,6 +50,10 @@ final class CoreDevice {
 
     int clockFaultRun;                // clock-faulty fixes in a row (no good fix in between)
     long clockFaultSinceMs = -1;      // journal time of the first of them
+
+    long pursuitAlert = NONE;         // the violation that switched the device to fast reporting, NONE when normal
+    int pursuitViolations;            // violations open since then; the pursuit ends pursuitHoldS after the last closes
+    long pursuitEndsAtMs = -1;        // journal time the hold ends (-1 while a violation is open)
 
     Object zoneState;                 // per-rule geofence state, owned by ZoneStage (which snapshots it itself)
 

@@ -10,6 +10,7 @@ import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.DeviceRole;
 import io.kuzet.server.registry.OrderRecord;
 import io.kuzet.server.alert.AlertType;
+import io.kuzet.server.command.DeviceCommandRequests;
 import io.kuzet.server.ingest.LedgerFollower;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -49,6 +50,8 @@ public final class EvaluationAgent implements AutoCloseable {
     private final DeviceConditionStage conditions;
     private final ZoneStageFactory zoneStageFactory;
     private final AlertBuilder alertBuilder;
+    private Supervision supervision;
+    private final PursuitIntervals pursuitIntervals = new PursuitIntervals();
     private ZoneStage zones;
     private final LedgerFollower ledger = new LedgerFollower();
     private SnapshotStore snapshots;
@@ -96,6 +99,22 @@ public final class EvaluationAgent implements AutoCloseable {
             });
         }
         return this;
+    }
+
+    /**
+     * Sends adaptive-supervision commands (pursuit, warnings, reminders to charge) to {@code commands}, the command
+     * service's outbox; without this call (or with {@link DeviceCommandRequests#NONE}) the core asks for nothing.
+     * Call before {@link #replay}: the replay asks again for what it re-decides, with the same de-duplication keys.
+     */
+    public EvaluationAgent withCommands(DeviceCommandRequests commands) {
+        supervision = new Supervision(config, commands, devices, pursuitIntervals);
+        alertBuilder.supervision(supervision);
+        return this;
+    }
+
+    /** Devices under pursuit and their interval, for the interval a login tells the device (thread-safe). */
+    public PursuitIntervals pursuitIntervals() {
+        return pursuitIntervals;
     }
 
     /** Creates the location-rule stage; lets tests and benchmarks choose the implementation. */
@@ -300,11 +319,15 @@ public final class EvaluationAgent implements AutoCloseable {
         if (in.available() != 0) {
             throw new IOException(in.available() + " bytes left over after the snapshot");
         }
+        if (supervision != null) {
+            supervision.restored();
+        }
         emitter.rememberFrom(alertIndex);
     }
 
     private void resetState() {
         devices.clear();
+        pursuitIntervals.clear();
         zones = zoneStageFactory.create(alertBuilder, config);
         directoryVersion = Long.MIN_VALUE;
         refreshDirectory();
@@ -430,6 +453,9 @@ public final class EvaluationAgent implements AutoCloseable {
             }
             conditions.onTick(d, device, order, nowMs);
             zones.onTick(d, device, order, nowMs);
+            if (supervision != null) {
+                supervision.onTick(d, device, order, nowMs);
+            }
         }
     }
 

@@ -45,7 +45,7 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
     private final long scheduleUnknownAfterMs;
     private final VictimPositions victims = new VictimPositions();
     private final Long2ObjectHashMap<RuleSetSlot> slotsByOrder = new Long2ObjectHashMap<>();
-    private final RuleSetBuilder builder = new RuleSetBuilder();
+    private final RuleSetBuilder builder;
     private String[] storedRuleFields = new String[0];
     private int[] ruleFieldMapping = new int[0];
 
@@ -64,6 +64,7 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
         this.accuracyDefaults = new AccuracyDefaults(config.accuracyDefaults);
         this.uploadDelayStatedAfterMs = config.lateFixThresholdS * 1000L;
         this.scheduleUnknownAfterMs = config.scheduleUnknownAfterS * 1000L;
+        this.builder = new RuleSetBuilder(config);
     }
 
     /** Per-device evaluator bound to the order it evaluates for, and the open alert per rule. */
@@ -325,6 +326,13 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
             }
             case LATE_VIOLATION -> alerts.raise(device, order, type, e.ruleId(), e.openingFixTimeMs(), e.fixTimeMs(), recordTimeMs, true,
                     explanation(e, true), details(e), receivedNanoTime); // one-shot: the episode is over, nothing to clear
+            case APPROACH_WARNING -> alerts.raise(device, order, AlertType.ZONE_APPROACH_WARNING, e.ruleId(), e.openingFixTimeMs(),
+                    e.fixTimeMs(), recordTimeMs, isLate, explanation(e, isLate), details(e), receivedNanoTime);
+            case APPROACH_WARNING_ENDED -> alerts.clear(io.kuzet.server.alert.Alert.identity(device.id(),
+                            AlertType.ZONE_APPROACH_WARNING, e.ruleId(), e.openingFixTimeMs()), device, order,
+                    AlertType.ZONE_APPROACH_WARNING, e.ruleId(), e.fixTimeMs(), recordTimeMs, false, e.explanation(), details(e));
+            case CURFEW_WARNING -> alerts.raise(device, order, AlertType.CURFEW_WARNING, e.ruleId(), e.openingFixTimeMs(),
+                    e.fixTimeMs(), recordTimeMs, false, e.explanation(), details(e), receivedNanoTime);
             case PROXIMITY_WARNING -> alerts.raise(device, order, AlertType.PROXIMITY_WARNING, e.ruleId(), e.openingFixTimeMs(),
                     e.fixTimeMs(), recordTimeMs, isLate, explanation(e, isLate), details(e), receivedNanoTime);
             case SCHEDULE_STATUS_UNKNOWN -> {

@@ -9,6 +9,7 @@ import io.kuzet.geofence.schedule.Schedule;
 import io.kuzet.geofence.schedule.WeeklyWindow;
 import io.kuzet.geofence.zone.GeoJsonZoneReader;
 import io.kuzet.geofence.zone.Zone;
+import io.kuzet.server.config.ServerConfig;
 import io.kuzet.server.registry.OrderRecord;
 import io.kuzet.server.registry.RegistrySnapshot;
 import io.kuzet.server.registry.RuleRecord;
@@ -32,6 +33,11 @@ final class RuleSetBuilder {
 
     // keyed by the whole record, so an edited zone (same id, new GeoJSON) is parsed again
     private final Map<ZoneRecord, Zone> zones = new HashMap<>();
+    private final ServerConfig.Core config;
+
+    RuleSetBuilder(ServerConfig.Core config) {
+        this.config = config;
+    }
 
     RuleSet build(RegistrySnapshot registry, OrderRecord order) {
         List<Rule> rules = new ArrayList<>();
@@ -54,6 +60,12 @@ final class RuleSetBuilder {
         } else {
             b.zone(zone(registry, r.zoneId()));
         }
+        if (kind == RuleKind.EXCLUSION) {
+            double warn = r.warnDistanceM() > 0 ? r.warnDistanceM() : config.exclusionWarningMetres;
+            if (warn > 0) {
+                b.approachWarning(warn);
+            }
+        }
         if (!r.windows().isEmpty() || !r.exceptions().isEmpty()) {
             List<WeeklyWindow> windows = new ArrayList<>();
             for (RuleRecord.Window w : r.windows()) {
@@ -65,6 +77,9 @@ final class RuleSetBuilder {
                         : DatedException.remove(e.date(), e.start(), e.end(), e.reason()));
             }
             b.schedule(new Schedule(order.timeZone(), windows, exceptions));
+            if (kind == RuleKind.CURFEW && config.curfewWarningS > 0) {
+                b.curfewWarning(config.curfewWarningS);
+            }
         }
         if (r.graceM() > 0) {
             b.graceMetres(r.graceM());

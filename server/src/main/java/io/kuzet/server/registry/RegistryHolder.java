@@ -11,6 +11,7 @@ import java.util.Collection;
  */
 public final class RegistryHolder implements DeviceDirectory, CoreDirectory {
     private volatile RegistrySnapshot snapshot;
+    private volatile java.util.function.LongToIntFunction intervalOverride = deviceId -> 0;
 
     public RegistryHolder(RegistrySnapshot initial) {
         this.snapshot = initial;
@@ -39,8 +40,20 @@ public final class RegistryHolder implements DeviceDirectory, CoreDirectory {
         return agency == null ? SourceNetworks.ANY : agency.allowedSources();
     }
 
+    /**
+     * An interval that replaces the order's for a device while it returns more than 0 (adaptive supervision's pursuit,
+     * so a device logging in during a pursuit keeps reporting fast).
+     */
+    public void reportingIntervalOverride(java.util.function.LongToIntFunction override) {
+        this.intervalOverride = override;
+    }
+
     @Override
     public int reportingIntervalS(DeviceRecord device, long nowMs) {
+        int override = intervalOverride.applyAsInt(device.id());
+        if (override > 0) {
+            return override;
+        }
         OrderRecord order = device.subjectId() == 0 ? null : snapshot.activeOrder(device.subjectId(), nowMs);
         return ReportingInterval.forRisk(order == null ? null : order.riskLevel());
     }

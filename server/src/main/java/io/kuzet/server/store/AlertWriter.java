@@ -15,7 +15,8 @@ import javax.sql.DataSource;
  * Stores alert transitions from the alerts journal with that journal's checkpoint, in one transaction. Idempotent on
  * the core's deterministic alert id: a raised alert already present is left as it is (an operator may have acted on
  * it), a clear moves an OPEN or ACKNOWLEDGED alert to CLEARED and leaves RESOLVED ones alone. Every clear records its
- * fix time and processing time on the alert and, once, as a CLEARED entry in the alert history.
+ * fix time and processing time on the alert and, once, as a CLEARED entry in the alert history. A raised alert on
+ * which adaptive supervision warned the subject (details "subjectWarned") gets, once, a SUBJECT_WARNED entry.
  *
  * <p>Not thread-safe: one writer for the alerts journal. Alerts are rare; one JDBC batch per call.
  */
@@ -50,11 +51,24 @@ public final class AlertWriter {
                     insert into alert_actions (alert_id, user_id, action, at, note, fix_time)
                     select ?, null, 'CLEARED', ?, ?, ?
                     where exists (select 1 from alerts where id = ?)
-                      and not exists (select 1 from alert_actions where alert_id = ? and action = 'CLEARED')""")) {
+                      and not exists (select 1 from alert_actions where alert_id = ? and action = 'CLEARED')""");
+                 PreparedStatement warned = c.prepareStatement("""
+                    insert into alert_actions (alert_id, user_id, action, at, note, fix_time)
+                    select ?, null, 'SUBJECT_WARNED', ?, ?, ?
+                    where not exists (select 1 from alert_actions where alert_id = ? and action = 'SUBJECT_WARNED')""")) {
                 for (Alert a : alerts) {
                     if (a.phase() == Alert.Phase.RAISED) {
                         bindRaise(raise, a);
                         raise.addBatch();
+                        Object command = a.details() == null ? null : a.details().get("subjectWarned");
+                        if (command != null) {
+                            warned.setLong(1, a.alertId());
+                            warned.setTimestamp(2, new Timestamp(a.detectedAtMs()));
+                            warned.setString(3, "Subject warned: " + command);
+                            warned.setTimestamp(4, new Timestamp(a.fixTimeMs()));
+                            warned.setLong(5, a.alertId());
+                            warned.addBatch();
+                        }
                     } else {
                         Timestamp clearedAt = new Timestamp(a.detectedAtMs());
                         Timestamp clearedFix = new Timestamp(a.fixTimeMs());
@@ -75,6 +89,7 @@ public final class AlertWriter {
                     }
                 }
                 raise.executeBatch();
+                warned.executeBatch();
                 clear.executeBatch();
                 clearTimes.executeBatch();
                 history.executeBatch();

@@ -57,6 +57,11 @@ final class ApiHarness implements AutoCloseable {
     private final RegistryRepository repository;
 
     ApiHarness(Path dataDir) throws Exception {
+        this(dataDir, io.kuzet.server.command.DeviceCommandRequests.NONE);
+    }
+
+    /** A harness whose core sends adaptive-supervision commands to {@code commands}. */
+    ApiHarness(Path dataDir, io.kuzet.server.command.DeviceCommandRequests commands) throws Exception {
         reset(db);
         repository = new RegistryRepository(db.dataSource());
         ServerConfig config = ConfigLoader.load(null, Map.of());
@@ -74,7 +79,7 @@ final class ApiHarness implements AutoCloseable {
                 ApiSettings.defaults().withAdminPassword(PASSWORD).withBcryptCost(4).withEscalationInterval(Duration.ZERO),
                 () -> Instant.ofEpochMilli(clock.getAsLong()));
         server = KuzetServer.start(config, repository.load(), new KuzetServer.Options(clock, false).withHttpExtension(api)
-                .withCommandStore(new io.kuzet.server.command.CommandStore(db.dataSource())));
+                .withCommandStore(new io.kuzet.server.command.CommandStore(db.dataSource())).withCommandRequests(commands));
         followAlertsJournal();
         exec("insert into users (username, password_hash, role, agency_id) values "
                 + "('op-alm', '" + hash() + "', 'operator', 1), ('sup-alm', '" + hash() + "', 'supervisor', 1), "
@@ -235,6 +240,9 @@ final class ApiHarness implements AutoCloseable {
         }
         exec("insert into positions (device_id, subject_id, order_id, fix_time, received_at, lat_e7, lon_e7, accuracy_m, flags,"
                 + " journal_index) values " + values);
+    /** Loads the registry from the database again (after a test changed it with {@link #exec}). */
+    void reloadRegistry() throws SQLException {
+        server.registry().replace(repository.load());
     }
 
     /** Sets subject 10's order risk level (HIGH raises the exclusion violation to CRITICAL) and reloads the registry. */

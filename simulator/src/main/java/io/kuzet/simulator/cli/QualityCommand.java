@@ -32,12 +32,50 @@ public final class QualityCommand implements Callable<Integer> {
             description = "Bracelet protocols, one run each: KUZET (reports accuracy), GT06 and WATCH (report none).")
     List<QualityRun.DeviceProtocol> protocols;
 
+    @Option(names = "--supervision", description = "Adaptive-supervision comparison instead: the same fleet without and with "
+            + "the core's commands (pursuit, warnings), bracelets without their own geofence; result-supervision-<protocol>-{off,on}.json.")
+    boolean supervision;
+
+    @Option(names = "--turn-back", defaultValue = "0.6", description = "With --supervision: chance a warned subject turns back.")
+    double turnBack;
+
+    @Option(names = "--warning-metres", defaultValue = "300", description = "With --supervision: exclusion-zone warning distance.")
+    double warningMetres;
+
+    @Option(names = "--visits-per-day", defaultValue = "0.15", description = "Planned visits to the victim's home per subject-day.")
+    double visitsPerDay;
+
     @Override
     public Integer call() throws Exception {
         for (QualityRun.DeviceProtocol protocol : protocols) {
-            run(protocol);
+            if (supervision) {
+                compareSupervision(protocol);
+            } else {
+                run(protocol);
+            }
         }
         return 0;
+    }
+
+    private void compareSupervision(QualityRun.DeviceProtocol protocol) throws Exception {
+        for (boolean commands : new boolean[] {false, true}) {
+            QualityReport report;
+            try (TempDataDir dir = new TempDataDir("kuzet-quality-")) {
+                report = new QualityRun(seed, subjects, days, protocol).exclusionVisitPerDay(visitsPerDay)
+                        .supervision(commands, turnBack, warningMetres).run(dir.path(), System.out::println);
+            }
+            String name = protocol.name().toLowerCase(java.util.Locale.ROOT);
+            ResultFiles.writeJson(out.resolve("result-supervision-" + name + (commands ? "-on.json" : "-off.json")), report);
+            var f = report.supervision();
+            QualityScore s = report.server();
+            System.out.printf("supervision [%s, commands %s]: %d subjects x %d days; detection delay p50 %.0f s p95 %.0f s (%d/%d "
+                            + "significant detected); clearing delay p50 %.0f s p95 %.0f s; pursuits %d; warnings %d (felt near a zone %d, "
+                            + "turned back %d); significant exclusion violations %d of %d planned (prevented %.0f %%); charge reminders %d%n",
+                    protocol, commands ? "on" : "off", report.subjects(), report.days(), s.delayP50Seconds(), s.delayP95Seconds(),
+                    s.significantDetected(), s.significantEpisodes(), f.clearDelayP50Seconds(), f.clearDelayP95Seconds(), f.pursuits(),
+                    f.warnings(), f.warningsFelt(), f.turnedBack(), f.exclusionEpisodes(), f.plannedExclusionEpisodes(),
+                    100 * f.preventedShare(), f.chargeReminders());
+        }
     }
 
     private void run(QualityRun.DeviceProtocol protocol) throws Exception {

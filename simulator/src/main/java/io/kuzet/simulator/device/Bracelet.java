@@ -21,6 +21,9 @@ public interface Bracelet {
     /** Device events only (battery); protocols without such events ignore them. */
     void sendEvents(DeviceMessage events);
 
+    /** Where commands from the server go; the device answers each in its protocol's way. */
+    void obey(DeviceCommands commands);
+
     /** Completes when the server has stored (acked or answered after) everything sent while connected. */
     CompletableFuture<Long> allAcked();
 }

@@ -3,6 +3,7 @@ package io.kuzet.simulator.device;
 import io.kuzet.protocol.DeviceEventType;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
+import io.kuzet.simulator.fleet.Detours;
 import io.kuzet.simulator.fleet.Fleet;
 import io.kuzet.simulator.fleet.SimSubject;
 import io.kuzet.simulator.fleet.TruthSample;
@@ -23,15 +24,32 @@ import java.util.function.Consumer;
  * from 21:00 local on nine evenings in ten), low and critical battery raise device events, heartbeats go out every
  * 5 minutes, and a few coverage gaps per hundred subject-days buffer fixes that are replayed on reconnect. Seeded,
  * so the same fleet sends the same fixes. Used from one thread; the devices do their I/O on their event loops.
+ *
+ * <p>Devices obey the server's commands ({@link DeviceCommands}): a commanded interval replaces the order's until the
+ * next login, "locate now" sends a fix at the next step, and a vibration near an exclusion zone makes the subject turn
+ * back with {@link #turningBack the configured probability} (recorded in {@link Detours}, which ground truth reads).
  */
 public final class FleetDriver implements AutoCloseable {
     private static final long HEARTBEAT_EVERY_MS = 300_000;
     private static final double COVERAGE_GAPS_PER_DAY = 0.05;
     private static final double TAMPERS_PER_DAY = 0.002;
 
+    /** A vibration counts as an approach warning when the subject is at most this far outside an exclusion zone. */
+    private static final double WARNED_WITHIN_METRES = 600;
+    /** The subject waits until the routine's path is this far outside the zone again. */
+    private static final double CLEAR_OF_ZONE_METRES = 400;
+    private static final long TURN_BACK_LOOKAHEAD_MS = 12 * 3_600_000L;
+
     private final List<DeviceState> devices = new ArrayList<>();
+    private final java.util.Map<Long, DeviceState> bySubject = new java.util.HashMap<>();
     private final Consumer<SentFix> sentFixes;
     private long fixesSent;
+    private boolean onBoardZones = true;
+    private double turnBackProbability;
+    private Detours detours = new Detours();
+    private final java.util.concurrent.atomic.AtomicLong commandsObeyed = new java.util.concurrent.atomic.AtomicLong();
+    private long warningsFelt;
+    private long turnedBack;
 
     public FleetDriver(Fleet fleet, DeviceClientGroup group, Consumer<SentFix> sentFixes) {
         this(fleet, s -> group.newBracelet(s.braceletNumber(), s.braceletKey()), sentFixes);
@@ -41,8 +59,46 @@ public final class FleetDriver implements AutoCloseable {
     public FleetDriver(Fleet fleet, java.util.function.Function<SimSubject, Bracelet> bracelets, Consumer<SentFix> sentFixes) {
         this.sentFixes = sentFixes;
         for (SimSubject s : fleet.subjects()) {
-            devices.add(new DeviceState(s, bracelets.apply(s), fleet.seed(), fleet.startMs()));
+            DeviceState d = new DeviceState(s, bracelets.apply(s), fleet.seed(), fleet.startMs());
+            devices.add(d);
+            bySubject.put(s.subjectId(), d);
         }
+    }
+
+    /**
+     * Bracelets without their own geofence: they report at the order's (or the commanded) interval only, as GT06 and
+     * Watch trackers do; by default a bracelet reports every 15 s while it sees itself in a zone violation.
+     */
+    public FleetDriver withoutOnBoardZones() {
+        onBoardZones = false;
+        return this;
+    }
+
+    /** A warned subject near an exclusion zone turns back with {@code probability}; the detours go into {@code into}. */
+    public FleetDriver turningBack(double probability, Detours into) {
+        this.turnBackProbability = probability;
+        this.detours = into;
+        return this;
+    }
+
+    /** Where commands for a subject's bracelet go when they are delivered without the wire (the quality run's loopback). */
+    public DeviceCommands commandsFor(long subjectId) {
+        DeviceState d = bySubject.get(subjectId);
+        return d == null ? DeviceCommands.IGNORE : d;
+    }
+
+    /** Commands the devices carried out (interval, locate now, vibrate). */
+    public long commandsObeyed() {
+        return commandsObeyed.get();
+    }
+
+    /** Vibrations felt while near an exclusion zone, and how many of those subjects turned back. */
+    public long warningsFelt() {
+        return warningsFelt;
+    }
+
+    public long turnedBack() {
+        return turnedBack;
     }
 
     /** Connects and logs in every device. */
@@ -83,7 +139,7 @@ public final class FleetDriver implements AutoCloseable {
         }
     }
 
-    private final class DeviceState {
+    private final class DeviceState implements DeviceCommands {
         private final SimSubject subject;
         private final Bracelet device;
         private final GpsErrorModel gps;
@@ -101,6 +157,13 @@ public final class FleetDriver implements AutoCloseable {
         private long pendingGapStartMs = Long.MAX_VALUE;
         private long pendingGapLengthMs;
         private long pendingTamperMs = Long.MAX_VALUE;
+        private final SplittableRandom turnBackRandom;
+        private volatile int commandedIntervalS;          // 0: the order's interval
+        private volatile boolean locateRequested;
+        private final java.util.concurrent.atomic.AtomicInteger vibrations = new java.util.concurrent.atomic.AtomicInteger();
+        private int vibrationsSeen;
+        private int intervalInUseS;
+        private long lastReportMs = Long.MIN_VALUE;
 
         DeviceState(SimSubject subject, Bracelet device, long seed, long startMs) {
             this.subject = subject;
@@ -111,6 +174,33 @@ public final class FleetDriver implements AutoCloseable {
             this.nextReportMs = startMs + random.nextLong(subject.reportingIntervalS() * 1000L);
             this.nextHeartbeatMs = startMs + random.nextLong(HEARTBEAT_EVERY_MS);
             this.nextDayMs = startMs;
+            // its own stream, so the same fleet moves the same way with and without warnings until someone turns back
+            this.turnBackRandom = new SplittableRandom(seed ^ subject.braceletNumber() * 0xD1B54A32D192ED03L);
+            device.obey(this);
+        }
+
+        @Override
+        public void setReportingInterval(int seconds) {
+            commandedIntervalS = seconds;
+            if (seconds > 0) {
+                commandsObeyed.incrementAndGet();   // 0 is a login putting the order's interval back, not a command
+            }
+        }
+
+        @Override
+        public void locateNow() {
+            locateRequested = true;
+            commandsObeyed.incrementAndGet();
+        }
+
+        @Override
+        public void vibrate(int millis) {
+            vibrations.incrementAndGet();
+            commandsObeyed.incrementAndGet();
+        }
+
+        private int intervalS() {
+            return commandedIntervalS > 0 ? commandedIntervalS : subject.reportingIntervalS();
         }
 
         void step(long t) throws Exception {
@@ -119,7 +209,12 @@ public final class FleetDriver implements AutoCloseable {
             }
             battery.advanceTo(t);
             int localHour = java.time.Instant.ofEpochMilli(t).atZone(subject.city().timeZone()).getHour();
-            TruthSample truth = subject.routine().sample(t);
+            int felt = vibrations.get();
+            if (felt != vibrationsSeen) {
+                vibrationsSeen = felt;
+                onWarned(t);
+            }
+            TruthSample truth = detours.sample(subject, t);
             boolean atHome = "home".equals(truth.activity());
             battery.setCharging(atHome && localHour >= 21 && chargesToday);
             if (battery.empty()) {
@@ -128,6 +223,18 @@ public final class FleetDriver implements AutoCloseable {
             if (!connected && t >= offlineUntilMs) {
                 device.connect().get(10, TimeUnit.SECONDS);
                 connected = true;
+            }
+            int interval = intervalS();
+            if (interval != intervalInUseS) {
+                // a new interval applies from the last fix (a shorter one at once, a longer one at the next report)
+                intervalInUseS = interval;
+                if (lastReportMs != Long.MIN_VALUE) {
+                    nextReportMs = Math.min(nextReportMs, lastReportMs + interval * 1000L);
+                }
+            }
+            if (locateRequested) {
+                locateRequested = false;
+                nextReportMs = Math.min(nextReportMs, t);
             }
             if (t >= nextReportMs) {
                 report(t, truth);
@@ -183,7 +290,35 @@ public final class FleetDriver implements AutoCloseable {
             GeoPoint observed = new GeoPoint(fix.latE7 / 1e7, fix.lonE7 / 1e7);
             sentFixes.accept(new SentFix(subject.subjectId(), t, observed.lat(), observed.lon(),
                     fix.accuracyDm < 0 ? Double.NaN : fix.accuracyDm / 10.0, valid));
-            nextReportMs = t + (valid && seesViolation(observed, t) ? 15_000 : subject.reportingIntervalS() * 1000L);
+            lastReportMs = t;
+            nextReportMs = t + (onBoardZones && valid && seesViolation(observed, t) ? 15_000 : intervalS() * 1000L);
+        }
+
+        /**
+         * The bracelet vibrated. Near an exclusion zone (outside it, within {@link #WARNED_WITHIN_METRES}) that is an
+         * approach warning: with the configured probability the subject turns back, i.e. waits where they are until
+         * their routine's path is clear of the zone again, then carries on.
+         */
+        private void onWarned(long t) {
+            GeoPoint here = detours.sample(subject, t).point();
+            for (ZoneSpec z : subject.zones()) {
+                double depth = z.kind() == ZoneSpec.RuleKind.EXCLUSION ? z.violationDepthMetres(here) : Double.NaN;
+                if (!(depth <= 0 && depth > -WARNED_WITHIN_METRES)) {
+                    continue;
+                }
+                warningsFelt++;
+                if (turnBackRandom.nextDouble() >= turnBackProbability) {
+                    return;
+                }
+                long until = t;
+                while (until < t + TURN_BACK_LOOKAHEAD_MS
+                        && z.violationDepthMetres(subject.routine().sample(until).point()) > -CLEAR_OF_ZONE_METRES) {
+                    until += 15_000;
+                }
+                detours.hold(subject.subjectId(), new Detours.Hold(t, until, here, detours.sample(subject, t).sky()));
+                turnedBack++;
+                return;
+            }
         }
 
         private void batteryEvents(long t) {

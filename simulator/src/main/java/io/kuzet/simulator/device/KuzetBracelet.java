@@ -41,6 +41,11 @@ final class KuzetBracelet implements Bracelet {
     }
 
     @Override
+    public void obey(DeviceCommands commands) {
+        device.obey(commands);
+    }
+
+    @Override
     public CompletableFuture<Long> allAcked() {
         return device.allAcked();
     }

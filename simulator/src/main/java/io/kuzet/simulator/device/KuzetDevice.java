@@ -1,6 +1,7 @@
 package io.kuzet.simulator.device;
 
 import io.kuzet.protocol.kuzet.KuzetAuth;
+import io.kuzet.protocol.kuzet.KuzetCommands;
 import io.kuzet.protocol.kuzet.KuzetDecoder;
 import io.kuzet.protocol.kuzet.KuzetEncoder;
 import io.kuzet.protocol.kuzet.KuzetFrame;
@@ -64,6 +65,7 @@ public final class KuzetDevice {
     private long duplicateAcks;
     private KuzetFrameMac pendingMac;     // derived when LOGIN is sent; verifies LOGIN_RESULT OK
     private KuzetFrameMac frameMac;       // the session's frame authentication once logged in
+    private volatile DeviceCommands commands = DeviceCommands.IGNORE;
 
     KuzetDevice(long deviceNumber, byte[] key, EventLoop loop, Bootstrap template, InetSocketAddress remote,
                 InetSocketAddress local, DeviceListener listener) {
@@ -87,6 +89,11 @@ public final class KuzetDevice {
 
     public EventLoop eventLoop() {
         return loop;
+    }
+
+    /** Where the server's commands go (interval, locate now, vibrate); answered with COMMAND_RESULT either way. */
+    public void obey(DeviceCommands commands) {
+        this.commands = commands;
     }
 
     /** Highest sequence the server has acknowledged (cumulative). Readable from any thread. */
@@ -284,6 +291,7 @@ public final class KuzetDevice {
             return;
         }
         loggedIn = true;
+        commands.setReportingInterval(0);   // docs/protocol.md §5: a commanded interval holds until the next LOGIN_RESULT
         release(lastStored);
         if (buffer.isEmpty() && lastStored >= nextSequence) {
             nextSequence = lastStored + 1; // the server remembers more than this device (a restarted simulator): continue after it
@@ -296,6 +304,25 @@ public final class KuzetDevice {
             f.complete(lastStored);
         }
         pump();
+    }
+
+    /** Carries out a COMMAND (docs/protocol.md §5); returns its COMMAND_RESULT status. */
+    private int execute(int code, long param) {
+        DeviceCommands c = commands;
+        switch (code) {
+            case KuzetCommands.SET_REPORTING_INTERVAL -> {
+                if (param < 1 || param > 86_400) {
+                    return KuzetCommands.RESULT_REJECTED;
+                }
+                c.setReportingInterval((int) param);
+            }
+            case KuzetCommands.REQUEST_POSITION -> c.locateNow();
+            case KuzetCommands.VIBRATE -> c.vibrate((int) Math.min(param, 60_000));
+            default -> {
+                return KuzetCommands.RESULT_UNSUPPORTED;   // NOTIFY_WEARER: this bracelet has no display or speaker
+            }
+        }
+        return KuzetCommands.RESULT_DONE;
     }
 
     private void failLogin(String reason) {
@@ -344,7 +371,9 @@ public final class KuzetDevice {
                 case NACK -> onNack(KuzetDecoder.nackRefusedSequence(frame), KuzetDecoder.nackReason(frame));
                 case COMMAND -> {
                     long commandId = KuzetDecoder.commandId(frame);
-                    submit((out, seq) -> KuzetEncoder.writeCommandResult(out, seq, commandId, 0), 0);
+                    int status = execute(KuzetDecoder.commandCode(frame), KuzetDecoder.commandParam(frame));
+                    // a data message: buffered and replayed like any other, so the result survives a disconnect
+                    submit((out, seq) -> KuzetEncoder.writeCommandResult(out, seq, commandId, status), 0);
                 }
                 default -> {
                 }

@@ -46,6 +46,7 @@ public final class LineBracelet implements Bracelet {
     private int unacked;
     private boolean sentSinceSync;
     private int serial;
+    private volatile DeviceCommands commands = DeviceCommands.IGNORE;
 
     LineBracelet(Kind kind, long number, EventLoop loop, Bootstrap template, InetSocketAddress remote) {
         this.kind = kind;
@@ -114,6 +115,11 @@ public final class LineBracelet implements Bracelet {
     @Override
     public void sendEvents(DeviceMessage events) {
         // battery events have no GT06 / Watch form the server maps to ours
+    }
+
+    @Override
+    public void obey(DeviceCommands commands) {
+        this.commands = commands;
     }
 
     @Override
@@ -197,12 +203,36 @@ public final class LineBracelet implements Bracelet {
             }
             if (kind == Kind.GT06) {
                 int protocol = Gt06Frame.protocolNumber(frame);
-                if (protocol != Gt06ProtocolNumber.LOGIN && unacked > 0 && --unacked == 0 && syncFuture != null) {
+                if (protocol == TextCommands.GT06_ONLINE_COMMAND) {
+                    onGt06Command(ctx, frame);
+                } else if (protocol != Gt06ProtocolNumber.LOGIN && unacked > 0 && --unacked == 0 && syncFuture != null) {
                     completeSync();
                 }
-            } else if (syncFuture != null) {
-                completeSync();
+            } else if (!onWatchCommand(ctx, frame) && syncFuture != null) {
+                completeSync();   // the answer to the LK sent to sync
             }
+        }
+
+        /** A GT06 online command (0x80): carried out and answered with a 0x15 string, which the server acks. */
+        private void onGt06Command(ChannelHandlerContext ctx, ByteBuf frame) {
+            String answer = TextCommands.executeGt06(TextCommands.gt06Command(frame), commands);
+            ByteBuf out = ctx.alloc().buffer(64);
+            TextCommands.writeGt06Answer(out, TextCommands.gt06ServerFlag(frame), answer, nextSerial());
+            unacked++;
+            ctx.writeAndFlush(out, ctx.voidPromise());
+        }
+
+        /** A Watch text command: carried out and echoed; true when the frame was one. */
+        private boolean onWatchCommand(ChannelHandlerContext ctx, ByteBuf frame) {
+            String content = TextCommands.watchContent(frame);
+            String echo = content == null ? null : TextCommands.executeWatch(content, commands);
+            if (echo == null) {
+                return false;
+            }
+            ByteBuf out = ctx.alloc().buffer(48);
+            TextCommands.writeWatchEcho(out, "3G", number, echo);
+            ctx.writeAndFlush(out, ctx.voidPromise());
+            return true;
         }
 
         private void completeSync() {

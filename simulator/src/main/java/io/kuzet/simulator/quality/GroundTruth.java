@@ -1,5 +1,6 @@
 package io.kuzet.simulator.quality;
 
+import io.kuzet.simulator.fleet.Detours;
 import io.kuzet.simulator.fleet.Fleet;
 import io.kuzet.simulator.fleet.SimSubject;
 import io.kuzet.simulator.fleet.ZoneSpec;
@@ -42,13 +43,18 @@ public final class GroundTruth {
     }
 
     public static List<Episode> episodes(Fleet fleet) {
+        return episodes(fleet, new Detours());
+    }
+
+    /** Episodes of the subjects' actual movements: their routines, except where a warning turned them back. */
+    public static List<Episode> episodes(Fleet fleet, Detours detours) {
         List<Episode> out = new ArrayList<>();
         for (SimSubject s : fleet.subjects()) {
             for (ZoneSpec z : s.zones()) {
                 long start = -1;
                 double maxDepth = 0;
                 for (long t = fleet.startMs(); t < fleet.endMs(); t += SAMPLE_MS) {
-                    GeoPoint p = s.routine().sample(t).point();
+                    GeoPoint p = detours.sample(s, t).point();
                     double depth = z.activeAt(t, s.city().timeZone()) ? z.violationDepthMetres(p) : -1;
                     if (depth > 0) {
                         if (start < 0) {

@@ -7,7 +7,8 @@ import java.util.Map;
  * the count of every other alert type raised. Immutable; serialised to JSON by the CLI.
  */
 public record QualityReport(String protocol, long seed, int subjects, int days, double subjectDays, long fixesSent, double wallSeconds,
-                            QualityScore server, QualityScore naiveBaseline, Map<String, Integer> otherAlertsRaised) {
+                            QualityScore server, QualityScore naiveBaseline, Map<String, Integer> otherAlertsRaised,
+                            SupervisionFigures supervision) {
 
     /** How many times fewer false alerts per subject-day the server raised than the baseline. */
     public double falseAlertReductionFactor() {

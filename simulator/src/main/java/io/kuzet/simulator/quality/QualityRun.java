@@ -7,9 +7,11 @@ import io.kuzet.server.journal.Protocol;
 import io.kuzet.simulator.device.FleetDriver;
 import io.kuzet.simulator.device.LineBracelet;
 import io.kuzet.simulator.device.SentFix;
+import io.kuzet.simulator.fleet.Detours;
 import io.kuzet.simulator.fleet.Fleet;
 import io.kuzet.simulator.fleet.FleetFactory;
 import io.kuzet.simulator.fleet.RegistryMapping;
+import io.kuzet.simulator.fleet.ZoneSpec;
 import io.kuzet.simulator.target.InProcessServer;
 import io.kuzet.simulator.target.SimClock;
 import java.nio.file.Path;
@@ -40,6 +42,11 @@ public final class QualityRun {
     private final int subjects;
     private final int days;
     private final DeviceProtocol protocol;
+    /** null: the bracelets' own behaviour (Kuzet reports every 15 s while it sees a violation itself), no comparison. */
+    private Boolean commands;
+    private double turnBackProbability;
+    private double exclusionWarningMetres = 300;
+    private double exclusionVisitPerDay = Double.NaN;
 
     public QualityRun(long seed, int subjects, int days) {
         this(seed, subjects, days, DeviceProtocol.KUZET);
@@ -52,7 +59,31 @@ public final class QualityRun {
         this.protocol = protocol;
     }
 
+    /**
+     * Adaptive-supervision comparison: bracelets without their own geofence (they report at the order's interval
+     * unless commanded) and, with {@code commands}, the core's commands delivered to them (pursuit at 15 s, a vibration
+     * {@code exclusionWarningMetres} before an exclusion zone, charge reminders); a warned subject turns back with
+     * {@code turnBackProbability}. Run once with and once without commands for the same fleet.
+     */
+    public QualityRun supervision(boolean commands, double turnBackProbability, double exclusionWarningMetres) {
+        this.commands = commands;
+        this.turnBackProbability = turnBackProbability;
+        this.exclusionWarningMetres = exclusionWarningMetres;
+        return this;
+    }
+
+    /** Probability per subject-day of a planned visit to the victim's home (the fleet's default otherwise). */
+    public QualityRun exclusionVisitPerDay(double p) {
+        this.exclusionVisitPerDay = p;
+        return this;
+    }
+
     private FleetDriver driver(Fleet fleet, DeviceClientGroup group, InProcessServer server, List<SentFix> sent) {
+        FleetDriver driver = plainDriver(fleet, group, server, sent);
+        return commands == null ? driver : driver.withoutOnBoardZones();
+    }
+
+    private FleetDriver plainDriver(Fleet fleet, DeviceClientGroup group, InProcessServer server, List<SentFix> sent) {
         return switch (protocol) {
             case KUZET -> new FleetDriver(fleet, group, sent::add);
             case GT06 -> new FleetDriver(fleet, s -> group.newLineBracelet(LineBracelet.Kind.GT06, s.braceletNumber(),
@@ -65,17 +96,27 @@ public final class QualityRun {
     public QualityReport run(Path dataDir, Consumer<String> progress) throws Exception {
         long wallStart = System.nanoTime();
         long startMs = DEFAULT_START.atStartOfDay(ZoneId.of("Asia/Almaty")).toInstant().toEpochMilli();
-        Fleet fleet = new FleetFactory(seed).create(subjects, startMs, days);
+        FleetFactory factory = new FleetFactory(seed);
+        if (!Double.isNaN(exclusionVisitPerDay)) {
+            factory.exclusionVisitPerDay(exclusionVisitPerDay);
+        }
+        Fleet fleet = factory.create(subjects, startMs, days);
         List<SentFix> sent = Collections.synchronizedList(new ArrayList<>());
         SimClock clock = SimClock.simulated(startMs);
         List<Alert> serverAlerts;
         long fixesSent;
+        InstantCommandDelivery delivery = new InstantCommandDelivery();
+        Detours detours = new Detours();
+        long warningsFelt;
+        long turnedBack;
         try (InProcessServer server = InProcessServer.start(dataDir, clock, 0, -1, "", c -> {
                 c.ports.gt06 = 0;
                 c.ports.watch = 0;
-            });
+                c.core.exclusionWarningMetres = commands == null ? 0 : exclusionWarningMetres;
+            }, Boolean.TRUE.equals(commands) ? delivery : io.kuzet.server.command.DeviceCommandRequests.NONE);
              DeviceClientGroup group = new DeviceClientGroup("127.0.0.1", server.kuzetPort(), 1, 0);
-             FleetDriver driver = driver(fleet, group, server, sent)) {
+             FleetDriver driver = driver(fleet, group, server, sent).turningBack(turnBackProbability, detours)) {
+            delivery.deliverTo(driver);
             server.provision(RegistryMapping.snapshot(fleet, 1, 0, 0, protocol.name().toLowerCase(java.util.Locale.ROOT)));
             driver.connectAll();
             long nextProgressMs = startMs;
@@ -95,8 +136,10 @@ public final class QualityRun {
             server.awaitCoreIdle(60_000);
             serverAlerts = server.alerts();
             fixesSent = driver.fixesSent();
+            warningsFelt = driver.warningsFelt();
+            turnedBack = driver.turnedBack();
         }
-        List<Episode> episodes = GroundTruth.withValidFixes(GroundTruth.episodes(fleet), sent);
+        List<Episode> episodes = GroundTruth.withValidFixes(GroundTruth.episodes(fleet, detours), sent);
         List<RaisedAlert> zoneAlerts = new ArrayList<>();
         Map<String, Integer> others = new TreeMap<>();
         for (Alert a : serverAlerts) {
@@ -111,9 +154,57 @@ public final class QualityRun {
         }
         List<RaisedAlert> naive = NaiveBaseline.alerts(fleet, sent);
         double subjectDays = fleet.subjectDays();
+        SupervisionFigures supervision = null;
+        if (commands != null) {
+            double[] clear = clearDelays(episodes, serverAlerts);
+            supervision = new SupervisionFigures(commands, turnBackProbability, delivery.pursuits.get(), delivery.pursuitEnds.get(),
+                    delivery.warnings.get(), warningsFelt, turnedBack, delivery.chargeReminders.get(),
+                    significantExclusions(fleet, GroundTruth.episodes(fleet)), significantExclusions(fleet, episodes),
+                    clear[0], clear[1]);
+        }
         return new QualityReport(protocol.name(), seed, subjects, days, subjectDays, fixesSent, (System.nanoTime() - wallStart) / 1e9,
                 QualityScore.score("kuzet", episodes, zoneAlerts, subjectDays),
-                QualityScore.score("naive point-in-polygon", episodes, naive, subjectDays), others);
+                QualityScore.score("naive point-in-polygon", episodes, naive, subjectDays), others, supervision);
+    }
+
+    private static int significantExclusions(Fleet fleet, List<Episode> episodes) {
+        java.util.Set<Long> exclusionRules = new java.util.HashSet<>();
+        fleet.subjects().forEach(s -> s.zones().stream().filter(z -> z.kind() == ZoneSpec.RuleKind.EXCLUSION)
+                .forEach(z -> exclusionRules.add(z.ruleId())));
+        return (int) episodes.stream().filter(e -> exclusionRules.contains(e.ruleId()) && e.significant()).count();
+    }
+
+    /**
+     * p50 and p95 of the time from the true end of an episode to the clearing of the zone alert raised for it (alert
+     * decided at, minus episode end), over significant episodes whose alert cleared: how sharply the end is seen.
+     */
+    private static double[] clearDelays(List<Episode> episodes, List<Alert> alerts) {
+        Map<Long, Alert> raised = new java.util.HashMap<>();
+        for (Alert a : alerts) {
+            if (a.phase() == Alert.Phase.RAISED) {
+                raised.put(a.alertId(), a);
+            }
+        }
+        List<Double> delays = new ArrayList<>();
+        for (Alert cleared : alerts) {
+            Alert opened = cleared.phase() == Alert.Phase.CLEARED ? raised.get(cleared.alertId()) : null;
+            if (opened == null) {
+                continue;
+            }
+            for (Episode e : episodes) {
+                if (e.significant() && e.ruleId() == opened.ruleId() && opened.fixTimeMs() >= e.startMs() - QualityScore.BEFORE_MS
+                        && opened.fixTimeMs() <= e.endMs() + QualityScore.AFTER_MS) {
+                    delays.add(Math.max(0, cleared.detectedAtMs() - e.endMs()) / 1000.0);
+                    break;
+                }
+            }
+        }
+        delays.sort(Double::compare);
+        return new double[] {percentile(delays, 0.5), percentile(delays, 0.95)};
+    }
+
+    private static double percentile(List<Double> sorted, double p) {
+        return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
     }
 
 }

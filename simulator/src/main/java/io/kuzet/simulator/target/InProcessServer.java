@@ -41,6 +41,13 @@ public final class InProcessServer implements AutoCloseable, FleetProvisioner {
      */
     public static InProcessServer start(Path dataDir, SimClock clock, int kuzetPort, int httpPort, String liveToken,
                                         Consumer<ServerConfig> customise) throws InterruptedException {
+        return start(dataDir, clock, kuzetPort, httpPort, liveToken, customise, io.kuzet.server.command.DeviceCommandRequests.NONE);
+    }
+
+    /** {@link #start} whose core sends adaptive-supervision commands to {@code commands}. */
+    public static InProcessServer start(Path dataDir, SimClock clock, int kuzetPort, int httpPort, String liveToken,
+                                        Consumer<ServerConfig> customise, io.kuzet.server.command.DeviceCommandRequests commands)
+            throws InterruptedException {
         ServerConfig config = ConfigLoader.load(null, Map.of());
         config.server.dataDir = dataDir.toString();
         config.server.bindAddress = "127.0.0.1";
@@ -53,7 +60,8 @@ public final class InProcessServer implements AutoCloseable, FleetProvisioner {
         config.limits.maxConnectionsPerAddress = 1_000_000;
         customise.accept(config);
         config.validate();
-        KuzetServer server = KuzetServer.start(config, RegistrySnapshot.empty(), new KuzetServer.Options(clock, !clock.isSimulated()));
+        KuzetServer server = KuzetServer.start(config, RegistrySnapshot.empty(), new KuzetServer.Options(clock, !clock.isSimulated())
+                .withCommandRequests(commands));
         return new InProcessServer(server, clock, config);
     }
 
