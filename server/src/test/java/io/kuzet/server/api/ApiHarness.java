@@ -240,9 +240,6 @@ final class ApiHarness implements AutoCloseable {
         }
         exec("insert into positions (device_id, subject_id, order_id, fix_time, received_at, lat_e7, lon_e7, accuracy_m, flags,"
                 + " journal_index) values " + values);
-    /** Loads the registry from the database again (after a test changed it with {@link #exec}). */
-    void reloadRegistry() throws SQLException {
-        server.registry().replace(repository.load());
     }
 
     /** Sets subject 10's order risk level (HIGH raises the exclusion violation to CRITICAL) and reloads the registry. */
@@ -252,11 +249,6 @@ final class ApiHarness implements AutoCloseable {
     }
 
     /** Hands the core the registry as the database now holds it (after rows were written by SQL). */
-    void reloadRegistry() throws SQLException {
-        server.registry().replace(repository.load());
-    }
-
-    /** Loads the registry from the database into the running server (after direct SQL changes to it). */
     void reloadRegistry() throws SQLException {
         server.registry().replace(repository.load());
     }
