@@ -79,8 +79,6 @@ public final class ServerConfig {
         public int lingerMs = 1;
         /** Producer delivery timeout: an append not acked within it stops the node (fail-stop, like a failed fsync). */
         public int deliveryTimeoutMs = 120_000;
-        /** Consumer group of the storage writers (their offsets live in the database, the group only names them). */
-        public String storageGroup = "kuzet-storage";
     }
 
     public static final class Limits {

@@ -192,7 +192,8 @@ public final class KafkaJournalReader implements JournalReader {
 
     @Override
     public void handOverToCurrentThread() {
-        // a KafkaConsumer only refuses concurrent use, not a change of thread
+        // a KafkaConsumer only refuses concurrent use; Chronicle's bytes check for one thread
+        in.singleThreadedCheckReset();
     }
 
     @Override
