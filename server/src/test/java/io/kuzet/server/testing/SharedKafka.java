@@ -9,8 +9,8 @@ import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * One real Apache Kafka broker (KRaft, combined broker + controller, in this JVM, from Kafka's own Maven artifacts)
- * for every Kafka test class, started on first use on free ports in a temporary directory and stopped by a shutdown
- * hook. Tests use their own topic names ({@link #uniqueTopic}) instead of cleaning the broker.
+ * for every Kafka test class, started on first use on free ports with its data under {@code target/kafka-test}, and
+ * ended with the test JVM. Tests use their own topic names ({@link #uniqueTopic}) instead of cleaning the broker.
  */
 public final class SharedKafka {
     private static KafkaClusterTestKit cluster;
@@ -22,15 +22,9 @@ public final class SharedKafka {
     /** The broker's bootstrap address (host:port). */
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
+            // not closed: it ends with the test JVM (closing it from a shutdown hook raced the JVM's exit), and its data
+            // directory is under target/, removed by the next clean
             cluster = start(1);
-            KafkaClusterTestKit started = cluster;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    started.close();
-                } catch (Exception e) {
-                    // the JVM is exiting; the temporary directory goes with the cluster's own clean-up
-                }
-            }, "shared-kafka-stop"));
         }
         return cluster.bootstrapServers();
     }
@@ -38,7 +32,10 @@ public final class SharedKafka {
     /** Starts a KRaft cluster of {@code brokers} combined broker/controller nodes; the caller closes it. */
     public static KafkaClusterTestKit start(int brokers) {
         try {
+            java.nio.file.Path base = java.nio.file.Path.of("target", "kafka-test").toAbsolutePath();
+            java.nio.file.Files.createDirectories(base);
             TestKitNodes nodes = new TestKitNodes.Builder()
+                    .setBaseDirectory(java.nio.file.Files.createTempDirectory(base, "cluster"))
                     .setCombined(true)
                     .setNumBrokerNodes(brokers)
                     .setNumControllerNodes(brokers)
