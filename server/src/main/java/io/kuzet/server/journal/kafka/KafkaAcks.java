@@ -28,6 +28,7 @@ public final class KafkaAcks implements Durability {
     private final Long2ObjectHashMap<List<Pending>> pending = new Long2ObjectHashMap<>();
     private long watermark = -1;
     private volatile Throwable failure;
+    private volatile boolean closing;
 
     public KafkaAcks(Consumer<Throwable> failureListener) {
         this.failureListener = failureListener;
@@ -75,6 +76,11 @@ public final class KafkaAcks implements Durability {
             if (p.discarded != null) {
                 p.discarded.run();
             }
+        }
+        if (closing) {
+            LOG.warn("the Kafka journal closed with {} appends not acknowledged; their devices were not acked and resend them",
+                    discarded.size());
+            return;
         }
         LOG.error("Kafka did not acknowledge journal append {} ({}); {} acks withheld, no ack will be sent by this process again",
                 ticket, error.toString(), discarded.size());
@@ -129,8 +135,14 @@ public final class KafkaAcks implements Durability {
         return watermark;
     }
 
+    /** The journal is shutting down: appends failed from now on are discarded without a fail-stop. */
+    void closing() {
+        closing = true;
+    }
+
     @Override
     public void close() {
+        closing = true;
     }
 
     private record Pending(Runnable action, Runnable discarded) {

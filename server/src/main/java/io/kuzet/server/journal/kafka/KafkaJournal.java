@@ -203,10 +203,14 @@ public final class KafkaJournal implements Journal {
         return -1;
     }
 
-    /** Sends what is buffered and waits for it (bounded by the delivery timeout), then closes the producer. */
+    /**
+     * Sends what is buffered and waits for it (at most 30 s), then closes the producer. Appends that fail now are not a
+     * fail-stop: the server is already stopping, and their devices were never acked.
+     */
     @Override
     public void close() {
-        producer.close(java.time.Duration.ofMillis(settings.deliveryTimeoutMs));
+        acks.closing();
+        producer.close(java.time.Duration.ofMillis(Math.min(settings.deliveryTimeoutMs, 30_000)));
         acks.close();
     }
 }
