@@ -204,6 +204,9 @@ public final class KuzetServer implements AutoCloseable {
         core.ledger().copyInto(ledger);
         long scanned = kafka ? 0 : ledger.rebuildAfter((IngestJournal) journal, core.lastProcessedIndex());
         LOG.info("de-duplication ledger restored for {} devices, {} further journal records scanned", core.ledger().size(), scanned);
+        if (kafka) {
+            core.observeInto(ledger);   // other nodes append to the same topic: their devices' records reach this ledger
+        }
         core.start();
 
         IngestMetrics ingestMetrics = new IngestMetrics(prometheus);

@@ -52,6 +52,7 @@ public final class EvaluationAgent implements AutoCloseable {
     private final AlertBuilder alertBuilder;
     private ZoneStage zones;
     private final LedgerFollower ledger = new LedgerFollower();
+    private io.kuzet.server.ingest.DeviceLedger sharedLedger;   // Kafka: records of other nodes reach ingestion through here
     private SnapshotStore snapshots;
     private ExecutorService snapshotWriter;
     private long nextSnapshotAtMs = Long.MIN_VALUE;
@@ -95,6 +96,16 @@ public final class EvaluationAgent implements AutoCloseable {
                 return t;
             });
         }
+        return this;
+    }
+
+    /**
+     * Kafka journal: every record evaluated is also {@linkplain io.kuzet.server.ingest.DeviceLedger#observe observed} by
+     * the live de-duplication ledger, so appends made through other nodes reach this node's ingestion. Call before
+     * {@link #start()}.
+     */
+    public EvaluationAgent observeInto(io.kuzet.server.ingest.DeviceLedger liveLedger) {
+        this.sharedLedger = liveLedger;
         return this;
     }
 
@@ -318,6 +329,9 @@ public final class EvaluationAgent implements AutoCloseable {
             long start = System.nanoTime();
             process(record);
             ledger.apply(record);
+            if (sharedLedger != null) {
+                sharedLedger.observe(record);
+            }
             metrics.evaluated(System.nanoTime() - start);
             lastProcessedIndex = record.index;
             if (reader.lastReadIsLive()) {
