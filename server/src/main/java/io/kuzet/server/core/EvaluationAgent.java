@@ -11,6 +11,7 @@ import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.DeviceRole;
 import io.kuzet.server.registry.OrderRecord;
 import io.kuzet.server.alert.AlertType;
+import io.kuzet.server.ingest.DeviceLedger;
 import io.kuzet.server.ingest.LedgerFollower;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -52,7 +53,7 @@ public final class EvaluationAgent implements AutoCloseable {
     private final AlertBuilder alertBuilder;
     private ZoneStage zones;
     private final LedgerFollower ledger = new LedgerFollower();
-    private io.kuzet.server.ingest.DeviceLedger sharedLedger;   // Kafka: records of other nodes reach ingestion through here
+    private DeviceLedger sharedLedger;   // Kafka: records of other nodes reach ingestion through here
     private SnapshotStore snapshots;
     private ExecutorService snapshotWriter;
     private long nextSnapshotAtMs = Long.MIN_VALUE;
@@ -100,11 +101,11 @@ public final class EvaluationAgent implements AutoCloseable {
     }
 
     /**
-     * Kafka journal: every record evaluated is also {@linkplain io.kuzet.server.ingest.DeviceLedger#observe observed} by
+     * Kafka journal: every record evaluated is also {@linkplain DeviceLedger#observe observed} by
      * the live de-duplication ledger, so appends made through other nodes reach this node's ingestion. Call before
      * {@link #start()}.
      */
-    public EvaluationAgent observeInto(io.kuzet.server.ingest.DeviceLedger liveLedger) {
+    public EvaluationAgent observeInto(DeviceLedger liveLedger) {
         this.sharedLedger = liveLedger;
         return this;
     }
