@@ -37,6 +37,7 @@ import io.kuzet.server.ingest.watch.WatchPipeline;
 import io.kuzet.server.journal.Durability;
 import io.kuzet.server.journal.FsyncGroupCommit;
 import io.kuzet.server.journal.IngestJournal;
+import io.kuzet.server.journal.Journal;
 import io.kuzet.server.journal.JournalFailStop;
 import io.kuzet.server.journal.ProcessDurability;
 import io.kuzet.server.journal.Protocol;
@@ -81,7 +82,7 @@ public final class KuzetServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final PrometheusMeterRegistry prometheus;
-    private final IngestJournal journal;
+    private final Journal journal;
     private final AlertJournal alertJournal;
     private final EvaluationAgent core;
     private final RegistryHolder registry;
@@ -180,7 +181,7 @@ public final class KuzetServer implements AutoCloseable {
      */
     @FunctionalInterface
     public interface DurableStateLoader {
-        void load(IngestJournal journal, DeviceLedger ledger) throws Exception;
+        void load(Journal journal, DeviceLedger ledger) throws Exception;
     }
 
     private KuzetServer(ServerConfig config, RegistrySnapshot initialRegistry, Options options) throws InterruptedException {
@@ -203,18 +204,25 @@ public final class KuzetServer implements AutoCloseable {
         io.prometheus.metrics.core.metrics.Info.builder().name("kuzet_build_info").help("Kuzet version; always 1")
                 .labelNames("version").register(prometheus.getPrometheusRegistry()).addLabelValues(version());
 
-        Durability.Factory durability = config.journal.durability == ServerConfig.Durability.FSYNC
-                ? FsyncGroupCommit.factory(config.journal.fsyncIntervalMs, options.journalForcer(),
-                        cause -> JournalFailStop.stop(cause, options.failStopExit()))
-                : ProcessDurability.FACTORY;
         net.openhft.chronicle.core.time.TimeProvider fileClock = options.journalFileClockMs() == null ? null
                 : new JournalFileClock(options.journalFileClockMs());
-        journal = new IngestJournal(dataDir.resolve("journal"), durability, fileClock);
-        new JournalDiskMetrics(dataDir.resolve("journal")).bindTo(prometheus);
+        boolean kafka = config.journal.kind == ServerConfig.JournalKind.KAFKA;
+        if (kafka) {
+            // loaded only in this mode, so the Chronicle default never pays for the Kafka client's classes
+            journal = new io.kuzet.server.journal.kafka.KafkaJournal(config.kafka,
+                    cause -> JournalFailStop.stop(cause, options.failStopExit()));
+        } else {
+            Durability.Factory durability = config.journal.durability == ServerConfig.Durability.FSYNC
+                    ? FsyncGroupCommit.factory(config.journal.fsyncIntervalMs, options.journalForcer(),
+                            cause -> JournalFailStop.stop(cause, options.failStopExit()))
+                    : ProcessDurability.FACTORY;
+            journal = new IngestJournal(dataDir.resolve("journal"), durability, fileClock);
+            new JournalDiskMetrics(dataDir.resolve("journal")).bindTo(prometheus);
+        }
         alertJournal = new AlertJournal(dataDir.resolve("alerts"), AlertJournal.DEFAULT_WINDOW, fileClock);
         registry = new RegistryHolder(initialRegistry);
 
-        live = new AgencyLiveHub(alertJournal, journal, registry, prometheus,
+        live = new AgencyLiveHub(alertJournal, kafka ? null : (IngestJournal) journal, registry, prometheus,
                 TimeUnit.SECONDS.toMillis(config.http.liveRevalidateS));
         commands = options.commandStore() == null ? null
                 : new CommandService(options.commandStore(), registry, options.clockMs(), prometheus, config.commands);
@@ -223,16 +231,22 @@ public final class KuzetServer implements AutoCloseable {
         AlertEmitter emitter = new AlertEmitter(alertJournal, coreMetrics);
         emitter.addListener(live);
         core = new EvaluationAgent(journal, registry, config.core, emitter, GeofenceZoneStage.FACTORY, coreMetrics)
-                .withSnapshots(dataDir.resolve("snapshots"))
                 .withCommands(options.commandRequests() != null ? options.commandRequests() : commandRequests());
+        if (!kafka) {
+            // Kafka: no core snapshots yet (one would need an offset per partition); the core replays the retained topic
+            core.withSnapshots(dataDir.resolve("snapshots"));
+        }
         registry.reportingIntervalOverride(core.pursuitIntervals()::intervalS);   // a login during a pursuit keeps it
         coreRef[0] = core;
         core.replay();
         // the ledger as of the core's position (snapshot + replayed tail), then anything appended since
         ledger = new DeviceLedger();
         core.ledger().copyInto(ledger);
-        long scanned = ledger.rebuildAfter(journal, core.lastProcessedIndex());
+        long scanned = kafka ? 0 : ledger.rebuildAfter((IngestJournal) journal, core.lastProcessedIndex());
         LOG.info("de-duplication ledger restored for {} devices, {} further journal records scanned", core.ledger().size(), scanned);
+        if (kafka) {
+            core.observeInto(ledger);   // other nodes append to the same topic: their devices' records reach this ledger
+        }
         core.start();
 
         IngestMetrics ingestMetrics = new IngestMetrics(prometheus);
@@ -275,7 +289,8 @@ public final class KuzetServer implements AutoCloseable {
         readiness.put("core", () -> core.lagEntries() > config.limits.backpressureHighWatermark
                 ? "evaluation core lags " + core.lagEntries() + " journal entries" : null);
         readiness.put("journal", () -> journal.durability().failure() == null ? null
-                : "journal fsync failed (" + journal.durability().failure().getMessage() + "); acks stopped, exiting for a restart");
+                : "journal append could not be made durable (" + journal.durability().failure().getMessage()
+                        + "); acks stopped, exiting for a restart");
         HttpExtension extension = options.httpExtension() == null ? null : options.httpExtension().apply(this);
         List<Route> routes = new ArrayList<>(new OpsRoutes(prometheus, readiness, config.http.opsToken).routes());
         if (extension != null) {
@@ -395,7 +410,16 @@ public final class KuzetServer implements AutoCloseable {
         return liveToken;
     }
 
+    /** The embedded Chronicle journal; only with {@code journal.kind=chronicle} (see {@link #ingestJournal()}). */
     public IngestJournal journal() {
+        if (journal instanceof IngestJournal chronicle) {
+            return chronicle;
+        }
+        throw new IllegalStateException("journal.kind is " + config.journal.kind + ", not chronicle");
+    }
+
+    /** The ingest journal, whichever kind it is. */
+    public Journal ingestJournal() {
         return journal;
     }
 

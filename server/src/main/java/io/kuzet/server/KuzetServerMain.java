@@ -10,6 +10,7 @@ import io.kuzet.server.config.ConfigLoader;
 import io.kuzet.server.config.ServerConfig;
 import io.kuzet.server.ingest.DeviceLedger;
 import io.kuzet.server.journal.IngestJournal;
+import io.kuzet.server.journal.Journal;
 import io.kuzet.server.journal.JournalRetention;
 import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.registry.ProvisioningImporter;
@@ -18,7 +19,10 @@ import io.kuzet.server.store.AlertWriter;
 import io.kuzet.server.store.Database;
 import io.kuzet.server.store.DatabaseSettings;
 import io.kuzet.server.store.DeviceSequences;
+import io.kuzet.server.store.ChroniclePositions;
 import io.kuzet.server.store.JournalCheckpoints;
+import io.kuzet.server.store.KafkaPositions;
+import io.kuzet.server.store.PositionsSource;
 import io.kuzet.server.store.PositionWriter;
 import io.kuzet.server.store.RetentionJob;
 import io.kuzet.server.store.StorageAgent;
@@ -174,12 +178,15 @@ public final class KuzetServerMain implements Callable<Integer> {
      * Before traffic: a journal that ends before the storage checkpoint was lost or restored from an older copy, so the
      * checkpoint moves back onto it (its new records must be stored); the stored device sequences seed the ledger.
      */
-    private static void loadDurableState(Database database, IngestJournal journal, DeviceLedger ledger) throws SQLException {
-        long lastIndex = journal.lastIndex();
-        long was = JournalCheckpoints.rebaseOntoJournal(database.dataSource(), "positions", lastIndex);
-        if (was != JournalCheckpoints.NONE) {
-            LOG.warn("the ingest journal ends at index {} but storage had stored up to {}: the journal was lost or restored "
-                    + "from an older copy; storage resumes after index {}", lastIndex, was, lastIndex);
+    private static void loadDurableState(Database database, Journal journal, DeviceLedger ledger) throws SQLException {
+        if (journal instanceof IngestJournal) {
+            // Kafka keeps its own offsets per partition (kafka_offsets); only the embedded journal can be lost under them
+            long lastIndex = journal.lastIndex();
+            long was = JournalCheckpoints.rebaseOntoJournal(database.dataSource(), "positions", lastIndex);
+            if (was != JournalCheckpoints.NONE) {
+                LOG.warn("the ingest journal ends at index {} but storage had stored up to {}: the journal was lost or restored "
+                        + "from an older copy; storage resumes after index {}", lastIndex, was, lastIndex);
+            }
         }
         int[] raised = new int[1];
         int rows = DeviceSequences.load(database.dataSource(), (deviceId, sequence) -> {
@@ -217,8 +224,11 @@ public final class KuzetServerMain implements Callable<Integer> {
             KuzetServer server = KuzetServer.start(config, registryRepository.load(),
                     withApi.withDurableState((journal, ledger) -> loadDurableState(database, journal, ledger)));
             StorageMetrics storageMetrics = new StorageMetrics(server.meters());
-            StorageAgent storage = new StorageAgent(server.journal(), server.alertJournal(), server.registry(),
-                    new PositionWriter(database, "positions", storageMetrics),
+            PositionWriter positionWriter = new PositionWriter(database, "positions", storageMetrics);
+            PositionsSource ingestSource = config.journal.kind == ServerConfig.JournalKind.KAFKA
+                    ? new KafkaPositions(config.kafka, database.dataSource(), positionWriter)
+                    : new ChroniclePositions(server.journal(), positionWriter);
+            StorageAgent storage = new StorageAgent(ingestSource, server.alertJournal(), server.registry(),
                     new AlertWriter(database.dataSource(), "alerts", storageMetrics), config.storage.batchMaxRows, server.meters()).start();
             server.addReadinessCheck("storage", storage::problem);
 

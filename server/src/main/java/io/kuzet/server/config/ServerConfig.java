@@ -14,6 +14,7 @@ public final class ServerConfig {
     public Ports ports = new Ports();
     public Tls tls = new Tls();
     public Journal journal = new Journal();
+    public Kafka kafka = new Kafka();
     public Limits limits = new Limits();
     public Core core = new Core();
     public Database database = new Database();
@@ -49,13 +50,36 @@ public final class ServerConfig {
 
     public enum Durability { PROCESS, FSYNC }
 
+    /** Where the ingest journal lives: the embedded Chronicle Queue (single node) or a replicated Kafka topic (docs/scale-out.md). */
+    public enum JournalKind { CHRONICLE, KAFKA }
+
     public static final class Journal {
+        /** chronicle: the embedded journal in the data directory; kafka: the topic named by {@code kafka.topic}. */
+        public JournalKind kind = JournalKind.CHRONICLE;
         /** process: ack after the append to the memory-mapped journal; fsync: ack after it is forced to disk. */
         public Durability durability = Durability.PROCESS;
         /** Group-commit period in fsync mode. */
         public int fsyncIntervalMs = 2;
         /** Closed daily journal files older than this are deleted (after storage has consumed them). */
         public int retentionDays = 14;
+    }
+
+    /** The Kafka journal ({@code journal.kind=kafka}); docs/scale-out.md. */
+    public static final class Kafka {
+        /** Broker addresses, host:port,... (required in kafka mode). */
+        public String bootstrapServers = "";
+        /** The ingest topic; records are keyed by device, so one device's records stay in order in one partition. */
+        public String topic = "kuzet.ingest";
+        /** Partitions of the ingest topic when Kuzet creates it; never change it on a running topic (devices would move). */
+        public int partitions = 12;
+        /** Replication factor when Kuzet creates the topic: 3 in production (1 only for a single test broker). */
+        public int replicationFactor = 3;
+        /** The topic's min.insync.replicas when Kuzet creates it: 2 in production, so an acked fix is on two brokers. */
+        public int minInsyncReplicas = 2;
+        /** Producer linger: how long a batch waits for more records. Small, because the device waits for its ack. */
+        public int lingerMs = 1;
+        /** Producer delivery timeout: an append not acked within it stops the node (fail-stop, like a failed fsync). */
+        public int deliveryTimeoutMs = 120_000;
     }
 
     public static final class Limits {
@@ -241,6 +265,24 @@ public final class ServerConfig {
         }
         positive(problems, "journal.fsyncIntervalMs", journal.fsyncIntervalMs);
         positive(problems, "journal.retentionDays", journal.retentionDays);
+        if (journal.kind == JournalKind.KAFKA) {
+            if (kafka.bootstrapServers.isBlank()) {
+                problems.add("kafka.bootstrapServers must be set when journal.kind is kafka");
+            }
+            if (kafka.topic.isBlank()) {
+                problems.add("kafka.topic must not be empty");
+            }
+            positive(problems, "kafka.partitions", kafka.partitions);
+            positive(problems, "kafka.replicationFactor", kafka.replicationFactor);
+            positive(problems, "kafka.minInsyncReplicas", kafka.minInsyncReplicas);
+            positive(problems, "kafka.deliveryTimeoutMs", kafka.deliveryTimeoutMs);
+            if (kafka.lingerMs < 0) {
+                problems.add("kafka.lingerMs must be >= 0, was " + kafka.lingerMs);
+            }
+            if (kafka.minInsyncReplicas > kafka.replicationFactor) {
+                problems.add("kafka.minInsyncReplicas must not exceed kafka.replicationFactor");
+            }
+        }
         if (limits.maxFrameBytes < 256 || limits.maxFrameBytes > 65_536) {
             problems.add("limits.maxFrameBytes must be within 256..65536, was " + limits.maxFrameBytes);
         }

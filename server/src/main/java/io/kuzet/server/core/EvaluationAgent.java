@@ -3,14 +3,16 @@ package io.kuzet.server.core;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
 import io.kuzet.server.config.ServerConfig;
-import io.kuzet.server.journal.IngestJournal;
-import io.kuzet.server.journal.IngestReader;
 import io.kuzet.server.journal.IngestRecord;
+import io.kuzet.server.journal.Journal;
+import io.kuzet.server.journal.JournalReader;
+import io.kuzet.server.journal.kafka.DevicePartitions;
 import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.DeviceRole;
 import io.kuzet.server.registry.OrderRecord;
 import io.kuzet.server.alert.AlertType;
 import io.kuzet.server.command.DeviceCommandRequests;
+import io.kuzet.server.ingest.DeviceLedger;
 import io.kuzet.server.ingest.LedgerFollower;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -43,8 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class EvaluationAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluationAgent.class);
 
-    private final IngestJournal journal;
-    private final IngestReader reader;
+    private final Journal journal;
+    private final JournalReader reader;
     private final CoreDirectory directory;
     private final ServerConfig.Core config;
     private final DeviceConditionStage conditions;
@@ -54,6 +56,7 @@ public final class EvaluationAgent implements AutoCloseable {
     private final PursuitIntervals pursuitIntervals = new PursuitIntervals();
     private ZoneStage zones;
     private final LedgerFollower ledger = new LedgerFollower();
+    private DeviceLedger sharedLedger;   // Kafka: records of other nodes reach ingestion through here
     private SnapshotStore snapshots;
     private ExecutorService snapshotWriter;
     private long nextSnapshotAtMs = Long.MIN_VALUE;
@@ -65,13 +68,12 @@ public final class EvaluationAgent implements AutoCloseable {
     private final IngestRecord record = new IngestRecord();
     private final Long2ObjectHashMap<CoreDevice> devices = new Long2ObjectHashMap<>();
     private long directoryVersion = Long.MIN_VALUE;
-    private long replayEndIndex = -1;
     private volatile long processedLive;
     private volatile long lastProcessedIndex = -1;
     private volatile boolean running;
     private Thread thread;
 
-    public EvaluationAgent(IngestJournal journal, CoreDirectory directory, ServerConfig.Core config, AlertEmitter emitter,
+    public EvaluationAgent(Journal journal, CoreDirectory directory, ServerConfig.Core config, AlertEmitter emitter,
                            ZoneStageFactory zoneStageFactory, CoreMetrics metrics) {
         this.journal = journal;
         this.reader = journal.createReader().startAfter(-1);
@@ -117,6 +119,15 @@ public final class EvaluationAgent implements AutoCloseable {
         return pursuitIntervals;
     }
 
+     * Kafka journal: every record evaluated is also {@linkplain DeviceLedger#observe observed} by
+     * the live de-duplication ledger, so appends made through other nodes reach this node's ingestion. Call before
+     * {@link #start()}.
+     */
+    public EvaluationAgent observeInto(DeviceLedger liveLedger) {
+        this.sharedLedger = liveLedger;
+        return this;
+    }
+
     /** Creates the location-rule stage; lets tests and benchmarks choose the implementation. */
     public interface ZoneStageFactory {
         ZoneStage create(AlertBuilder alerts, ServerConfig.Core config);
@@ -127,18 +138,14 @@ public final class EvaluationAgent implements AutoCloseable {
      * journal already holds. Call before the device ports open. Returns the number of records replayed.
      */
     public long replay() {
-        replayEndIndex = journal.lastIndex();
+        reader.markReplayEnd();
         emitter.replaying(true);
         replaying = true;
         long replayed = 0;
         try {
             restoredFromIndex = restoreNewestSnapshot();
-            while (lastProcessedIndex < replayEndIndex) {
-                int n = doWork(4096);
-                if (n == 0) {
-                    break;
-                }
-                replayed += n;
+            while (!reader.replayDone()) {
+                replayed += doWork(4096);
             }
         } finally {
             emitter.replaying(false);
@@ -345,9 +352,12 @@ public final class EvaluationAgent implements AutoCloseable {
             long start = System.nanoTime();
             process(record);
             ledger.apply(record);
+            if (sharedLedger != null) {
+                sharedLedger.observe(record);
+            }
             metrics.evaluated(System.nanoTime() - start);
             lastProcessedIndex = record.index;
-            if (record.index > replayEndIndex) {
+            if (reader.lastReadIsLive()) {
                 processedLive++;
             }
             done++;
@@ -376,7 +386,7 @@ public final class EvaluationAgent implements AutoCloseable {
     private void process(IngestRecord r) {
         refreshDirectory();
         if (r.isTick()) {
-            onTick(r.timeMs);
+            onTick(r.timeMs, r.partition, r.partitions);
             return;
         }
         DeviceRecord device = directory.device(r.deviceId);
@@ -440,9 +450,16 @@ public final class EvaluationAgent implements AutoCloseable {
         }
     }
 
-    private void onTick(long nowMs) {
+    /**
+     * A clock tick. On the Kafka journal every partition carries its own ticks ({@code partition >= 0}), and a tick
+     * moves only the timers of that partition's devices, so each device sees time in its own partition's order.
+     */
+    private void onTick(long nowMs, int partition, int partitions) {
         for (DeviceRecord device : directory.assignedDevices()) {
             if (device.role() != DeviceRole.BRACELET) {
+                continue;
+            }
+            if (partition >= 0 && DevicePartitions.of(device.id(), partitions) != partition) {
                 continue;
             }
             OrderRecord order = directory.activeOrder(device.subjectId(), nowMs);

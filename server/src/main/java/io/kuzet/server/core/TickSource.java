@@ -1,6 +1,6 @@
 package io.kuzet.server.core;
 
-import io.kuzet.server.journal.IngestJournal;
+import io.kuzet.server.journal.Journal;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +17,7 @@ public final class TickSource implements AutoCloseable {
 
     private final ScheduledExecutorService executor;
 
-    public TickSource(IngestJournal journal, LongSupplier clockMs, int intervalMs) {
+    public TickSource(Journal journal, LongSupplier clockMs, int intervalMs) {
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kuzet-tick");
             t.setDaemon(true);

@@ -34,6 +34,24 @@ public final class DeviceLedger {
     }
 
     /**
+     * A record read back from a journal that other nodes append to too (Kafka): remembered unless this ledger already
+     * knows it (this node appended it, or saw it before), so a device that reconnects here after sending through another
+     * node has its retransmissions recognised. Best effort by the reader's lag: see docs/scale-out.md. Evaluation thread.
+     */
+    public void observe(IngestRecord record) {
+        if (record.type != IngestRecord.TYPE_DEVICE_MESSAGE && record.type != IngestRecord.TYPE_REFUSED_MESSAGE) {
+            return;
+        }
+        DeviceIngestState state = stateFor(record.deviceId);
+        Protocol protocol = Protocol.fromCode(record.protocol);
+        synchronized (state) {
+            if (!state.isDuplicate(protocol, record.message)) {
+                state.remember(protocol, record.message);
+            }
+        }
+    }
+
+    /**
      * Applies the journal records after {@code index} (-1 = all) on top of what the ledger holds, e.g. after it was
      * copied from the core's {@link LedgerFollower} at that index; returns the number of records scanned.
      */

@@ -3,7 +3,7 @@ package io.kuzet.server.ingest;
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
 import io.kuzet.server.config.ServerConfig;
-import io.kuzet.server.journal.IngestJournal;
+import io.kuzet.server.journal.Journal;
 import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.metrics.IngestMetrics;
 import java.util.concurrent.TimeUnit;
@@ -25,17 +25,17 @@ public final class IngestService {
     /** Returned by {@link #accept} when the sequence skips the next expected one (Kuzet): not stored, the device resends. */
     public static final long GAP = -3;
 
-    private final IngestJournal journal;
+    private final Journal journal;
     private final IngestMetrics metrics;
     private final long maxFixAheadMs;
     private final long maxFixAgeMs;
 
     /** With the default limits of {@link ServerConfig.Limits}. */
-    public IngestService(IngestJournal journal, IngestMetrics metrics) {
+    public IngestService(Journal journal, IngestMetrics metrics) {
         this(journal, metrics, new ServerConfig.Limits());
     }
 
-    public IngestService(IngestJournal journal, IngestMetrics metrics, ServerConfig.Limits limits) {
+    public IngestService(Journal journal, IngestMetrics metrics, ServerConfig.Limits limits) {
         this.journal = journal;
         this.metrics = metrics;
         this.maxFixAheadMs = TimeUnit.SECONDS.toMillis(limits.maxFixAheadS);
@@ -118,7 +118,7 @@ public final class IngestService {
         }
     }
 
-    public IngestJournal journal() {
+    public Journal journal() {
         return journal;
     }
 

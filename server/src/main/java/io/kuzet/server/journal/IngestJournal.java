@@ -2,7 +2,6 @@ package io.kuzet.server.journal;
 
 import io.kuzet.protocol.DeviceMessage;
 import io.netty.util.concurrent.FastThreadLocal;
-import java.io.Closeable;
 import java.nio.file.Path;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -11,14 +10,14 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * The ingest journal: a Chronicle Queue (daily files) holding every device message that was accepted, in the
+ * The embedded ingest journal ({@code journal.kind=chronicle}, the default): a Chronicle Queue (daily files) holding every device message that was accepted, in the
  * order it was accepted, plus clock ticks. It is the only hand-off between ingestion and evaluation/storage.
  *
  * <p>Appends are thread-safe: each thread (a Netty event loop) gets its own appender; Chronicle serialises them
  * with its write lock. An append costs well under a microsecond and allocates nothing. A device is acked only
  * after {@link #durability()} says the appended index is durable.
  */
-public final class IngestJournal implements Closeable {
+public final class IngestJournal implements Journal {
     private final ChronicleQueue queue;
     private final Durability durability;
     private final java.util.concurrent.atomic.LongAdder appendsSinceOpen = new java.util.concurrent.atomic.LongAdder();
@@ -58,6 +57,7 @@ public final class IngestJournal implements Closeable {
     }
 
     /** Appends a device message and returns its journal index. */
+    @Override
     public long appendDeviceMessage(long receivedMs, long receivedNanoTime, long deviceId, int protocol, DeviceMessage message) {
         ExcerptAppender appender = appenders.get();
         java.nio.ByteBuffer encoded = scratch.get();
@@ -72,6 +72,7 @@ public final class IngestJournal implements Closeable {
     }
 
     /** Records that a device's message was refused on validation, so its sequence counts as consumed after a restart too. */
+    @Override
     public long appendRefused(long receivedMs, long deviceId, long deviceNumber, int protocol, long sequence, int reason) {
         ExcerptAppender appender = appenders.get();
         try (DocumentContext dc = appender.writingDocument()) {
@@ -84,6 +85,7 @@ public final class IngestJournal implements Closeable {
     }
 
     /** Appends a session conflict (a second login of a connected device); the core raises a device alert from it. */
+    @Override
     public long appendSessionConflict(long receivedMs, long deviceId, long deviceNumber, int protocol, int outcome,
                                       String detail) {
         ExcerptAppender appender = appenders.get();
@@ -98,6 +100,7 @@ public final class IngestJournal implements Closeable {
     }
 
     /** Appends a clock tick that drives the evaluation core's timers. */
+    @Override
     public long appendTick(long timeMs) {
         ExcerptAppender appender = appenders.get();
         try (DocumentContext dc = appender.writingDocument()) {
@@ -110,25 +113,30 @@ public final class IngestJournal implements Closeable {
     }
 
     /** Records appended (by any thread) since this journal was opened. */
+    @Override
     public long appendsSinceOpen() {
         return appendsSinceOpen.sum();
     }
 
+    @Override
     public Durability durability() {
         return durability;
     }
 
+    @Override
     public IngestReader createReader() {
         return new IngestReader(queue.createTailer());
     }
 
     /** Index of the last record appended by any thread, or -1 when the journal is empty. */
+    @Override
     public long lastIndex() {
         long last = queue.lastIndex();
         return last == Long.MIN_VALUE ? -1 : last;
     }
 
     /** Index of the first record still in the journal (older files may have been deleted), or -1 when empty. */
+    @Override
     public long firstIndex() {
         long first = queue.firstIndex();
         return first == Long.MAX_VALUE || first == Long.MIN_VALUE ? -1 : first;

@@ -19,6 +19,9 @@ public final class IngestRecord {
 
     public int type;
     public long index;            // journal index of this record
+    /** Kafka journal: the partition the record was read from, and how many the topic has; -1 and 0 for Chronicle. */
+    public int partition = -1;
+    public int partitions;
     public long timeMs;           // receive time (device message) or tick time
     public long receivedNanoTime; // System.nanoTime() at receipt; comparable only within the same process run
     public long deviceId;         // registry id of the device (device messages only)

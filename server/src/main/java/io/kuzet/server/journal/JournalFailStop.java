@@ -40,8 +40,9 @@ public final class JournalFailStop {
 
     /** Logs the failure and exits with {@link #EXIT_CODE} through {@code exit}. */
     public static void stop(Throwable cause, IntConsumer exit) {
-        LOG.error("FATAL: the ingest journal could not be forced to disk (journal.durability=fsync); acks are stopped "
-                + "and the server exits with status {} for a supervised restart", EXIT_CODE, cause);
+        LOG.error("FATAL: the ingest journal could not be forced to disk (journal.durability=fsync) or Kafka did not "
+                + "acknowledge an append (journal.kind=kafka); acks are stopped and the server exits with status {} for a "
+                + "supervised restart", EXIT_CODE, cause);
         exit.accept(EXIT_CODE);
     }
 }

@@ -76,13 +76,40 @@ public final class PositionWriter {
      */
     public void write(PositionBatch positions, DeviceEventBatch events, Long2LongHashMap sequences,
                       long journalIndex) throws SQLException {
+        write(positions, events, sequences, journalIndex, null);
+    }
+
+    /**
+     * How far a writer has stored when it is not one journal index (the Kafka journal's offset per partition): checked
+     * before any row is copied and advanced after, in the rows' transaction.
+     */
+    public interface StoredPosition {
+        /** Locks the stored position and throws when the batch does not start right after it. */
+        void checkAhead(Connection c) throws SQLException;
+
+        /** Moves the stored position past the batch. */
+        void advance(Connection c) throws SQLException;
+    }
+
+    /** As {@link #write(PositionBatch, DeviceEventBatch, Long2LongHashMap, long)}, with the stored position {@code position}. */
+    public void write(PositionBatch positions, DeviceEventBatch events, Long2LongHashMap sequences,
+                      StoredPosition position) throws SQLException {
+        write(positions, events, sequences, JournalCheckpoints.NONE, position);
+    }
+
+    private void write(PositionBatch positions, DeviceEventBatch events, Long2LongHashMap sequences,
+                       long journalIndex, StoredPosition position) throws SQLException {
         long start = System.nanoTime();
         try {
             ensurePartitions(positions, events);
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    JournalCheckpoints.checkAhead(c, journalName, journalIndex);
+                    if (position == null) {
+                        JournalCheckpoints.checkAhead(c, journalName, journalIndex);
+                    } else {
+                        position.checkAhead(c);
+                    }
                     CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
                     if (!positions.isEmpty()) {
                         encoder.encode(positions);
@@ -93,7 +120,11 @@ public final class PositionWriter {
                         copyIn(copy, COPY_EVENTS);
                     }
                     DeviceSequences.raise(c, sequences);
-                    JournalCheckpoints.advance(c, journalName, journalIndex);
+                    if (position == null) {
+                        JournalCheckpoints.advance(c, journalName, journalIndex);
+                    } else {
+                        position.advance(c);
+                    }
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(c, e);

@@ -5,8 +5,8 @@ import io.kuzet.protocol.Fix;
 import io.kuzet.server.alert.Alert;
 import io.kuzet.server.alert.AlertJournal;
 import io.kuzet.server.journal.IngestJournal;
-import io.kuzet.server.journal.IngestReader;
 import io.kuzet.server.journal.IngestRecord;
+import io.kuzet.server.journal.JournalReader;
 import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.OrderRecord;
@@ -36,10 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class StorageAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageAgent.class);
 
-    private final IngestJournal journal;
+    private final PositionsSource source;
     private final AlertJournal alertJournal;
     private final RegistryHolder registry;
-    private final PositionWriter positionWriter;
     private final AlertWriter alertWriter;
     private final int batchMaxRows;
     private final Counter unassigned;
@@ -55,21 +54,27 @@ public final class StorageAgent implements AutoCloseable {
     private volatile long lastFailureMs;
     private volatile String lastError;
 
+    /** Storage of the embedded Chronicle journal. */
     public StorageAgent(IngestJournal journal, AlertJournal alertJournal, RegistryHolder registry, PositionWriter positionWriter,
                         AlertWriter alertWriter, int batchMaxRows, MeterRegistry meters) {
-        this.journal = journal;
+        this(new ChroniclePositions(journal, positionWriter), alertJournal, registry, alertWriter, batchMaxRows, meters);
+    }
+
+    /** Storage of the positions {@code source} holds (the Chronicle journal or the Kafka topic). */
+    public StorageAgent(PositionsSource source, AlertJournal alertJournal, RegistryHolder registry,
+                        AlertWriter alertWriter, int batchMaxRows, MeterRegistry meters) {
+        this.source = source;
         this.alertJournal = alertJournal;
         this.registry = registry;
-        this.positionWriter = positionWriter;
         this.alertWriter = alertWriter;
         this.batchMaxRows = batchMaxRows;
         this.positions = new PositionBatch(batchMaxRows + DeviceMessage.MAX_FIXES);
         this.events = new DeviceEventBatch(1024);
         this.unassigned = Counter.builder("kuzet_storage_positions_unassigned")
                 .description("fixes of devices without an active order, kept only in the journal").register(meters);
-        Gauge.builder("kuzet_storage_lag_entries", this, a -> a.lag(a.journal.queue(), a.positionsCheckpoint))
+        Gauge.builder("kuzet_storage_lag_entries", this, a -> a.source.lag(a.positionsCheckpoint))
                 .tag("journal", "positions").description("journal entries not yet stored in the database").register(meters);
-        Gauge.builder("kuzet_storage_lag_entries", this, a -> a.lag(a.alertJournal.queue(), a.alertsCheckpoint))
+        Gauge.builder("kuzet_storage_lag_entries", this, a -> ChroniclePositions.entriesAfter(a.alertJournal.queue(), a.alertsCheckpoint))
                 .tag("journal", "alerts").description("journal entries not yet stored in the database").register(meters);
         this.thread = new Thread(this::run, "kuzet-storage");
         this.thread.setDaemon(true);
@@ -80,7 +85,7 @@ public final class StorageAgent implements AutoCloseable {
         return this;
     }
 
-    /** Journal index of the last ingest record stored in the database, or -1. */
+    /** Journal index of the last ingest record stored in the database, or -1 (Kafka: the last batch's last record). */
     public long positionsCheckpoint() {
         return positionsCheckpoint;
     }
@@ -98,31 +103,14 @@ public final class StorageAgent implements AutoCloseable {
         return null;
     }
 
-    private double lag(net.openhft.chronicle.queue.ChronicleQueue queue, long checkpoint) {
-        long last = queue.lastIndex();
-        if (last == Long.MIN_VALUE || last < 0) {
-            return 0;
-        }
-        long from = checkpoint < 0 ? queue.firstIndex() : checkpoint;
-        if (from == Long.MAX_VALUE || from > last) {
-            return 0;
-        }
-        try {
-            long counted = ((net.openhft.chronicle.queue.impl.single.SingleChronicleQueue) queue).countExcerpts(from, last);
-            return Math.max(0, counted + (checkpoint < 0 ? 1 : 0)); // [from, last) plus last itself when nothing is stored
-        } catch (IllegalStateException e) {
-            return Double.NaN;
-        }
-    }
-
     private void run() {
-        IngestReader reader = null;
+        JournalReader reader = null;
         ExcerptTailer alertTailer = null;
         while (running) {
             try {
                 if (reader == null) {
-                    positionsCheckpoint = positionWriter.checkpoint();
-                    reader = journal.createReader().startAfter(positionsCheckpoint);
+                    reader = source.openAfterStored();
+                    positionsCheckpoint = source.storedIndex();
                 }
                 if (alertTailer == null) {
                     alertsCheckpoint = alertWriter.checkpoint();
@@ -160,9 +148,10 @@ public final class StorageAgent implements AutoCloseable {
         if (alertTailer != null) {
             alertTailer.close();
         }
+        source.close();
     }
 
-    private int storePositions(IngestReader reader) throws SQLException {
+    private int storePositions(JournalReader reader) throws SQLException {
         positions.clear();
         events.clear();
         sequences.clear();
@@ -183,7 +172,7 @@ public final class StorageAgent implements AutoCloseable {
         if (records == 0) {
             return 0;
         }
-        positionWriter.write(positions, events, sequences, lastIndex);
+        source.store(positions, events, sequences, lastIndex);
         positionsCheckpoint = lastIndex;
         return records;
     }

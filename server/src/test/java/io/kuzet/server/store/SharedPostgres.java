@@ -44,7 +44,7 @@ public final class SharedPostgres {
     /** Empties every table the tests write (the schema stays). */
     public static void truncateAll(Database db) {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("truncate device_commands, positions, device_events, journal_checkpoints, device_sequences, legal_holds, handover_notes, alert_actions, alerts, "
+            s.execute("truncate device_commands, positions, device_events, journal_checkpoints, kafka_offsets, device_sequences, legal_holds, handover_notes, alert_actions, alerts, "
                     + "schedules, schedule_exceptions, rules, zones, device_assignments, devices, orders, subjects, "
                     + "users, agencies restart identity cascade");
         } catch (SQLException e) {

@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The whole server as {@code kuzet} runs it (embedded PostgreSQL, provisioning file, storage writer, HTTP) in a
- * child JVM, for tests that kill it. Arguments: data directory, provisioning file, clock in epoch ms. Once started
+ * child JVM, for tests that kill it. Arguments: data directory, provisioning file, clock in epoch ms, and optionally
+ * Kafka bootstrap servers and topic ({@code journal.kind=kafka}). Once started
  * it writes {@code kuzet=<port> http=<port> db=<port>} to {@code <dataDir>/ports}, and runs until killed.
  */
 public final class FullServerChildMain {
@@ -31,6 +32,15 @@ public final class FullServerChildMain {
         config.ports.gt06 = -1;
         config.ports.watch = -1;
         config.ports.http = 0;
+        if (args.length > 4) {
+            // journal.kind=kafka on the given brokers and topic (one-broker test cluster: replication 1)
+            config.journal.kind = ServerConfig.JournalKind.KAFKA;
+            config.kafka.bootstrapServers = args[3];
+            config.kafka.topic = args[4];
+            config.kafka.partitions = 3;
+            config.kafka.replicationFactor = 1;
+            config.kafka.minInsyncReplicas = 1;
+        }
         config.validate();
         KuzetServerMain.Running running = KuzetServerMain.start(config,
                 new KuzetServer.Options(new TestClock(Long.parseLong(args[2])), false));

@@ -37,11 +37,32 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "./kuzet-data/load")
     Path dataDir;
 
+    @Option(names = "--kafka-bootstrap", defaultValue = "",
+            description = "Put the ingest journal on Kafka (journal.kind=kafka) at these brokers instead of the embedded journal.")
+    String kafkaBootstrap;
+
+    @Option(names = "--kafka-topic", defaultValue = "kuzet.load")
+    String kafkaTopic;
+
+    @Option(names = "--kafka-partitions", defaultValue = "12")
+    int kafkaPartitions;
+
+    @Option(names = "--kafka-replication", defaultValue = "1", description = "Replication factor (and min ISR when 1) of a topic the server creates.")
+    int kafkaReplication;
+
     @Override
     public Integer call() throws Exception {
         try (InProcessServer server = InProcessServer.start(dataDir, SimClock.wall(), kuzetPort, httpPort, token, c -> {
             c.ports.gt06 = gt06Port;
             LoadFleet.acceptCompressedFixTime(c);
+            if (!kafkaBootstrap.isBlank()) {
+                c.journal.kind = io.kuzet.server.config.ServerConfig.JournalKind.KAFKA;
+                c.kafka.bootstrapServers = kafkaBootstrap;
+                c.kafka.topic = kafkaTopic;
+                c.kafka.partitions = kafkaPartitions;
+                c.kafka.replicationFactor = kafkaReplication;
+                c.kafka.minInsyncReplicas = Math.min(2, kafkaReplication);
+            }
         })) {
             server.provision(LoadFleet.registry(devices, protocol));
             System.out.println("serve: " + devices + " load devices provisioned; device port " + server.kuzetPort() + ", HTTP "

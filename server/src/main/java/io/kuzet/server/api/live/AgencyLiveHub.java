@@ -72,6 +72,7 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
     private final AtomicBoolean wakeUpPending = new AtomicBoolean();
     private final Counter closedByRevalidation;
 
+    /** @param ingestJournal the Chronicle journal whose fixes feed the position stream; null = no position stream (Kafka) */
     public AgencyLiveHub(AlertJournal journal, IngestJournal ingestJournal, RegistryHolder registry, MeterRegistry meters,
                          long revalidateMs) {
         this.registry = registry;
@@ -83,7 +84,8 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
         });
         try {
             this.tailer = thread.submit(() -> journal.createTailer().toEnd()).get();
-            this.positions = thread.submit(() -> ingestJournal.createReader().startAfter(ingestJournal.lastIndex())).get();
+            this.positions = ingestJournal == null ? null
+                    : thread.submit(() -> ingestJournal.createReader().startAfter(ingestJournal.lastIndex())).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -167,6 +169,9 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
 
     /** Coalesces the fixes journaled since the last poll to the newest per subject and pushes those. */
     private void pollPositions() {
+        if (positions == null) {
+            return;   // journal.kind=kafka: the live position stream is not built for it yet (docs/scale-out.md)
+        }
         if (subscribers.values().stream().noneMatch(LiveSubscription::positions)) {
             // nobody wants positions: skip to the journal's end instead of decoding every record
             long last = ingestJournal.lastIndex();
@@ -252,7 +257,9 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         tailer.close();
-        positions.close();
+        if (positions != null) {
+            positions.close();
+        }
         subscribers.keySet().forEach(Channel::close);
     }
 }
