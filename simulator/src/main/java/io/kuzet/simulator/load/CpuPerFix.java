@@ -1,0 +1,33 @@
+package io.kuzet.simulator.load;
+
+/**
+ * CPU time per stored fix over a load run's measured window: from the end of the warm-up until storage had caught up
+ * after the last send (or the drain timeout). Immutable; part of {@link LoadResult}.
+ *
+ * @param positionsStored    positions the server stored in the window ({@code kuzet_storage_rows_written_total})
+ * @param windowSeconds      wall time of the window, drain included
+ * @param drainSeconds       of which spent after the last send waiting for storage to catch up
+ * @param lagAtSendEnd       journal entries not yet stored when sending stopped
+ * @param lagAtEnd           the same at the end of the window (0 unless the drain timed out)
+ * @param serverUs           server process CPU per stored fix, microseconds
+ * @param databaseUs         PostgreSQL (postmaster and children) CPU per stored fix, microseconds
+ * @param serverCores        server CPU over the window in cores (CPU seconds per wall second)
+ * @param databaseCores      the same for PostgreSQL
+ */
+public record CpuPerFix(double positionsStored, double windowSeconds, double drainSeconds, double lagAtSendEnd, double lagAtEnd,
+                        double serverUs, double databaseUs, double serverCores, double databaseCores) {
+
+    public double totalUs() {
+        return serverUs + databaseUs;
+    }
+
+    static CpuPerFix between(ServerProbe.Sample from, ServerProbe.Sample sendEnd, ServerProbe.Sample to) {
+        double stored = to.positionsStored() - from.positionsStored();
+        double seconds = (to.atNanos() - from.atNanos()) / 1e9;
+        double serverNs = to.serverCpuNanos() - from.serverCpuNanos();
+        double databaseNs = to.databaseCpuNanos() - from.databaseCpuNanos();
+        return new CpuPerFix(stored, seconds, (to.atNanos() - sendEnd.atNanos()) / 1e9, sendEnd.lagEntries(), to.lagEntries(),
+                stored > 0 ? serverNs / 1e3 / stored : Double.NaN, stored > 0 ? databaseNs / 1e3 / stored : Double.NaN,
+                serverNs / 1e9 / seconds, databaseNs / 1e9 / seconds);
+    }
+}
