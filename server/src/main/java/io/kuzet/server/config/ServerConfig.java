@@ -129,12 +129,16 @@ public final class ServerConfig {
         public int poolSize = 8;
         /** Start-up timeout of the embedded database, crash recovery included (see docs/operations.md). */
         public int embeddedStartTimeoutS = 120;
+        /** PostgreSQL settings of the embedded database over the tuned defaults: {@code name=value,name=value}. */
+        public String embeddedSettings = "";
     }
 
     public static final class Storage {
         public int positionsRetentionDays = 365;
         public int compressAfterDays = 7;
         public int batchMaxRows = 10_000;
+        /** The storage writer commits without waiting for PostgreSQL's WAL flush (the journal rewrites a lost commit). */
+        public boolean asyncCommit = true;
     }
 
     public static final class Live {

@@ -71,6 +71,12 @@ public final class StorageAgent implements AutoCloseable {
                 .tag("journal", "positions").description("journal entries not yet stored in the database").register(meters);
         Gauge.builder("kuzet_storage_lag_entries", this, a -> a.lag(a.alertJournal.queue(), a.alertsCheckpoint))
                 .tag("journal", "alerts").description("journal entries not yet stored in the database").register(meters);
+        Gauge.builder("kuzet_storage_lag_seconds", this, StorageAgent::positionsLagSeconds).tag("journal", "positions")
+                .description("age of the oldest journal entry not yet stored in the database (0 when storage has caught up)")
+                .register(meters);
+        Gauge.builder("kuzet_storage_lag_bytes", this, StorageAgent::positionsLagBytes).tag("journal", "positions")
+                .description("size of the journal files holding entries not yet stored; journal retention keeps them until "
+                        + "storage has them").register(meters);
         this.thread = new Thread(this::run, "kuzet-storage");
         this.thread.setDaemon(true);
     }
@@ -112,6 +118,59 @@ public final class StorageAgent implements AutoCloseable {
             return Math.max(0, counted + (checkpoint < 0 ? 1 : 0)); // [from, last) plus last itself when nothing is stored
         } catch (IllegalStateException e) {
             return Double.NaN;
+        }
+    }
+
+    /**
+     * Seconds since the oldest unstored ingest record was received: read from the journal at scrape time (one seek to
+     * the checkpoint, on a reader of its own), 0 when storage has caught up.
+     */
+    private double positionsLagSeconds() {
+        long checkpoint = positionsCheckpoint;
+        if (lag(journal.queue(), checkpoint) <= 0) {
+            return 0;
+        }
+        IngestRecord oldest = new IngestRecord();
+        try (IngestReader reader = journal.createReader().startAfter(checkpoint)) {
+            if (!reader.next(oldest)) {
+                return 0;
+            }
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+        return Math.max(0, System.currentTimeMillis() - oldest.timeMs) / 1000.0;
+    }
+
+    /**
+     * Bytes of the daily journal files from the one holding the oldest unstored record to the newest: what journal
+     * retention may not delete because storage still needs it (an upper bound of the backlog itself, by whole files).
+     */
+    private double positionsLagBytes() {
+        long checkpoint = positionsCheckpoint;
+        if (lag(journal.queue(), checkpoint) <= 0) {
+            return 0;
+        }
+        long firstDay = checkpoint < 0 ? Long.MIN_VALUE : net.openhft.chronicle.queue.RollCycles.FAST_DAILY.toCycle(checkpoint + 1);
+        java.io.File[] files = journal.queue().file().listFiles((dir, name) -> name.endsWith("F.cq4"));
+        if (files == null) {
+            return Double.NaN;
+        }
+        long bytes = 0;
+        for (java.io.File f : files) {
+            long day = cycleDay(f.getName());
+            if (day != Long.MIN_VALUE && day >= firstDay) {
+                bytes += f.length();
+            }
+        }
+        return bytes;
+    }
+
+    /** Days since the epoch of a daily cycle file {@code yyyyMMdd'F'.cq4}, or Long.MIN_VALUE. */
+    static long cycleDay(String name) {
+        try {
+            return java.time.LocalDate.parse(name.substring(0, 8), java.time.format.DateTimeFormatter.BASIC_ISO_DATE).toEpochDay();
+        } catch (RuntimeException e) {
+            return Long.MIN_VALUE;
         }
     }
 

@@ -117,9 +117,9 @@ public final class LoadCommand implements Callable<Integer> {
         CpuPerFix cpu = result.cpu();
         if (cpu != null) {
             System.out.printf("load: CPU per stored fix %.2f us (server %.2f us + database %.2f us) over %,.0f positions stored in %.1f s "
-                            + "(%.1f s drain); server %.2f cores, database %.2f cores; load average %s%n",
+                            + "(%.1f s drain); server %.2f cores, database %.2f cores; server %.2f us per acked fix while sending; load average %s%n",
                     cpu.totalUs(), cpu.serverUs(), cpu.databaseUs(), cpu.positionsStored(), cpu.windowSeconds(), cpu.drainSeconds(),
-                    cpu.serverCores(), cpu.databaseCores(), loadAverage());
+                    cpu.serverCores(), cpu.databaseCores(), cpu.serverUsPerAcked(), loadAverage());
         }
         if (result.heapPerIdleDeviceBytes() >= 0) {
             System.out.printf("load: heap per idle connected device (client + server, in-process) %,d bytes%n", result.heapPerIdleDeviceBytes());

@@ -142,7 +142,7 @@ public final class LoadRun {
             long messages = messagesAcked.sum() - messagesAtMeasureStart;
             long expected = decidingFixesSent.sum() - decidingAtMeasureStart;
             sending = false;
-            CpuPerFix cpu = cpuFrom == null ? null : drainAndMeasure(cpuFrom, progress);
+            CpuPerFix cpu = cpuFrom == null ? null : drainAndMeasure(cpuFrom, positions, progress);
             return new LoadResult(options, target.host() + ":" + target.kuzetPort(), measuredS, positions,
                     measuredS == 0 ? 0 : positions / measuredS, measuredS == 0 ? 0 : messages / measuredS,
                     LatencySummary.of(ackTotal), LatencySummary.of(alertTotal), expected, heapPerDevice, series, cpu);
@@ -158,7 +158,7 @@ public final class LoadRun {
      * Waits until the server has stored everything journaled (storage lag 0, polled every 200 ms) or the drain timeout,
      * then samples: the window from {@code from} to that moment holds the CPU of both acking and storing the same fixes.
      */
-    private CpuPerFix drainAndMeasure(ServerProbe.Sample from, Consumer<String> progress) {
+    private CpuPerFix drainAndMeasure(ServerProbe.Sample from, long ackedWhileSending, Consumer<String> progress) {
         ServerProbe.Sample sendEnd = probe.sample();
         ServerProbe.Sample now = sendEnd;
         long deadline = System.nanoTime() + drainTimeoutS * 1_000_000_000L;
@@ -166,7 +166,7 @@ public final class LoadRun {
             LockSupport.parkNanos(200_000_000L);
             now = probe.sample();
         }
-        CpuPerFix cpu = CpuPerFix.between(from, sendEnd, now);
+        CpuPerFix cpu = CpuPerFix.between(from, sendEnd, now, ackedWhileSending);
         progress.accept(String.format("load: storage lag %.0f entries when sending stopped, %.0f after %.1f s of drain",
                 cpu.lagAtSendEnd(), cpu.lagAtEnd(), cpu.drainSeconds()));
         return cpu;
