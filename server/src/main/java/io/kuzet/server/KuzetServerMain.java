@@ -216,7 +216,8 @@ public final class KuzetServerMain implements Callable<Integer> {
             StorageMetrics storageMetrics = new StorageMetrics(server.meters());
             StorageAgent storage = new StorageAgent(server.journal(), server.alertJournal(), server.registry(),
                     new PositionWriter(database, "positions", storageMetrics, config.storage.asyncCommit),
-                    new AlertWriter(database.dataSource(), "alerts", storageMetrics), config.storage.batchMaxRows, server.meters()).start();
+                    new AlertWriter(database.dataSource(), "alerts", storageMetrics), config.storage.batchMaxRows, server.meters(),
+                    options.clockMs()).start();
             server.addReadinessCheck("storage", storage::problem);
 
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -49,6 +49,7 @@ public final class StorageAgent implements AutoCloseable {
     private final IngestRecord record = new IngestRecord();
     private final Backoff backoff = new Backoff(100, 10_000);
     private final Thread thread;
+    private final java.util.function.LongSupplier clockMs;
     private volatile boolean running = true;
     private volatile long positionsCheckpoint = JournalCheckpoints.NONE;
     private volatile long alertsCheckpoint = JournalCheckpoints.NONE;
@@ -57,6 +58,13 @@ public final class StorageAgent implements AutoCloseable {
 
     public StorageAgent(IngestJournal journal, AlertJournal alertJournal, RegistryHolder registry, PositionWriter positionWriter,
                         AlertWriter alertWriter, int batchMaxRows, MeterRegistry meters) {
+        this(journal, alertJournal, registry, positionWriter, alertWriter, batchMaxRows, meters, System::currentTimeMillis);
+    }
+
+    /** @param clockMs the server's clock, which stamped the journal's receive times (for {@code kuzet_storage_lag_seconds}) */
+    public StorageAgent(IngestJournal journal, AlertJournal alertJournal, RegistryHolder registry, PositionWriter positionWriter,
+                        AlertWriter alertWriter, int batchMaxRows, MeterRegistry meters, java.util.function.LongSupplier clockMs) {
+        this.clockMs = clockMs;
         this.journal = journal;
         this.alertJournal = alertJournal;
         this.registry = registry;
@@ -138,7 +146,7 @@ public final class StorageAgent implements AutoCloseable {
         } catch (RuntimeException e) {
             return Double.NaN;
         }
-        return Math.max(0, System.currentTimeMillis() - oldest.timeMs) / 1000.0;
+        return Math.max(0, clockMs.getAsLong() - oldest.timeMs) / 1000.0;
     }
 
     /**
