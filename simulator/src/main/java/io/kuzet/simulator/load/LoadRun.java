@@ -167,8 +167,8 @@ public final class LoadRun {
             now = probe.sample();
         }
         CpuPerFix cpu = CpuPerFix.between(from, sendEnd, now, ackedWhileSending);
-        progress.accept(String.format("load: storage lag %.0f entries when sending stopped, %.0f after %.1f s of drain",
-                cpu.lagAtSendEnd(), cpu.lagAtEnd(), cpu.drainSeconds()));
+        progress.accept(String.format("load: storage lag %.0f entries (%.1f s) when sending stopped, %.0f after %.1f s of drain",
+                cpu.lagAtSendEnd(), cpu.lagSecondsAtSendEnd(), cpu.lagAtEnd(), cpu.drainSeconds()));
         return cpu;
     }
 

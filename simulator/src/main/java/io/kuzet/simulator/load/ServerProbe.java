@@ -25,7 +25,8 @@ public final class ServerProbe {
     private long postmasterPid;
 
     /** What the server had spent and stored at one moment. Immutable. */
-    public record Sample(long atNanos, long serverCpuNanos, long databaseCpuNanos, double positionsStored, double lagEntries) {
+    public record Sample(long atNanos, long serverCpuNanos, long databaseCpuNanos, double positionsStored, double lagEntries,
+                         double lagSeconds) {
     }
 
     public ServerProbe(long serverPid, Path serverDataDir, String host, int httpPort, String opsToken) {
@@ -53,12 +54,14 @@ public final class ServerProbe {
         long database = pm > 0 ? Math.max(0, ProcessCpu.treeNanos(pm)) : 0;
         double stored = Double.NaN;
         double lag = Double.NaN;
+        double lagSeconds = Double.NaN;
         String text = scrape();
         if (text != null) {
             stored = metric(text, "kuzet_storage_rows_written_total{", "table=\"positions\"");
             lag = metric(text, "kuzet_storage_lag_entries{", "journal=\"positions\"");
+            lagSeconds = metric(text, "kuzet_storage_lag_seconds{", "journal=\"positions\"");
         }
-        return new Sample(System.nanoTime(), server, database, stored, lag);
+        return new Sample(System.nanoTime(), server, database, stored, lag, lagSeconds);
     }
 
     private String scrape() {
