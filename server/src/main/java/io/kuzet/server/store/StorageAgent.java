@@ -14,12 +14,17 @@ import io.kuzet.server.registry.RegistryHolder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.File;
 import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
 import org.agrona.collections.Long2LongHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +54,7 @@ public final class StorageAgent implements AutoCloseable {
     private final IngestRecord record = new IngestRecord();
     private final Backoff backoff = new Backoff(100, 10_000);
     private final Thread thread;
-    private final java.util.function.LongSupplier clockMs;
+    private final LongSupplier clockMs;
     private volatile boolean running = true;
     private volatile long positionsCheckpoint = JournalCheckpoints.NONE;
     private volatile long alertsCheckpoint = JournalCheckpoints.NONE;
@@ -63,7 +68,7 @@ public final class StorageAgent implements AutoCloseable {
 
     /** @param clockMs the server's clock, which stamped the journal's receive times (for {@code kuzet_storage_lag_seconds}) */
     public StorageAgent(IngestJournal journal, AlertJournal alertJournal, RegistryHolder registry, PositionWriter positionWriter,
-                        AlertWriter alertWriter, int batchMaxRows, MeterRegistry meters, java.util.function.LongSupplier clockMs) {
+                        AlertWriter alertWriter, int batchMaxRows, MeterRegistry meters, LongSupplier clockMs) {
         this.clockMs = clockMs;
         this.journal = journal;
         this.alertJournal = alertJournal;
@@ -158,13 +163,13 @@ public final class StorageAgent implements AutoCloseable {
         if (lag(journal.queue(), checkpoint) <= 0) {
             return 0;
         }
-        long firstDay = checkpoint < 0 ? Long.MIN_VALUE : net.openhft.chronicle.queue.RollCycles.FAST_DAILY.toCycle(checkpoint + 1);
-        java.io.File[] files = journal.queue().file().listFiles((dir, name) -> name.endsWith("F.cq4"));
+        long firstDay = checkpoint < 0 ? Long.MIN_VALUE : RollCycles.FAST_DAILY.toCycle(checkpoint + 1);
+        File[] files = journal.queue().file().listFiles((dir, name) -> name.endsWith("F.cq4"));
         if (files == null) {
             return Double.NaN;
         }
         long bytes = 0;
-        for (java.io.File f : files) {
+        for (File f : files) {
             long day = cycleDay(f.getName());
             if (day != Long.MIN_VALUE && day >= firstDay) {
                 bytes += f.length();
@@ -176,7 +181,7 @@ public final class StorageAgent implements AutoCloseable {
     /** Days since the epoch of a daily cycle file {@code yyyyMMdd'F'.cq4}, or Long.MIN_VALUE. */
     static long cycleDay(String name) {
         try {
-            return java.time.LocalDate.parse(name.substring(0, 8), java.time.format.DateTimeFormatter.BASIC_ISO_DATE).toEpochDay();
+            return LocalDate.parse(name.substring(0, 8), DateTimeFormatter.BASIC_ISO_DATE).toEpochDay();
         } catch (RuntimeException e) {
             return Long.MIN_VALUE;
         }
