@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class StorageAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageAgent.class);
 
+    /** Pause after a batch that did not fill: at most this much is added to the time a fix takes to reach the database. */
+    static final long LINGER_MS = 50;
+
     private final IngestJournal journal;
     private final AlertJournal alertJournal;
     private final RegistryHolder registry;
@@ -208,6 +211,11 @@ public final class StorageAgent implements AutoCloseable {
                 lastError = null;
                 if (work == 0) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                } else if (positions.size() < batchMaxRows) {
+                    // the journal ran dry before the batch filled: let the next one gather LINGER_MS of fixes, so that
+                    // a moderate rate is stored in a few dozen transactions a second rather than hundreds (each costs
+                    // PostgreSQL about a millisecond of CPU whatever its size; docs/performance.md)
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(LINGER_MS));
                 }
             } catch (SQLException | RuntimeException e) {
                 lastFailureMs = System.currentTimeMillis();
