@@ -142,7 +142,8 @@ public final class KuzetServerMain implements Callable<Integer> {
     private static DatabaseSettings databaseSettings(ServerConfig config, Path dataDir) {
         return new DatabaseSettings(config.database.url.isBlank() ? null : config.database.url,
                 config.database.user, config.database.password, dataDir, config.database.embeddedPort, config.database.poolSize,
-                config.storage.positionsRetentionDays, config.storage.compressAfterDays, config.database.embeddedStartTimeoutS);
+                config.storage.positionsRetentionDays, config.storage.compressAfterDays, config.database.embeddedStartTimeoutS,
+                config.database.embeddedSettings);
     }
 
     /** Everything {@link #start} brought up, closed in reverse order. */
@@ -224,12 +225,13 @@ public final class KuzetServerMain implements Callable<Integer> {
             KuzetServer server = KuzetServer.start(config, registryRepository.load(),
                     withApi.withDurableState((journal, ledger) -> loadDurableState(database, journal, ledger)));
             StorageMetrics storageMetrics = new StorageMetrics(server.meters());
-            PositionWriter positionWriter = new PositionWriter(database, "positions", storageMetrics);
+            PositionWriter positionWriter = new PositionWriter(database, "positions", storageMetrics, config.storage.asyncCommit);
             PositionsSource ingestSource = config.journal.kind == ServerConfig.JournalKind.KAFKA
                     ? new KafkaPositions(config.kafka, database.dataSource(), positionWriter)
                     : new ChroniclePositions(server.journal(), positionWriter);
             StorageAgent storage = new StorageAgent(ingestSource, server.alertJournal(), server.registry(),
-                    new AlertWriter(database.dataSource(), "alerts", storageMetrics), config.storage.batchMaxRows, server.meters()).start();
+                    new AlertWriter(database.dataSource(), "alerts", storageMetrics), config.storage.batchMaxRows, server.meters(),
+                    options.clockMs()).start();
             server.addReadinessCheck("storage", storage::problem);
 
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -244,6 +246,9 @@ public final class KuzetServerMain implements Callable<Integer> {
             JournalRetention ingestRetention = new JournalRetention(dataDir.resolve("journal"), config.journal.retentionDays,
                     () -> server.core().lastSnapshotIndex() < 0 ? storage.positionsCheckpoint()
                             : Math.min(storage.positionsCheckpoint(), server.core().lastSnapshotIndex()));
+            // the rules compare the storage backlog with this (ops/prometheus/kuzet-alerts.yml)
+            io.micrometer.core.instrument.Gauge.builder("kuzet_journal_retention_seconds", () -> config.journal.retentionDays * 86_400.0)
+                    .description("journal.retentionDays in seconds").register(server.meters());
             JournalRetention alertRetention = new JournalRetention(dataDir.resolve("alerts"), config.journal.retentionDays,
                     storage::alertsCheckpoint);
             Retention retention = new Retention(positionsRetention, ingestRetention, alertRetention);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,32 @@ class SipHash24Test {
             assertEquals(reference(KEY, msg), hash, "length " + length);
         }
         assertEquals(0xa129ca6149be45e5L, reference(KEY, new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}));
+    }
+
+    /** Frames arrive in pooled direct buffers, often slices: the direct-memory path gives the same hashes. */
+    @Test
+    void directAndSlicedPooledBuffersHashAsTheReferenceDoes() {
+        for (int length = 8; length <= 64; length++) {
+            byte[] msg = new byte[length];
+            for (int i = 0; i < length; i++) {
+                msg[i] = (byte) (i * 37 + 11);
+            }
+            ByteBuf pooled = PooledByteBufAllocator.DEFAULT.directBuffer(128);
+            try {
+                pooled.writeZero(7);
+                pooled.writeBytes(msg, 8, length - 8);
+                pooled.writeZero(5);
+                ByteBuf slice = pooled.slice(2, pooled.readableBytes() - 2); // the region starts at index 5 of the slice
+                long k0 = SipHash24.littleEndian(KEY, 0);
+                long k1 = SipHash24.littleEndian(KEY, 8);
+                assertEquals(reference(KEY, msg), SipHash24.hash(k0, k1, SipHash24.littleEndian(msg, 0), pooled, 7, length - 8),
+                        "direct, length " + length);
+                assertEquals(reference(KEY, msg), SipHash24.hash(k0, k1, SipHash24.littleEndian(msg, 0), slice, 5, length - 8),
+                        "slice, length " + length);
+            } finally {
+                pooled.release();
+            }
+        }
     }
 
     @Test

@@ -2,6 +2,9 @@ package io.kuzet.server.store;
 
 import io.kuzet.protocol.AccuracySource;
 import io.kuzet.protocol.Fix;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -33,6 +36,14 @@ final class BinaryCopyEncoder {
             ACCURACY_SOURCES[source.ordinal()] = source.name().getBytes(StandardCharsets.US_ASCII);
         }
     }
+
+    /**
+     * Big-endian views of the byte array: one bounds-checked store per field instead of one per byte (the encoder
+     * was 16 % of the server's CPU at 30k fixes/s in a JFR profile, docs/performance.md).
+     */
+    private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private static final int EVENT_ROW_MAX_BYTES = 2 + 8 * 4 + 6 * 8 + 2 * 4;
 
@@ -130,13 +141,15 @@ final class BinaryCopyEncoder {
     }
 
     private void putLongField(long v) {
-        putInt(8);
-        putLong(v);
+        INT_BE.set(buffer, length, 8);
+        LONG_BE.set(buffer, length + 4, v);
+        length += 12;
     }
 
     private void putIntField(int v) {
-        putInt(4);
-        putInt(v);
+        // length word 4 and the value in one 8-byte store
+        LONG_BE.set(buffer, length, (4L << 32) | (v & 0xFFFF_FFFFL));
+        length += 8;
     }
 
     private void putShortField(int v) {
@@ -151,26 +164,21 @@ final class BinaryCopyEncoder {
     }
 
     private void putFloatField(float v) {
-        putInt(4);
-        putInt(Float.floatToIntBits(v));
+        putIntField(Float.floatToIntBits(v));
     }
 
     private void putShort(int v) {
-        buffer[length] = (byte) (v >>> 8);
-        buffer[length + 1] = (byte) v;
+        SHORT_BE.set(buffer, length, (short) v);
         length += 2;
     }
 
     private void putInt(int v) {
-        buffer[length] = (byte) (v >>> 24);
-        buffer[length + 1] = (byte) (v >>> 16);
-        buffer[length + 2] = (byte) (v >>> 8);
-        buffer[length + 3] = (byte) v;
+        INT_BE.set(buffer, length, v);
         length += 4;
     }
 
     private void putLong(long v) {
-        putInt((int) (v >>> 32));
-        putInt((int) v);
+        LONG_BE.set(buffer, length, v);
+        length += 8;
     }
 }

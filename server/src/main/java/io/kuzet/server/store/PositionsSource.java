@@ -29,6 +29,19 @@ public interface PositionsSource extends AutoCloseable {
     /** Records in the journal not yet stored (any thread; NaN when unknown). */
     double lag(long lastStoredIndex);
 
+    /**
+     * Seconds since the oldest record not yet stored was received, on the server's clock {@code nowMs}; 0 when storage
+     * has caught up, NaN when unknown (Kafka: see the consumer lag of the storage group). Any thread.
+     */
+    default double lagSeconds(long lastStoredIndex, long nowMs) {
+        return Double.NaN;
+    }
+
+    /** Bytes of journal that retention must keep because storage still needs them; NaN when unknown. Any thread. */
+    default double lagBytes(long lastStoredIndex) {
+        return Double.NaN;
+    }
+
     @Override
     default void close() {
     }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import org.agrona.collections.Long2LongHashMap;
 import org.slf4j.Logger;
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class StorageAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageAgent.class);
 
+    /** Pause after a batch that did not fill: at most this much is added to the time a fix takes to reach the database. */
+    static final long LINGER_MS = 50;
+
     private final PositionsSource source;
     private final AlertJournal alertJournal;
     private final RegistryHolder registry;
@@ -48,6 +52,7 @@ public final class StorageAgent implements AutoCloseable {
     private final IngestRecord record = new IngestRecord();
     private final Backoff backoff = new Backoff(100, 10_000);
     private final Thread thread;
+    private final LongSupplier clockMs;
     private volatile boolean running = true;
     private volatile long positionsCheckpoint = JournalCheckpoints.NONE;
     private volatile long alertsCheckpoint = JournalCheckpoints.NONE;
@@ -57,12 +62,18 @@ public final class StorageAgent implements AutoCloseable {
     /** Storage of the embedded Chronicle journal. */
     public StorageAgent(IngestJournal journal, AlertJournal alertJournal, RegistryHolder registry, PositionWriter positionWriter,
                         AlertWriter alertWriter, int batchMaxRows, MeterRegistry meters) {
-        this(new ChroniclePositions(journal, positionWriter), alertJournal, registry, alertWriter, batchMaxRows, meters);
+        this(new ChroniclePositions(journal, positionWriter), alertJournal, registry, alertWriter, batchMaxRows, meters,
+                System::currentTimeMillis);
     }
 
-    /** Storage of the positions {@code source} holds (the Chronicle journal or the Kafka topic). */
+    /**
+     * Storage of the positions {@code source} holds (the Chronicle journal or the Kafka topic).
+     *
+     * @param clockMs the server's clock, which stamped the journal's receive times (for {@code kuzet_storage_lag_seconds})
+     */
     public StorageAgent(PositionsSource source, AlertJournal alertJournal, RegistryHolder registry,
-                        AlertWriter alertWriter, int batchMaxRows, MeterRegistry meters) {
+                        AlertWriter alertWriter, int batchMaxRows, MeterRegistry meters, LongSupplier clockMs) {
+        this.clockMs = clockMs;
         this.source = source;
         this.alertJournal = alertJournal;
         this.registry = registry;
@@ -76,6 +87,12 @@ public final class StorageAgent implements AutoCloseable {
                 .tag("journal", "positions").description("journal entries not yet stored in the database").register(meters);
         Gauge.builder("kuzet_storage_lag_entries", this, a -> ChroniclePositions.entriesAfter(a.alertJournal.queue(), a.alertsCheckpoint))
                 .tag("journal", "alerts").description("journal entries not yet stored in the database").register(meters);
+        Gauge.builder("kuzet_storage_lag_seconds", this, a -> a.source.lagSeconds(a.positionsCheckpoint, a.clockMs.getAsLong())).tag("journal", "positions")
+                .description("age of the oldest journal entry not yet stored in the database (0 when storage has caught up)")
+                .register(meters);
+        Gauge.builder("kuzet_storage_lag_bytes", this, a -> a.source.lagBytes(a.positionsCheckpoint)).tag("journal", "positions")
+                .description("size of the journal files holding entries not yet stored; journal retention keeps them until "
+                        + "storage has them").register(meters);
         this.thread = new Thread(this::run, "kuzet-storage");
         this.thread.setDaemon(true);
     }
@@ -124,6 +141,11 @@ public final class StorageAgent implements AutoCloseable {
                 lastError = null;
                 if (work == 0) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                } else if (positions.size() < batchMaxRows) {
+                    // the journal ran dry before the batch filled: let the next one gather LINGER_MS of fixes, so that
+                    // a moderate rate is stored in a few dozen transactions a second rather than hundreds (each costs
+                    // PostgreSQL about a millisecond of CPU whatever its size; docs/performance.md)
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(LINGER_MS));
                 }
             } catch (SQLException | RuntimeException e) {
                 lastFailureMs = System.currentTimeMillis();

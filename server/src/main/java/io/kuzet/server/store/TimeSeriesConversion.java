@@ -59,7 +59,8 @@ public final class TimeSeriesConversion {
             s.execute("drop view if exists subject_daily_summary");
             for (String table : List.of("positions", "device_events")) {
                 s.execute("alter table " + table + " rename to " + table + "_plain");
-                s.execute("alter table " + table + "_plain rename constraint " + table + "_pkey to " + table + "_plain_pkey");
+                // a primary key that survived migration 36 is not carried over (the tables are keyless since)
+                s.execute("alter table " + table + "_plain drop constraint if exists " + table + "_pkey");
             }
             s.execute("alter index positions_subject_time rename to positions_plain_subject_time");
             s.execute("alter index device_events_subject_time rename to device_events_plain_subject_time");

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *   <li>plain PostgreSQL otherwise: tables range-partitioned by day with a default partition for rows outside the
  *       partitions created so far, and an ordinary view with the same columns as the continuous aggregate.</li>
  * </ul>
- * Both layouts have the same columns, keys and indexes, so every query works on both. The choice is recorded by
+ * Both layouts have the same columns and indexes, so every query works on both. Databases created before migration
+ * 36 also got a primary key per table, which {@link TimeSeriesKeysMigration} drops; new ones are created without. The choice is recorded by
  * the tables themselves ({@link SchemaFlavour#detect} reads it back); a database migrated plain stays plain when
  * TimescaleDB is installed later, until {@link TimeSeriesConversion} converts it.
  *
@@ -48,8 +49,7 @@ final class TimeSeriesMigration implements JavaMigration {
             hdop           real,
             satellites     smallint,
             flags          integer not null,
-            journal_index  bigint not null,
-            primary key (device_id, fix_time, journal_index)
+            journal_index  bigint not null
             """;
 
     static final String EVENTS_COLUMNS = """
@@ -60,8 +60,7 @@ final class TimeSeriesMigration implements JavaMigration {
             received_at    timestamptz not null,
             event_type     smallint not null,
             value          integer not null,
-            journal_index  bigint not null,
-            primary key (device_id, event_time, journal_index, event_type)
+            journal_index  bigint not null
             """;
 
     static final List<String> INDEXES = List.of(
@@ -81,9 +80,10 @@ final class TimeSeriesMigration implements JavaMigration {
             """);
 
     /**
-     * Hypertables with compression. Every primary-key column is in the segment-by or order-by setting, otherwise
-     * TimescaleDB warns that {@code journal_index} / {@code event_type} should be, and cannot use the key to
-     * de-duplicate within compressed chunks.
+     * Hypertables with compression, segmented by device and ordered by time then journal index (and event type): the
+     * order rows are written in, so compression finds runs of near-equal values. A segment per subject would suit
+     * subject queries better, but changing the setting of an existing hypertable needs every chunk decompressed;
+     * it stays as it is.
      */
     static final List<String> TIMESCALE_TABLES = List.of(
             "create table if not exists positions (" + POSITIONS_COLUMNS + ")",

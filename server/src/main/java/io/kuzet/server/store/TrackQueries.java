@@ -11,9 +11,9 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * Read queries over stored positions and alerts, the same SQL on both schema flavours. Tracks use the
- * {@code (subject_id, fix_time)} index or the {@code (device_id, fix_time, journal_index)} primary key and prune to
- * the days asked for; latest positions take one index probe per subject over a bounded recent window; alert queues
+ * Read queries over stored positions and alerts, the same SQL on both schema flavours. Subject tracks use the
+ * {@code (subject_id, fix_time)} index and prune to the days asked for (a device track, for diagnostics, scans those
+ * days: no index by device is kept, see {@link TimeSeriesKeysMigration}); latest positions take one index probe per subject over a bounded recent window; alert queues
  * use {@code (state, detected_at)}. Thread-safe; every call takes a pooled connection.
  */
 public final class TrackQueries {

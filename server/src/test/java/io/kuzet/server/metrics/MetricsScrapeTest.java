@@ -46,7 +46,8 @@ class MetricsScrapeTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, scrape.statusCode());
             List<String> series = scrape.body().lines().filter(l -> l.startsWith("kuzet_")).toList();
-            for (String name : List.of("kuzet_core_lag_entries", "kuzet_journal_disk_used_bytes", "kuzet_journal_disk_free_bytes")) {
+            for (String name : List.of("kuzet_core_lag_entries", "kuzet_journal_disk_used_bytes", "kuzet_journal_disk_free_bytes",
+                    "kuzet_storage_lag_seconds", "kuzet_storage_lag_bytes", "kuzet_journal_retention_seconds")) {
                 assertTrue(series.stream().anyMatch(l -> l.startsWith(name)), name + " is exported");
             }
             List<String> nan = series.stream().filter(l -> l.endsWith(" NaN")).toList();

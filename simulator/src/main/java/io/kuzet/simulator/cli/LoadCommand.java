@@ -1,6 +1,9 @@
 package io.kuzet.simulator.cli;
 
+import io.kuzet.simulator.load.CpuPerFix;
 import io.kuzet.simulator.load.LoadFleet;
+import io.kuzet.simulator.load.LoadProvisioning;
+import io.kuzet.simulator.load.ServerProbe;
 import io.kuzet.simulator.load.LoadOptions;
 import io.kuzet.simulator.load.LoadResult;
 import io.kuzet.simulator.load.LoadRun;
@@ -55,9 +58,33 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "target/load", description = "Directory for result.json and chart.html.")
     Path out;
 
+    @Option(names = "--server-pid", defaultValue = "0",
+            description = "Pid of the server JVM on this machine: report its CPU time per stored fix (docs/performance.md).")
+    long serverPid;
+
+    @Option(names = "--server-data-dir",
+            description = "The server's data directory: adds its embedded PostgreSQL (postgres/postmaster.pid and children) to the CPU figures.")
+    Path serverDataDir;
+
+    @Option(names = "--ops-token", defaultValue = "", description = "Bearer token for the server's /metrics (http.opsToken), if set.")
+    String opsToken;
+
+    @Option(names = "--drain-timeout", defaultValue = "120",
+            description = "With --server-pid: seconds to wait after the last send for storage to catch up (default ${DEFAULT-VALUE}).")
+    int drainTimeoutS;
+
+    @Option(names = "--write-provisioning",
+            description = "Write the load fleet as a provisioning file for `kuzet-server --provision` to this path and exit.")
+    Path writeProvisioning;
+
     @Override
     public Integer call() throws Exception {
         boolean gt06 = "gt06".equals(protocol);
+        if (writeProvisioning != null) {
+            LoadProvisioning.write(devices, protocol, writeProvisioning);
+            System.out.println("load: wrote the provisioning file of " + devices + " " + protocol + " load devices to " + writeProvisioning);
+            return 0;
+        }
         LoadOptions options = new LoadOptions(protocol, devices, durationS, warmupS, rate, gt06 ? 1 : batch, Math.min(32, window), violators,
                 target.clientThreads, target.devicesPerSourceAddress, seed);
         LoadResult result;
@@ -73,7 +100,11 @@ public final class LoadCommand implements Callable<Integer> {
                         .run(System.out::println, HeapUsage::usedAfterGc);
             }
         } else {
-            result = new LoadRun(options, new Target(target.host, target.port, target.httpPort, target.token)).run(System.out::println, null);
+            LoadRun run = new LoadRun(options, new Target(target.host, target.port, target.httpPort, target.token));
+            if (serverPid > 0 || serverDataDir != null) {
+                run.withCpuProbe(new ServerProbe(serverPid, serverDataDir, target.host, target.httpPort, opsToken), drainTimeoutS);
+            }
+            result = run.run(System.out::println, null);
         }
         ResultFiles.writeJson(out.resolve("result.json"), result);
         ResultFiles.writeChart(out.resolve("chart.html"), result);
@@ -83,10 +114,25 @@ public final class LoadCommand implements Callable<Integer> {
         System.out.printf("load: fix-to-alert p50 %.2f ms p99 %.2f ms max %.2f ms (%d alerts timed, %d deciding fixes sent)%n",
                 result.fixToAlert().p50Ms(), result.fixToAlert().p99Ms(), result.fixToAlert().maxMs(), result.fixToAlert().count(),
                 result.alertsExpected());
+        CpuPerFix cpu = result.cpu();
+        if (cpu != null) {
+            System.out.printf("load: CPU per stored fix %.2f us (server %.2f us + database %.2f us) over %,.0f positions stored in %.1f s "
+                            + "(%.1f s drain); server %.2f cores, database %.2f cores; server %.2f us per acked fix while sending; load average %s%n",
+                    cpu.totalUs(), cpu.serverUs(), cpu.databaseUs(), cpu.positionsStored(), cpu.windowSeconds(), cpu.drainSeconds(),
+                    cpu.serverCores(), cpu.databaseCores(), cpu.serverUsPerAcked(), loadAverage());
+        }
         if (result.heapPerIdleDeviceBytes() >= 0) {
             System.out.printf("load: heap per idle connected device (client + server, in-process) %,d bytes%n", result.heapPerIdleDeviceBytes());
         }
         System.out.println("load: wrote " + out.resolve("result.json") + " and " + out.resolve("chart.html"));
         return 0;
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 }

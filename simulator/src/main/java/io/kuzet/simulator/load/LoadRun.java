@@ -49,6 +49,8 @@ public final class LoadRun {
     private final ConcurrentHashMap<AlertKey, Long> decidingFixSentNanos = new ConcurrentHashMap<>();
     private volatile boolean sending = true;
     private volatile boolean measuring;
+    private ServerProbe probe;
+    private int drainTimeoutS = 120;
 
     private record AlertKey(long deviceNumber, long fixTimeMs) {
     }
@@ -56,6 +58,16 @@ public final class LoadRun {
     public LoadRun(LoadOptions options, Target target) {
         this.options = options;
         this.target = target;
+    }
+
+    /**
+     * Measures the server's CPU per stored fix with {@code probe} (a server on this machine): sampled when the warm-up
+     * ends and again once storage has caught up after the last send, waiting at most {@code drainTimeoutS}.
+     */
+    public LoadRun withCpuProbe(ServerProbe probe, int drainTimeoutS) {
+        this.probe = probe;
+        this.drainTimeoutS = drainTimeoutS;
+        return this;
     }
 
     /** Runs; {@code heapProbe} (may be null) returns used heap after a GC, to measure heap per idle device. */
@@ -98,6 +110,7 @@ public final class LoadRun {
             long messagesAtMeasureStart = 0;
             long decidingAtMeasureStart = 0;
             long lastPositions = 0;
+            ServerProbe.Sample cpuFrom = null;
             long totalS = options.warmupS() + options.durationS();
             for (int s = 1; s <= totalS; s++) {
                 LockSupport.parkNanos(startNanos + s * 1_000_000_000L - System.nanoTime());
@@ -112,6 +125,7 @@ public final class LoadRun {
                     positionsAtMeasureStart = positions;
                     messagesAtMeasureStart = messagesAcked.sum();
                     decidingAtMeasureStart = decidingFixesSent.sum();
+                    cpuFrom = probe == null ? null : probe.sample();
                 } else if (s > options.warmupS()) {
                     ackTotal.add(ackInterval);
                     alertTotal.add(alertInterval);
@@ -128,15 +142,34 @@ public final class LoadRun {
             long messages = messagesAcked.sum() - messagesAtMeasureStart;
             long expected = decidingFixesSent.sum() - decidingAtMeasureStart;
             sending = false;
+            CpuPerFix cpu = cpuFrom == null ? null : drainAndMeasure(cpuFrom, positions, progress);
             return new LoadResult(options, target.host() + ":" + target.kuzetPort(), measuredS, positions,
                     measuredS == 0 ? 0 : positions / measuredS, measuredS == 0 ? 0 : messages / measuredS,
-                    LatencySummary.of(ackTotal), LatencySummary.of(alertTotal), expected, heapPerDevice, series);
+                    LatencySummary.of(ackTotal), LatencySummary.of(alertTotal), expected, heapPerDevice, series, cpu);
         } finally {
             sending = false;
             if (live != null) {
                 live.close();
             }
         }
+    }
+
+    /**
+     * Waits until the server has stored everything journaled (storage lag 0, polled every 200 ms) or the drain timeout,
+     * then samples: the window from {@code from} to that moment holds the CPU of both acking and storing the same fixes.
+     */
+    private CpuPerFix drainAndMeasure(ServerProbe.Sample from, long ackedWhileSending, Consumer<String> progress) {
+        ServerProbe.Sample sendEnd = probe.sample();
+        ServerProbe.Sample now = sendEnd;
+        long deadline = System.nanoTime() + drainTimeoutS * 1_000_000_000L;
+        while (now.lagEntries() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(200_000_000L);
+            now = probe.sample();
+        }
+        CpuPerFix cpu = CpuPerFix.between(from, sendEnd, now, ackedWhileSending);
+        progress.accept(String.format("load: storage lag %.0f entries (%.1f s) when sending stopped, %.0f after %.1f s of drain",
+                cpu.lagAtSendEnd(), cpu.lagSecondsAtSendEnd(), cpu.lagAtEnd(), cpu.drainSeconds()));
+        return cpu;
     }
 
     /** Used heap after a full GC, in bytes (in-process runs pass one that sees the server too). */

@@ -61,12 +61,12 @@ class KafkaJournalEndToEndTest {
                     clock.set(t);
                     double lat = i < 4 ? WORKPLACE_LAT + 0.02 : WORKPLACE_LAT;   // then inside the 300 m circle
                     long sequence = device.sendPositions(fixAt(t, lat, WORKPLACE_LON, 6));
-                    assertEquals(sequence, device.read().value, "acked once Kafka acknowledged the append");
+                    assertEquals(sequence, device.readReply().value, "acked once Kafka acknowledged the append");
                     kuzetSent++;
                 }
                 // the last frame again, as a device that missed its ack resends it: acked again, stored once
                 device.sendRaw(device.lastSentFrame());
-                assertEquals(12, device.read().value);
+                assertEquals(12, device.readReply().value);
             }
             gt06Sent += sendGt06Locations(running.server().port(Protocol.GT06), T0, 5, 2);
 
@@ -93,7 +93,7 @@ class KafkaJournalEndToEndTest {
                     long t = T0 + i * 30_000L;
                     clock.set(t);
                     long sequence = device.sendPositions(fixAt(t, WORKPLACE_LAT + 0.02, WORKPLACE_LON, 6));
-                    assertEquals(sequence, device.read().value);
+                    assertEquals(sequence, device.readReply().value);
                     kuzetSent++;
                 }
             }

@@ -47,7 +47,7 @@ class KafkaReconnectToAnotherNodeTest {
             try (KuzetTestClient device = new KuzetTestClient(nodeA.server.port(Protocol.KUZET))) {
                 assertEquals(0, device.login(TestFleet.KUZET_NUMBER, TestFleet.KUZET_KEY).value);
                 for (int i = 0; i < 3; i++) {
-                    assertEquals(device.sendPositions(fixAt(T0 + i * 30_000L, 43.30, 76.90, 8)), device.read().value);
+                    assertEquals(device.sendPositions(fixAt(T0 + i * 30_000L, 43.30, 76.90, 8)), device.readReply().value);
                 }
             }
             // node A is lost to the device; it reconnects through the load balancer to node B
@@ -56,9 +56,9 @@ class KafkaReconnectToAnotherNodeTest {
                 assertEquals(3, device.login(TestFleet.KUZET_NUMBER, TestFleet.KUZET_KEY).value, "node B knows what A stored");
                 device.startSequenceAt(3);   // its buffer still held frame 3 (the ack from A was lost)
                 assertEquals(3, device.sendPositions(fixAt(T0 + 2 * 30_000L, 43.30, 76.90, 8)));
-                assertEquals(3, device.read().value, "re-acked as stored");
+                assertEquals(3, device.readReply().value, "re-acked as stored");
                 assertEquals(4, device.sendPositions(fixAt(T0 + 3 * 30_000L, 43.30, 76.90, 8)));
-                assertEquals(4, device.read().value);
+                assertEquals(4, device.readReply().value);
             }
             assertEquals(4, deviceMessagesInTopic(topic), "frames 1-4 each appended once, the retransmission not again");
         }
