@@ -74,7 +74,7 @@ final class Supervision {
         if (isViolation(alert.type()) && !alert.late() && config.pursuitIntervalS > 0 && d != null) {
             return startPursuit(d, alert, device, order);
         }
-        if (isWarning(alert.type()) && config.warningVibrateMs > 0) {
+        if (isWarning(alert.type()) && !stale(alert) && config.warningVibrateMs > 0) {
             if (alert.type() != AlertType.CURFEW_WARNING && config.approachPursuitS > 0 && config.pursuitIntervalS > 0 && d != null) {
                 watchApproach(d, alert, device);
             }
@@ -172,6 +172,16 @@ final class Supervision {
         return new Alert(alert.alertId(), alert.phase(), alert.type(), alert.severity(), alert.deviceId(), alert.deviceNumber(),
                 alert.subjectId(), alert.orderId(), alert.ruleId(), alert.fixTimeMs(), alert.detectedAtMs(), alert.late(),
                 alert.explanation() + "; " + sentence, details);
+    }
+
+    /**
+     * A warning decided on a fix out of order, or uploaded later than {@code core.lateFixThresholdS} (buffered by the
+     * bracelet): it is about where the subject was minutes ago, so a vibration now would warn of nothing. Curfew
+     * warnings are decided on the clock, dated from the last known fix, and are never stale.
+     */
+    private boolean stale(Alert alert) {
+        return alert.type() != AlertType.CURFEW_WARNING
+                && (alert.late() || alert.detectedAtMs() - alert.fixTimeMs() > config.lateFixThresholdS * 1000L);
     }
 
     private static boolean canVibrate(DeviceRecord device) {
