@@ -294,6 +294,18 @@ public final class CommandService implements DeviceCommandRequests, CommandLink,
         }
     }
 
+    /**
+     * Waits until everything handed to the service so far (requests, sends, answers) has been done; for runs on
+     * simulated time, which must not move on while a command is still on its way (tests and the simulator).
+     */
+    public void awaitIdle(Duration timeout) throws InterruptedException {
+        try {
+            thread.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RejectedExecutionException e) {
+            throw new IllegalStateException("command service not idle within " + timeout, e);
+        }
+    }
+
     private static Protocol protocolOf(DeviceRecord device) {
         return Protocol.valueOf(device.protocol().toUpperCase(java.util.Locale.ROOT));
     }

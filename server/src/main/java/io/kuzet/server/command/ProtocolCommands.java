@@ -49,6 +49,16 @@ public final class ProtocolCommands {
         };
     }
 
+    /** Whether a device of the registry's {@code protocol} ("kuzet", "gt06", "watch") can be sent {@code kind}. */
+    public static boolean supports(String protocol, CommandKind kind) {
+        for (Protocol p : Protocol.values()) {
+            if (p.label().equals(protocol)) {
+                return of(p, kind, 1) != null;
+            }
+        }
+        return false;
+    }
+
     /** The kinds a Watch answer word confirms ({@code UPLOAD}, {@code CR}, {@code FIND}). */
     public static List<CommandKind> watchKindsAnsweredBy(String word) {
         return switch (word) {

@@ -6,6 +6,7 @@ import io.kuzet.server.command.CommandKind;
 import io.kuzet.server.command.CommandOrigin;
 import io.kuzet.server.command.CommandRequest;
 import io.kuzet.server.command.DeviceCommandRequests;
+import io.kuzet.server.command.ProtocolCommands;
 import io.kuzet.server.config.ServerConfig;
 import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.OrderRecord;
@@ -73,15 +74,18 @@ final class Supervision {
         if (isViolation(alert.type()) && !alert.late() && config.pursuitIntervalS > 0 && d != null) {
             return startPursuit(d, alert, device, order);
         }
-        if (isWarning(alert.type()) && config.warningVibrateMs > 0) {
+        if (isWarning(alert.type()) && !stale(alert) && config.warningVibrateMs > 0) {
             if (alert.type() != AlertType.CURFEW_WARNING && config.approachPursuitS > 0 && config.pursuitIntervalS > 0 && d != null) {
                 watchApproach(d, alert, device);
+            }
+            if (!canVibrate(device)) {
+                return alert;   // a GT06 tracker cannot vibrate: nobody was warned, so the alert must not say so
             }
             vibrate(device, alert, config.warningVibrateMs, "warn:", "subject warned: " + alert.explanation());
             return withNote(alert, "subject warned by vibration", "VIBRATE " + config.warningVibrateMs + " ms");
         }
         if ((alert.type() == AlertType.BATTERY_LOW || alert.type() == AlertType.BATTERY_CRITICAL)
-                && config.chargeReminderVibrateMs > 0) {
+                && config.chargeReminderVibrateMs > 0 && canVibrate(device)) {
             vibrate(device, alert, config.chargeReminderVibrateMs, "charge:", "reminder to charge: " + alert.explanation());
             return withNote(alert, "subject reminded to charge by vibration",
                     "VIBRATE " + config.chargeReminderVibrateMs + " ms (reminder to charge)");
@@ -168,6 +172,20 @@ final class Supervision {
         return new Alert(alert.alertId(), alert.phase(), alert.type(), alert.severity(), alert.deviceId(), alert.deviceNumber(),
                 alert.subjectId(), alert.orderId(), alert.ruleId(), alert.fixTimeMs(), alert.detectedAtMs(), alert.late(),
                 alert.explanation() + "; " + sentence, details);
+    }
+
+    /**
+     * A warning decided on a fix out of order, or uploaded later than {@code core.lateFixThresholdS} (buffered by the
+     * bracelet): it is about where the subject was minutes ago, so a vibration now would warn of nothing. Curfew
+     * warnings are decided on the clock, dated from the last known fix, and are never stale.
+     */
+    private boolean stale(Alert alert) {
+        return alert.type() != AlertType.CURFEW_WARNING
+                && (alert.late() || alert.detectedAtMs() - alert.fixTimeMs() > config.lateFixThresholdS * 1000L);
+    }
+
+    private static boolean canVibrate(DeviceRecord device) {
+        return ProtocolCommands.supports(device.protocol(), CommandKind.VIBRATE);
     }
 
     static boolean isViolation(AlertType type) {

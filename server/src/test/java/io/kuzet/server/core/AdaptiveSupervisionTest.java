@@ -94,12 +94,22 @@ class AdaptiveSupervisionTest {
 
     /** {@code n} fixes 30 s apart, {@code metres} north of the exclusion zone's centre (radius 200 m), then evaluated. */
     private void fixes(int n, double metres) {
+        fixes(TestFleet.KUZET_DEVICE, TestFleet.KUZET_NUMBER, Protocol.KUZET, n, metres);
+    }
+
+    /** As {@link #fixes(int, double)} from another of the subject's devices. */
+    private void fixes(long deviceId, long deviceNumber, Protocol protocol, int n, double metres) {
+        fixes(deviceId, deviceNumber, protocol, n, metres, 0);
+    }
+
+    /** As {@link #fixes(int, double)}, received {@code lateMs} after they were taken (buffered by the bracelet). */
+    private void fixes(long deviceId, long deviceNumber, Protocol protocol, int n, double metres, long lateMs) {
         for (int i = 0; i < n; i++) {
             now += 30_000;
             DeviceMessage msg = new DeviceMessage();
-            msg.deviceId = TestFleet.KUZET_NUMBER;
+            msg.deviceId = deviceNumber;
             addFix(msg, now, TestFleet.latNorthOfCentre(metres), TestFleet.ZONE_LON, 8);
-            journal.appendDeviceMessage(now, 0, TestFleet.KUZET_DEVICE, Protocol.KUZET.code(), msg);
+            journal.appendDeviceMessage(now + lateMs, 0, deviceId, protocol.code(), msg);
         }
         drain();
     }
@@ -286,5 +296,32 @@ class AdaptiveSupervisionTest {
         assertNull(warning.details().get("subjectWarned"));
         fixes(6, 100);
         assertNull(raised(AlertType.EXCLUSION_VIOLATION).get(0).details().get("pursuit"));
+    }
+
+    @Test
+    void aGt06TrackerThatCannotVibrateIsNotWarnedAndTheAlertDoesNotClaimItButIsStillPursued() {
+        config.exclusionWarningMetres = 300;
+        start(false, outbox);
+        fixes(TestFleet.GT06_DEVICE, TestFleet.GT06_IMEI, Protocol.GT06, 5, 1000);
+        fixes(TestFleet.GT06_DEVICE, TestFleet.GT06_IMEI, Protocol.GT06, 6, 350);
+        Alert warning = raised(AlertType.ZONE_APPROACH_WARNING).get(0);
+        assertFalse(warning.explanation().contains("warned"), warning.explanation());
+        assertNull(warning.details().get("subjectWarned"), "no SUBJECT_WARNED history entry for a vibration never sent");
+        assertEquals(List.of(), outbox.queued(CommandKind.VIBRATE));
+        assertEquals(List.of("pursuit-on:" + warning.alertId()), intervals().stream().map(CommandRequest::dedupKey).toList(),
+                "the approach still switches the tracker to 15 s reporting (GT06 can do TIMER)");
+    }
+
+    @Test
+    void anApproachWarningFromFixesUploadedTwentyMinutesLateDoesNotVibrateTheBracelet() {
+        config.exclusionWarningMetres = 300;
+        start(false, outbox);
+        fixes(TestFleet.KUZET_DEVICE, TestFleet.KUZET_NUMBER, Protocol.KUZET, 5, 1000, 20 * 60_000L);
+        fixes(TestFleet.KUZET_DEVICE, TestFleet.KUZET_NUMBER, Protocol.KUZET, 6, 350, 20 * 60_000L);
+        Alert warning = raised(AlertType.ZONE_APPROACH_WARNING).get(0);
+        assertTrue(warning.explanation().contains("uploaded 20 min after the fix"), warning.explanation());
+        assertEquals(List.of(), outbox.queued(CommandKind.VIBRATE), "the approach was 20 minutes ago");
+        assertFalse(warning.explanation().contains("warned"), warning.explanation());
+        assertNull(warning.details().get("subjectWarned"));
     }
 }

@@ -41,7 +41,6 @@ public final class FleetDriver implements AutoCloseable {
     private static final long TURN_BACK_LOOKAHEAD_MS = 12 * 3_600_000L;
 
     private final List<DeviceState> devices = new ArrayList<>();
-    private final java.util.Map<Long, DeviceState> bySubject = new java.util.HashMap<>();
     private final Consumer<SentFix> sentFixes;
     private long fixesSent;
     private boolean onBoardZones = true;
@@ -61,7 +60,6 @@ public final class FleetDriver implements AutoCloseable {
         for (SimSubject s : fleet.subjects()) {
             DeviceState d = new DeviceState(s, bracelets.apply(s), fleet.seed(), fleet.startMs());
             devices.add(d);
-            bySubject.put(s.subjectId(), d);
         }
     }
 
@@ -79,12 +77,6 @@ public final class FleetDriver implements AutoCloseable {
         this.turnBackProbability = probability;
         this.detours = into;
         return this;
-    }
-
-    /** Where commands for a subject's bracelet go when they are delivered without the wire (the quality run's loopback). */
-    public DeviceCommands commandsFor(long subjectId) {
-        DeviceState d = bySubject.get(subjectId);
-        return d == null ? DeviceCommands.IGNORE : d;
     }
 
     /** Commands the devices carried out (interval, locate now, vibrate). */

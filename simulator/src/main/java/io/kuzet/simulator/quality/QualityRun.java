@@ -12,6 +12,8 @@ import io.kuzet.simulator.fleet.Fleet;
 import io.kuzet.simulator.fleet.FleetFactory;
 import io.kuzet.simulator.fleet.RegistryMapping;
 import io.kuzet.simulator.fleet.ZoneSpec;
+import io.kuzet.server.registry.RegistrySnapshot;
+import io.kuzet.simulator.target.CommandOutbox;
 import io.kuzet.simulator.target.InProcessServer;
 import io.kuzet.simulator.target.SimClock;
 import java.nio.file.Path;
@@ -61,9 +63,12 @@ public final class QualityRun {
 
     /**
      * Adaptive-supervision comparison: bracelets without their own geofence (they report at the order's interval
-     * unless commanded) and, with {@code commands}, the core's commands delivered to them (pursuit at 15 s, a vibration
-     * {@code exclusionWarningMetres} before an exclusion zone, charge reminders); a warned subject turns back with
-     * {@code turnBackProbability}. Run once with and once without commands for the same fleet.
+     * unless commanded) and, with {@code commands}, the core's commands sent to them by the real command service
+     * (outbox table in an embedded PostgreSQL, {@link CommandOutbox}; written on the bracelet's connection, answered by
+     * it; simulated time waits until each command is written): pursuit at 15 s, a vibration
+     * {@code exclusionWarningMetres} before an exclusion zone, charge reminders. A kind the protocol cannot say (GT06
+     * cannot vibrate) ends UNSUPPORTED as in production. A warned subject turns back with {@code turnBackProbability}.
+     * Run once with and once without commands for the same fleet.
      */
     public QualityRun supervision(boolean commands, double turnBackProbability, double exclusionWarningMetres) {
         this.commands = commands;
@@ -105,19 +110,22 @@ public final class QualityRun {
         SimClock clock = SimClock.simulated(startMs);
         List<Alert> serverAlerts;
         long fixesSent;
-        InstantCommandDelivery delivery = new InstantCommandDelivery();
         Detours detours = new Detours();
         long warningsFelt;
         long turnedBack;
-        try (InProcessServer server = InProcessServer.start(dataDir, clock, 0, -1, "", c -> {
+        boolean commanding = Boolean.TRUE.equals(commands);
+        RegistrySnapshot registry = RegistryMapping.snapshot(fleet, 1, 0, 0, protocol.name().toLowerCase(java.util.Locale.ROOT));
+        Map<String, Long> commandRows = Map.of();
+        // with commands, the real command service on its outbox table: stored, written to the bracelet, answered
+        try (CommandOutbox outbox = commanding ? CommandOutbox.start(dataDir, registry) : null;
+             InProcessServer server = InProcessServer.start(dataDir, clock, 0, -1, "", c -> {
                 c.ports.gt06 = 0;
                 c.ports.watch = 0;
                 c.core.exclusionWarningMetres = commands == null ? 0 : exclusionWarningMetres;
-            }, Boolean.TRUE.equals(commands) ? delivery : io.kuzet.server.command.DeviceCommandRequests.NONE);
+            }, outbox == null ? null : outbox.store());
              DeviceClientGroup group = new DeviceClientGroup("127.0.0.1", server.kuzetPort(), 1, 0);
              FleetDriver driver = driver(fleet, group, server, sent).turningBack(turnBackProbability, detours)) {
-            delivery.deliverTo(driver);
-            server.provision(RegistryMapping.snapshot(fleet, 1, 0, 0, protocol.name().toLowerCase(java.util.Locale.ROOT)));
+            server.provision(registry);
             driver.connectAll();
             long nextProgressMs = startMs;
             for (long t = startMs; t < fleet.endMs(); t += STEP_MS) {
@@ -126,6 +134,9 @@ public final class QualityRun {
                 driver.awaitAcked();
                 if ((t - startMs) % TICK_EVERY_MS == 0) {
                     server.tick();
+                }
+                if (commanding) {
+                    server.awaitCommandsSettled(60_000);   // simulated time waits for the commands, as it waits for acks
                 }
                 if (t >= nextProgressMs) {
                     progress.accept(String.format("quality: simulated %s, %d fixes sent, %.0f s wall",
@@ -138,6 +149,11 @@ public final class QualityRun {
             fixesSent = driver.fixesSent();
             warningsFelt = driver.warningsFelt();
             turnedBack = driver.turnedBack();
+            if (outbox != null) {
+                server.awaitCommandsSettled(60_000);
+                commandRows = outbox.supervisionCounts();
+                progress.accept("quality: supervision commands by step/state " + commandRows);
+            }
         }
         List<Episode> episodes = GroundTruth.withValidFixes(GroundTruth.episodes(fleet, detours), sent);
         List<RaisedAlert> zoneAlerts = new ArrayList<>();
@@ -157,14 +173,19 @@ public final class QualityRun {
         SupervisionFigures supervision = null;
         if (commands != null) {
             double[] clear = clearDelays(episodes, serverAlerts);
-            supervision = new SupervisionFigures(commands, turnBackProbability, delivery.pursuits.get(), delivery.pursuitEnds.get(),
-                    delivery.warnings.get(), warningsFelt, turnedBack, delivery.chargeReminders.get(),
+            supervision = new SupervisionFigures(commands, turnBackProbability, rows(commandRows, "pursuit-on"),
+                    rows(commandRows, "pursuit-off"), rows(commandRows, "warn"), warningsFelt, turnedBack, rows(commandRows, "charge"),
                     significantExclusions(fleet, GroundTruth.episodes(fleet)), significantExclusions(fleet, episodes),
                     clear[0], clear[1]);
         }
         return new QualityReport(protocol.name(), seed, subjects, days, subjectDays, fixesSent, (System.nanoTime() - wallStart) / 1e9,
                 QualityScore.score("kuzet", episodes, zoneAlerts, subjectDays),
                 QualityScore.score("naive point-in-polygon", episodes, naive, subjectDays), others, supervision);
+    }
+
+    /** Supervision commands of this de-duplication step the bracelets carried out (DONE in the outbox). */
+    private static long rows(Map<String, Long> byStepAndState, String step) {
+        return byStepAndState.getOrDefault(step + "/DONE", 0L);
     }
 
     private static int significantExclusions(Fleet fleet, List<Episode> episodes) {

@@ -3,10 +3,11 @@ package io.kuzet.simulator.quality;
 /**
  * What adaptive supervision did in a quality run (null in the report of a run without the comparison). Immutable.
  *
- * @param commands                  whether the core's commands reached the bracelets
+ * @param commands                  whether the core's commands went to the bracelets (through the command service)
  * @param turnBackProbability       chance a warned subject near an exclusion zone turns back
  * @param pursuits                  fast-reporting commands (violation opened) and their ends (back to the order's interval)
- * @param warnings                  vibrations asked for by warning alerts; {@code warningsFelt} of them came while the
+ *                                  the bracelets carried out (DONE in {@code device_commands}); likewise the others
+ * @param warnings                  warning vibrations carried out; {@code warningsFelt} of them came while the
  *                                  subject was near an exclusion zone, after which {@code turnedBack} turned back
  * @param plannedExclusionEpisodes  significant exclusion episodes the routines would have had without any warning
  * @param exclusionEpisodes         significant exclusion episodes that happened

@@ -41,12 +41,15 @@ public final class InProcessServer implements AutoCloseable, FleetProvisioner {
      */
     public static InProcessServer start(Path dataDir, SimClock clock, int kuzetPort, int httpPort, String liveToken,
                                         Consumer<ServerConfig> customise) throws InterruptedException {
-        return start(dataDir, clock, kuzetPort, httpPort, liveToken, customise, io.kuzet.server.command.DeviceCommandRequests.NONE);
+        return start(dataDir, clock, kuzetPort, httpPort, liveToken, customise, null);
     }
 
-    /** {@link #start} whose core sends adaptive-supervision commands to {@code commands}. */
+    /**
+     * {@link #start} with the command service on {@code commands} (a {@link CommandOutbox}'s store; null = none): the
+     * core's adaptive supervision then commands the bracelets over their connections, as in production.
+     */
     public static InProcessServer start(Path dataDir, SimClock clock, int kuzetPort, int httpPort, String liveToken,
-                                        Consumer<ServerConfig> customise, io.kuzet.server.command.DeviceCommandRequests commands)
+                                        Consumer<ServerConfig> customise, io.kuzet.server.command.CommandStore commands)
             throws InterruptedException {
         ServerConfig config = ConfigLoader.load(null, Map.of());
         config.server.dataDir = dataDir.toString();
@@ -61,7 +64,7 @@ public final class InProcessServer implements AutoCloseable, FleetProvisioner {
         customise.accept(config);
         config.validate();
         KuzetServer server = KuzetServer.start(config, RegistrySnapshot.empty(), new KuzetServer.Options(clock, !clock.isSimulated())
-                .withCommandRequests(commands));
+                .withCommandStore(commands));
         return new InProcessServer(server, clock, config);
     }
 
@@ -125,6 +128,20 @@ public final class InProcessServer implements AutoCloseable, FleetProvisioner {
             LockSupport.parkNanos(1_000_000);
         }
         LockSupport.parkNanos(100_000_000);
+    }
+
+    /**
+     * For runs on simulated time: waits until the core has processed everything journaled and the command service has
+     * stored and written every command the core asked for, so no command is still on its way when time moves on.
+     */
+    public void awaitCommandsSettled(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (server.core().lagEntries() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(50_000);
+        }
+        if (server.commands() != null) {
+            server.commands().awaitIdle(java.time.Duration.ofMillis(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L)));
+        }
     }
 
     /** Every alert transition in the alert journal, in order. */

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The same fleet with and without adaptive supervision: with commands the core pursues every detected violation and
  * warns subjects approaching the victim's home, and those who turn back do not violate; without, nothing is sent.
+ * With commands they go through the real command service (outbox in an embedded PostgreSQL, written on the bracelets'
+ * connections, answered by them); the figures count what the bracelets carried out.
  */
 class SupervisionQualityTest {
     @TempDir
