@@ -12,12 +12,12 @@ import java.util.regex.Pattern;
 
 /**
  * The console's own translations ({@code console/i18n.js} and the feature files' {@code i18n-*.js}) for pages the
- * server renders, such as the printed incident report: one source for the names of alert types, severities, states
- * and history actions in English, Russian and Kazakh. Parsed once from the class path, in the layout
+ * server renders, such as the printed incident report: one source for the names of alert types, severities, states,
+ * history actions and the explanation texts ({@link AlertExplanation}) in English, Russian and Kazakh. Parsed once from the class path, in the layout
  * ConsoleTranslationsTest checks ({@code key: 'text'} inside {@code "\n  <lang>: {" ... "\n  }"}). Thread-safe.
  */
 public final class ConsoleTexts {
-    private static final List<String> FILES = List.of("console/i18n.js", "console/i18n-reports.js");
+    private static final List<String> FILES = List.of("console/i18n.js", "console/i18n-reports.js", "console/i18n-explain.js");
     private static final Pattern KEY = Pattern.compile("(?:^|[{,])\\s*(\\w+):\\s*'((?:[^'\\\\]|\\\\.)*)'", Pattern.MULTILINE);
     private static final Map<String, Map<String, String>> DICTIONARIES = load();
 
