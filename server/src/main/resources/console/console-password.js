@@ -31,14 +31,24 @@
   open.setAttribute('data-i18n', 'changePassword');
   $('logout-btn').insertAdjacentElement('beforebegin', open);
 
+  // the refusal in the user's language: the server's code (error_<code>: too short, too long, unchanged, wrong current
+  // password...) behind the translated prefix, kept as keys so a language switch translates it again
+  var refusal = null;
+
+  function showRefusal(keys) {
+    refusal = keys;
+    $('password-error').textContent = keys ? keys.map(t).join(': ') : '';
+  }
+
   function translate() {
     document.querySelectorAll('#password-view [data-i18n], #password-btn').forEach(function (e) { e.textContent = t(e.dataset.i18n); });
+    showRefusal(refusal);
   }
 
   function showForm(mustChange) {
     forced = mustChange;
     $('password-form').reset();
-    $('password-error').textContent = '';
+    showRefusal(null);
     $('password-required').hidden = !mustChange;
     $('password-cancel').hidden = mustChange;
     $('main-view').hidden = true;
@@ -55,9 +65,9 @@
 
   $('password-form').onsubmit = function (ev) {
     ev.preventDefault();
-    $('password-error').textContent = '';
+    showRefusal(null);
     if ($('new-password').value !== $('repeat-password').value) {
-      $('password-error').textContent = t('passwordsDiffer');
+      showRefusal(['passwordsDiffer']);
       return;
     }
     K.api('POST', '/api/v1/auth/password', { currentPassword: $('current-password').value, newPassword: $('new-password').value })
@@ -71,7 +81,10 @@
         closeForm();
         return null;
       })
-      .catch(function (e) { $('password-error').textContent = t('passwordRefused') + ': ' + e.message; });
+      .catch(function (e) {
+        showRefusal(['passwordRefused', e.code && window.KUZET_I18N.en['error_' + e.code] ? 'error_' + e.code
+          : (e.status ? 'error_unknown' : 'error_network')]);
+      });
   };
   $('password-cancel').onclick = closeForm;
   open.onclick = function () { showForm(false); };

@@ -286,8 +286,9 @@ class AlertHistoryAndReportsTest {
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
         String html = r.body();
-        String explanation = h.strings("select explanation from alerts where id = " + id).get(0);
-        assertTrue(html.contains(escaped(explanation)), "the explanation: " + explanation);
+        // the explanation from the alert's details, as the English console writes it (not the server's own sentence)
+        assertTrue(html.matches("(?s).*<p id=\"report-explanation\">Exclusion zone “Stay away from victim home” \\(zone “Victim home”\\):"
+                + " 120 m inside \\(accuracy 6 m\\), \\d+ fixes over .*"), "the explanation from the details");
         assertTrue(html.contains("<svg id=\"incident-map\"") && html.contains("class=\"zone\"") && html.contains("class=\"track\"")
                 && html.contains("class=\"trigger\""), "the map draws the zone, the track and the triggering fix");
         assertTrue(html.contains("Victim home") && html.contains("Stay away from victim home") && html.contains("KZ-2026-0001"));
@@ -304,6 +305,90 @@ class AlertHistoryAndReportsTest {
         assertTrue(russian.contains("Оқиға туралы есеп") && !russian.contains("Incident report"));
         assertEquals(404, h.send("GET", "/api/v1/alerts/" + id + "/report", h.login("op-ast"), null).statusCode());
         assertEquals(400, h.send("GET", "/api/v1/alerts/" + id + "/report?lang=de", supervisor, null).statusCode());
+    }
+
+    /**
+     * The printed report of a Russian or Kazakh reader explains each alert from its structured details with the
+     * console's texts: not one word of the server's English explanation is left, the numbers of the details are
+     * there, times are in the agency's zone, and the English report says what the English console says.
+     */
+    @Test
+    void russianAndKazakhIncidentReportsExplainEveryKindOfAlertWithoutEnglish() throws Exception {
+        // the registry's names are the agency's data, printed as given: give them in the local language
+        h.exec("update zones set name = 'Жилище потерпевшей' where id = 500");
+        h.exec("update rules set name = 'Запрет: жилище потерпевшей' where id = 5000");
+        h.reloadRegistry();
+        h.walkIntoExclusionZone();
+        await().atMost(Duration.ofSeconds(15)).until(() -> h.scalar("select count(*) from alerts where type = 'EXCLUSION_VIOLATION'") == 1);
+        List<String> ids = new ArrayList<>(List.of(Long.toString(h.scalar("select id from alerts where type = 'EXCLUSION_VIOLATION'"))));
+        // the other kinds as the core writes them: its English sentence and the details behind it
+        String[][] others = {
+            {"CURFEW_VIOLATION", "HIGH", "true", "Curfew “Ночной режим” (zone “Дом”): the window began at 2026-05-01 22:00:00 Asia/Almaty"
+                + " while the subject was away; last known position at 2026-05-01 21:40:00 Asia/Almaty, 1.2 km outside (accuracy 12 m);"
+                + " late: older than the newest fix of the device",
+                "{\"ruleName\": \"Ночной режим\", \"ruleKind\": \"CURFEW\", \"zoneName\": \"Дом\", \"basis\": \"LAST_KNOWN_POSITION\","
+                + " \"signedDistanceMetres\": -1234.5, \"accuracyMetres\": 12, \"fixCount\": 1, \"durationSeconds\": 0,"
+                + " \"openingFixTime\": \"2026-05-01T17:00:00Z\", \"lastFixTime\": \"2026-05-01T16:40:00Z\"}"},
+            {"NO_COMMUNICATION", "HIGH", "false", "No communication for 31 min (limit 15 min); last message 2026-05-01 15:00:00 Asia/Almaty",
+                "{\"silentSeconds\": 1860, \"limitSeconds\": 900, \"neverSinceMonitoringBegan\": false}"},
+            {"BATTERY_LOW", "LOW", "false", "Battery low: 18 % (threshold 20 %)", "{\"batteryPercent\": 18, \"thresholdPercent\": 20}"},
+            {"BATTERY_CRITICAL", "MEDIUM", "false", "Battery critical: 4 % (threshold 5 %); device will stop reporting soon",
+                "{\"batteryPercent\": 4, \"thresholdPercent\": 5}"},
+            {"NO_GPS_FIX", "MEDIUM", "false", "Communicating but no valid GPS fix for 32 min (limit 30 min): possible shielding or jamming;"
+                + " last fix never since monitoring began", "{\"noFixSeconds\": 1920, \"limitSeconds\": 1800, \"neverSinceMonitoringBegan\": true}"},
+            {"STRAP_TAMPER", "HIGH", "true", "Strap opened, reported by the device at 2026-05-01 15:00:00 Asia/Almaty; received late",
+                "{\"eventTimeMs\": 1777647600000, \"delaySeconds\": 1200}"}};
+        for (int i = 0; i < others.length; i++) {
+            String[] o = others[i];
+            h.exec("insert into alerts (id, type, severity, subject_id, device_id, fix_time, detected_at, late, state, explanation, details)"
+                    + " values (" + (7000 + i) + ", '" + o[0] + "', '" + o[1] + "', 10, 1000, '" + T0 + "', '" + T0.plusSeconds(1200) + "', "
+                    + o[2] + ", 'OPEN', '" + o[3] + "', '" + o[4] + "'::jsonb)");
+            ids.add(Long.toString(7000 + i));
+        }
+        String supervisor = h.login("sup-alm");
+        List<String> problems = new ArrayList<>();
+        for (String id : ids) {
+            String english = h.strings("select explanation from alerts where id = " + id).get(0);
+            Set<String> words = new HashSet<>();
+            java.util.regex.Matcher w = java.util.regex.Pattern.compile("[A-Za-z]{3,}").matcher(english);
+            while (w.find()) {
+                words.add(w.group().toLowerCase(java.util.Locale.ROOT));
+            }
+            words.removeAll(Set.of("asia", "almaty", "gps")); // the zone's IANA id and an acronym every language keeps
+            for (String lang : List.of("ru", "kk")) {
+                String html = h.send("GET", "/api/v1/alerts/" + id + "/report?lang=" + lang, supervisor, null).body();
+                String explanation = between(html, "<p id=\"report-explanation\">", "</p>");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("[A-Za-z]{3,}").matcher(explanation);
+                List<String> left = new ArrayList<>();
+                while (m.find()) {
+                    if (words.contains(m.group().toLowerCase(java.util.Locale.ROOT))) {
+                        left.add(m.group());
+                    }
+                }
+                String type = h.strings("select type from alerts where id = " + id).get(0);
+                if (!left.isEmpty() || html.contains(escaped(english)) || !explanation.matches(".*\\d.*") || explanation.contains("{")) {
+                    problems.add(lang + " " + type + ": " + explanation + " (English left: " + left + ")");
+                }
+            }
+        }
+        assertEquals(List.of(), problems, "Russian and Kazakh reports explained from the structured details");
+
+        String battery = h.send("GET", "/api/v1/alerts/7002/report?lang=ru", supervisor, null).body();
+        assertEquals("Заряд 18 % (порог 20 %)", between(battery, "<p id=\"report-explanation\">", "</p>"));
+        String curfew = between(h.send("GET", "/api/v1/alerts/7000/report?lang=kk", supervisor, null).body(),
+                "<p id=\"report-explanation\">", "</p>");
+        assertTrue(curfew.startsWith("Коменданттық сағат «Ночной режим» («Дом» аймағы): кезең 2026-05-01 2") && curfew.contains("Asia/Almaty")
+                && curfew.contains("сыртында 1235 м (дәлдігі 12 м)"), "curfew in Kazakh, in the agency's zone: " + curfew);
+        String english = between(h.send("GET", "/api/v1/alerts/7002/report?lang=en", supervisor, null).body(),
+                "<p id=\"report-explanation\">", "</p>");
+        assertEquals("Battery at 18 % (threshold 20 %)", english, "the English report says what the English console says");
+    }
+
+    private static String between(String html, String start, String end) {
+        int from = html.indexOf(start);
+        assertTrue(from >= 0, "no " + start + " in " + html);
+        from += start.length();
+        return html.substring(from, html.indexOf(end, from));
     }
 
     /** The fixes {@link ApiHarness#walkIntoExclusionZone} sent, as the storage writer (not run by the harness) stores them. */

@@ -210,6 +210,54 @@ class ConsoleReportsBrowserTest {
                 "{\"username\":\"op-alm\",\"password\":\"night shift password 1\"}").statusCode(), "the new password works");
     }
 
+    /**
+     * A refused password change says why in the user's language: each policy failure has its own code and text
+     * (too short, unchanged, wrong current password), and a language switch translates the shown refusal again.
+     */
+    @Test
+    void refusedPasswordChangeSaysWhyInRussianAndKazakh() throws Exception {
+        String token = h.login("op-alm");
+        for (String[] refused : new String[][] {
+            {"{\"currentPassword\":\"" + ApiHarness.PASSWORD + "\",\"newPassword\":\"short\"}", "400", "password_too_short"},
+            {"{\"currentPassword\":\"" + ApiHarness.PASSWORD + "\",\"newPassword\":\"" + "ж".repeat(40) + "\"}", "400", "password_too_long"},
+            {"{\"currentPassword\":\"" + ApiHarness.PASSWORD + "\",\"newPassword\":\"" + ApiHarness.PASSWORD + "\"}", "400", "password_unchanged"},
+            {"{\"currentPassword\":\"not my password\",\"newPassword\":\"night shift password 1\"}", "403", "wrong_password"}}) {
+            var r = h.send("POST", "/api/v1/auth/password", token, refused[0]);
+            assertEquals(Integer.parseInt(refused[1]), r.statusCode(), r.body());
+            assertEquals(refused[2], new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("error").asText(), r.body());
+        }
+
+        logIn("op-alm", ApiHarness.PASSWORD);
+        awaitLive();
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("lang"))).selectByValue("ru");
+        browser.findElement(By.id("password-btn")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("password-view")).isDisplayed());
+        submitPasswordChange(ApiHarness.PASSWORD, "short");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElement(By.id("password-error")).getText().isEmpty());
+        assertEquals("Пароль не изменён: Пароль слишком короткий: не менее 10 символов", browser.findElement(By.id("password-error")).getText());
+        screenshot("console-password-refused-ru.png");
+
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("lang"))).selectByValue("kk");
+        assertEquals("Құпиясөз өзгертілмеді: Құпия сөз тым қысқа: кемінде 10 таңба", browser.findElement(By.id("password-error")).getText(),
+                "the shown refusal follows the language switch");
+        submitPasswordChange(ApiHarness.PASSWORD, ApiHarness.PASSWORD);
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("password-error")).getText()
+                .equals("Құпиясөз өзгертілмеді: Жаңа құпия сөз ағымдағысынан өзгеше болуы керек"));
+        submitPasswordChange("not my password", "night shift password 1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("password-error")).getText()
+                .equals("Құпиясөз өзгертілмеді: Ағымдағы құпия сөз қате"));
+        assertEquals(0, h.scalar("select count(*) from audit_log where action = 'USER_PASSWORD_CHANGED'"), "nothing was changed");
+    }
+
+    private void submitPasswordChange(String current, String next) {
+        for (String[] field : new String[][] {{"current-password", current}, {"new-password", next}, {"repeat-password", next}}) {
+            browser.findElement(By.id(field[0])).clear();
+            browser.findElement(By.id(field[0])).sendKeys(field[1]);
+        }
+        browser.executeScript("document.getElementById('password-error').textContent = ''");
+        browser.findElement(By.id("password-save")).click();
+    }
+
     /** The fixes {@link ApiHarness#walkIntoExclusionZone} sent, as the storage writer (not run by the harness) stores them. */
     private void storeWalkedTrack() throws Exception {
         StringBuilder values = new StringBuilder();

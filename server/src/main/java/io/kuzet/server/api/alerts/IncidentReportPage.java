@@ -1,6 +1,7 @@
 package io.kuzet.server.api.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kuzet.server.api.console.AlertExplanation;
 import io.kuzet.server.api.console.ConsoleTexts;
 import io.kuzet.server.store.TrackPoint;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.Set;
 
 /**
  * The HTML of a printed incident report (see {@link IncidentReportRoutes}): labels in English, Russian or Kazakh,
+ * the explanation built from the alert's structured details as the console builds it ({@link AlertExplanation}),
  * every value escaped, times in the agency's zone with the zone named, one A4 page per section break when printed.
  * Stateless.
  */
@@ -62,7 +64,7 @@ final class IncidentReportPage {
         h.append("</table>");
 
         h.append("<h2>").append(esc(l.get("explanation"))).append("</h2><p id=\"report-explanation\">")
-                .append(esc(alert.path("explanation").asText())).append("</p>");
+                .append(esc(AlertExplanation.text(lang, alert, zone))).append("</p>");
 
         h.append("<section class=\"map\"><h2>").append(esc(l.get("map"))).append("</h2>")
                 .append(IncidentMapSvg.svg(ctx.zoneGeoJson(), track, Instant.parse(alert.path("fixTime").asText())))

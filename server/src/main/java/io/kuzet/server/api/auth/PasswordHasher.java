@@ -1,6 +1,7 @@
 package io.kuzet.server.api.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.kuzet.server.api.http.ApiException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -29,14 +30,16 @@ public final class PasswordHasher {
         return BCrypt.verifyer().verify(password.toCharArray(), hash).verified;
     }
 
-    /** Null when acceptable, else why not. */
-    public static String weakness(String password) {
+    /**
+     * Refuses a password the policy does not accept, each reason with its own code ({@code password_too_short},
+     * {@code password_too_long}) so the console can say which in the user's language.
+     */
+    public static void requireAcceptable(String password) {
         if (password.length() < MIN_LENGTH) {
-            return "the password must have at least " + MIN_LENGTH + " characters";
+            throw new ApiException(400, "password_too_short", "the password must have at least " + MIN_LENGTH + " characters");
         }
         if (password.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-            return "the password must not exceed " + MAX_BYTES + " bytes";
+            throw new ApiException(400, "password_too_long", "the password must not exceed " + MAX_BYTES + " bytes");
         }
-        return null;
     }
 }

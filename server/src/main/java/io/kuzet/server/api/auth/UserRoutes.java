@@ -119,10 +119,7 @@ public final class UserRoutes {
             throw ApiException.badRequest("'username' may hold letters, digits and . _ @ - (3 to 100 characters)");
         }
         String password = Json.requiredText(body, "password", 200);
-        String weakness = PasswordHasher.weakness(password);
-        if (weakness != null) {
-            throw ApiException.badRequest(weakness);
-        }
+        PasswordHasher.requireAcceptable(password);
         Role role = Json.requiredEnum(body, "role", Role.class);
         long agencyId = body.hasNonNull("agencyId") ? Json.requiredId(body, "agencyId") : 0;
         if (!p.allAgencies() && agencyId != p.agencyId()) {
@@ -177,12 +174,9 @@ public final class UserRoutes {
         JsonNode body = request.json();
         String current = Json.requiredText(body, "currentPassword", 200);
         String next = Json.requiredText(body, "newPassword", 200);
-        String weakness = PasswordHasher.weakness(next);
-        if (weakness != null) {
-            throw ApiException.badRequest(weakness);
-        }
+        PasswordHasher.requireAcceptable(next);
         if (next.equals(current)) {
-            throw ApiException.badRequest("the new password must differ from the current one");
+            throw new ApiException(400, "password_unchanged", "the new password must differ from the current one");
         }
         try (Connection c = ctx.dataSource().getConnection()) {
             AuditLog.inTransaction(c, tx -> {

@@ -11,13 +11,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The console's own translations ({@code console/i18n.js} and the feature files' {@code i18n-*.js}) for pages the
- * server renders, such as the printed incident report: one source for the names of alert types, severities, states
- * and history actions in English, Russian and Kazakh. Parsed once from the class path, in the layout
+ * The console's own translations ({@code console/i18n.js} and the feature files' {@code i18n-*.js}, every one that
+ * {@code console/index.html} loads, so a new feature's texts are read without a list to keep here) for pages the
+ * server renders, such as the printed incident report: one source for the names of alert types, severities, states,
+ * history actions and the explanation texts ({@link AlertExplanation}) in English, Russian and Kazakh. Parsed once from the class path, in the layout
  * ConsoleTranslationsTest checks ({@code key: 'text'} inside {@code "\n  <lang>: {" ... "\n  }"}). Thread-safe.
  */
 public final class ConsoleTexts {
-    private static final List<String> FILES = List.of("console/i18n.js", "console/i18n-reports.js");
+    /** The dictionaries are the ones the console's page loads, in its order (a later file's key wins, as in JS). */
+    private static final Pattern SCRIPT = Pattern.compile("<script src=\"/(console/i18n[\\w-]*\\.js)\"");
     private static final Pattern KEY = Pattern.compile("(?:^|[{,])\\s*(\\w+):\\s*'((?:[^'\\\\]|\\\\.)*)'", Pattern.MULTILINE);
     private static final Map<String, Map<String, String>> DICTIONARIES = load();
 
@@ -35,16 +37,9 @@ public final class ConsoleTexts {
 
     private static Map<String, Map<String, String>> load() {
         Map<String, Map<String, String>> out = new HashMap<>();
-        for (String file : FILES) {
-            String js;
-            try (InputStream in = ConsoleTexts.class.getClassLoader().getResourceAsStream(file)) {
-                if (in == null) {
-                    continue;
-                }
-                js = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        Matcher scripts = SCRIPT.matcher(resource("console/index.html"));
+        while (scripts.find()) {
+            String js = resource(scripts.group(1));
             for (String lang : List.of("en", "ru", "kk")) {
                 int start = js.indexOf("\n  " + lang + ": {");
                 if (start < 0) {
@@ -59,5 +54,16 @@ public final class ConsoleTexts {
             }
         }
         return Map.copyOf(out);
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = ConsoleTexts.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException(path + " is not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -12,7 +12,8 @@ public final class ApiException extends RuntimeException {
      */
     public static final java.util.List<String> CODES = java.util.List.of("bad_request", "not_found", "forbidden", "conflict",
             "unauthorized", "method_not_allowed", "too_large", "password_change_required", "internal", "wrong_password",
-            "too_many_requests", "busy", "unavailable", "upgrade_required", "alert_state_conflict");
+            "too_many_requests", "busy", "unavailable", "upgrade_required", "alert_state_conflict", "password_too_short",
+            "password_too_long", "password_unchanged");
 
     private final int status;
     private final String code;

@@ -177,4 +177,25 @@ class ConsoleTranslationsTest {
         }
         assertEquals(List.of(), untranslated, "texts left in English");
     }
+
+    /**
+     * Every code a route throws is listed in ApiException.CODES, so everyLanguageHasEveryKeyTheConsoleUses demands
+     * its {@code error_<code>} text: the password policy's refusals (too short, too long, unchanged) included.
+     */
+    @Test
+    void everyErrorCodeTheServerThrowsIsListedAndTranslated() throws IOException {
+        Set<String> thrown = new TreeSet<>();
+        Pattern code = Pattern.compile("new ApiException\\(\\d+, \"(\\w+)\"");
+        try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java"))) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Matcher m = code.matcher(java.nio.file.Files.readString(file));
+                while (m.find()) {
+                    thrown.add(m.group(1));
+                }
+            }
+        }
+        assertTrue(thrown.containsAll(List.of("password_too_short", "password_too_long", "password_unchanged", "wrong_password")), thrown.toString());
+        thrown.removeAll(ApiException.CODES);
+        assertEquals(Set.of(), thrown, "codes thrown but not in ApiException.CODES (so without a translated text)");
+    }
 }
