@@ -7,7 +7,7 @@
   'use strict';
   var K = window.KuzetConsole;
   var ZONE_TYPES = ['EXCLUSION_VIOLATION', 'INCLUSION_VIOLATION', 'CURFEW_VIOLATION', 'PROXIMITY_VIOLATION',
-    'PROXIMITY_WARNING', 'ZONE_UNCERTAIN', 'CURFEW_STATUS_UNKNOWN'];
+    'PROXIMITY_WARNING', 'ZONE_UNCERTAIN', 'CURFEW_STATUS_UNKNOWN', 'ZONE_APPROACH_WARNING', 'CURFEW_WARNING'];
   // an upload delay worth stating (the server states it after core.lateFixThresholdS; a minute is the default)
   var UPLOAD_DELAY_STATED_S = 60;
 
@@ -54,6 +54,11 @@
       body = tf('ex_ambiguous', { duration: duration(d.durationSeconds) }) + ': ' + position(d) + ', ' + tf('ex_fixCount', { count: d.fixCount });
     } else if (a.type === 'PROXIMITY_WARNING') {
       body = K.t('ex_warning') + ': ' + position(d);
+    } else if (a.type === 'ZONE_APPROACH_WARNING') {
+      body = K.t('ex_approach') + ': ' + position(d);
+    } else if (a.type === 'CURFEW_WARNING') {
+      // openingFixTime is the window's start, durationSeconds how long before it the warning was decided
+      body = tf('ex_curfewSoon', { time: K.fmtTime(d.openingFixTime), duration: duration(d.durationSeconds) }) + ': ' + position(d);
     } else {
       body = position(d) + ', ' + tf('ex_fixes', { count: d.fixCount, duration: duration(d.durationSeconds) });
     }

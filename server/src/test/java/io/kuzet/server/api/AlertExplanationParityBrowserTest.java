@@ -39,6 +39,8 @@ class AlertExplanationParityBrowserTest {
             + "{'type': 'CURFEW_VIOLATION', " + AT + ", 'details': {" + ZONE + ", 'ruleKind': 'CURFEW', 'basis': 'LAST_KNOWN_POSITION', 'lastFixTime': null, 'durationSeconds': 200000}},"
             + "{'type': 'PROXIMITY_VIOLATION', " + AT + ", 'details': {" + ZONE + ", 'ruleKind': 'PROXIMITY', 'zoneName': null}},"
             + "{'type': 'PROXIMITY_WARNING', " + AT + ", 'details': {" + ZONE + ", 'ruleKind': 'PROXIMITY', 'signedDistanceMetres': -40}},"
+            + "{'type': 'ZONE_APPROACH_WARNING', " + AT + ", 'details': {" + ZONE + ", 'signedDistanceMetres': -250}},"
+            + "{'type': 'CURFEW_WARNING', " + AT + ", 'details': {" + ZONE + ", 'ruleKind': 'CURFEW', 'signedDistanceMetres': -900, 'durationSeconds': 1800}},"
             + "{'type': 'ZONE_UNCERTAIN', " + AT + ", 'details': {" + ZONE + ", 'signedDistanceMetres': null}},"
             + "{'type': 'CURFEW_STATUS_UNKNOWN', " + AT + ", 'details': {" + ZONE + ", 'ruleKind': 'CURFEW', 'durationSeconds': 8000}},"
             + "{'type': 'CURFEW_VIOLATION', 'explanation': 'the server sentence', " + AT + ", 'details': {}},"

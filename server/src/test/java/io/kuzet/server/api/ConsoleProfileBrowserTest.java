@@ -208,6 +208,8 @@ class ConsoleProfileBrowserTest {
                 + "{type: 'CURFEW_VIOLATION', details: {" + zone + ", ruleKind: 'CURFEW', basis: 'LAST_KNOWN_POSITION', lastFixTime: '2026-05-01T09:00:00Z'}},"
                 + "{type: 'PROXIMITY_VIOLATION', details: {" + zone + ", ruleKind: 'PROXIMITY', zoneName: null}},"
                 + "{type: 'PROXIMITY_WARNING', details: {" + zone + ", ruleKind: 'PROXIMITY'}},"
+                + "{type: 'ZONE_APPROACH_WARNING', details: {" + zone + ", signedDistanceMetres: -250}},"
+                + "{type: 'CURFEW_WARNING', details: {" + zone + ", ruleKind: 'CURFEW', signedDistanceMetres: -900, durationSeconds: 1800}},"
                 + "{type: 'ZONE_UNCERTAIN', details: {" + zone + ", signedDistanceMetres: null}},"
                 + "{type: 'CURFEW_STATUS_UNKNOWN', details: {" + zone + ", ruleKind: 'CURFEW', durationSeconds: 8000}},"
                 + "{type: 'STRAP_TAMPER', fixTime: '2026-05-01T10:00:00Z', detectedAt: '2026-05-01T10:20:00Z', late: true, details: {eventTimeMs: 1, delaySeconds: 1200}},"

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  */
 public final class AlertExplanation {
     private static final Set<String> ZONE_TYPES = Set.of("EXCLUSION_VIOLATION", "INCLUSION_VIOLATION", "CURFEW_VIOLATION",
-            "PROXIMITY_VIOLATION", "PROXIMITY_WARNING", "ZONE_UNCERTAIN", "CURFEW_STATUS_UNKNOWN");
+            "PROXIMITY_VIOLATION", "PROXIMITY_WARNING", "ZONE_UNCERTAIN", "CURFEW_STATUS_UNKNOWN",
+            "ZONE_APPROACH_WARNING", "CURFEW_WARNING");
     /** An upload delay worth stating, as in console-explain.js. */
     private static final double UPLOAD_DELAY_STATED_S = 60;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)\\}");
@@ -116,6 +117,11 @@ public final class AlertExplanation {
                     + tf("ex_fixCount", params("count", d.get("fixCount")));
         } else if (type.equals("PROXIMITY_WARNING")) {
             body = t("ex_warning") + ": " + position(d);
+        } else if (type.equals("ZONE_APPROACH_WARNING")) {
+            body = t("ex_approach") + ": " + position(d);
+        } else if (type.equals("CURFEW_WARNING")) {
+            body = tf("ex_curfewSoon", Map.of("time", fmtTime(d.get("openingFixTime")), "duration", duration(d.get("durationSeconds"))))
+                    + ": " + position(d);
         } else {
             body = position(d) + ", " + tf("ex_fixes", params("count", d.get("fixCount"), "duration", duration(d.get("durationSeconds"))));
         }
