@@ -161,6 +161,8 @@ public final class ProvisioningImporter {
         private final Map<String, Long> zoneIds = cache();
         /** Entries per section, and rules; in the file format's order (the audit entry lists them). */
         private final Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        /** Sections read so far, in the file's order. */
+        private final Set<String> seen = new java.util.LinkedHashSet<>();
 
         Run(Connection c, Path file) {
             this.file = file;
@@ -251,7 +253,6 @@ public final class ProvisioningImporter {
             if (token != JsonToken.START_OBJECT) {
                 throw refused("", p, "a provisioning file is a mapping of sections " + byName.keySet());
             }
-            Set<String> seen = new java.util.LinkedHashSet<>();
             while ((token = next(p, "")) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 Section<?> section = byName.get(name);
@@ -303,7 +304,7 @@ public final class ProvisioningImporter {
                     throw new ProvisioningException(e.getMessage(), e);
                 } catch (SQLException | RuntimeException e) {
                     String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-                    throw new ProvisioningException(label + ": " + message, e);
+                    throw new ProvisioningException(label + ": " + message + notAboveYet(section, message), e);
                 }
                 i++;
             }
@@ -313,6 +314,15 @@ public final class ProvisioningImporter {
             } catch (Statements.BatchRowRefused e) {
                 throw new ProvisioningException(e.getMessage(), e);
             }
+        }
+
+        /** For an unknown reference while sections it may refer to are still to come: the order the file needs. */
+        private String notAboveYet(Section<?> section, String message) {
+            List<String> missing = counts.keySet().stream() // in the file's order
+                    .filter(s -> section.refersTo().contains(s) && !seen.contains(s)).toList();
+            return missing.isEmpty() || !message.contains("unknown ") ? ""
+                    : "; an entry may only refer to entries above it: put " + String.join(", ", missing) + " above "
+                    + section.name();
         }
 
         /** The next token; a file that does not parse is refused naming where ({@code at}, line). */
@@ -326,7 +336,7 @@ public final class ProvisioningImporter {
 
         /** A refusal naming the file, where ({@code at}, line) and why, in one line. */
         private ProvisioningException refused(String at, JsonParser p, String why) {
-            int line = p.currentLocation() == null ? -1 : p.currentLocation().getLineNr();
+            int line = p.currentTokenLocation() == null ? -1 : p.currentTokenLocation().getLineNr();
             return new ProvisioningException(file + ": " + at + (line < 0 ? "" : " (line " + line + ")") + ": " + why,
                     null);
         }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The import streams: a registry far larger than the heap imports in a child JVM given a small {@code -Xmx}. The
- * file of 5,000 subjects (6 MB of YAML) needs about 50 MiB of heap when read whole; {@value #HEAP} is not enough for
- * that, and is what the streaming import runs in whatever the file's size. {@code -Dkuzet.provisioningSubjects=100000}
+ * The import streams: a registry imports in a child JVM given a small {@code -Xmx}. Read whole, the file of 5,000
+ * subjects (6 MB of YAML) ran out of heap in {@value #HEAP} (the importer before it streamed); streamed, the import
+ * runs in that heap whatever the file's size (100,000 subjects, 118 MB, too). {@code -Dkuzet.provisioningSubjects=100000}
  * measures the large import (its time and peak heap are logged; docs/provisioning.md).
  */
 class ProvisioningImportHeapTest {
