@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The provisioning YAML as Jackson reads it (format and a full example in {@code docs/provisioning.md}). Natural keys
  * tie the sections together: agency code, subject (agency, externalCaseId), device (protocol, number), zone name per
- * agency, order legalReference, rule name per order. Immutable.
+ * agency, order legalReference, rule name per order. The exporter writes the record whole; the importer reads the
+ * file's entries one at a time as these nested records (it streams). Immutable.
  */
 record ProvisioningFile(List<Agency> agencies, List<User> users, List<Subject> subjects, List<Zone> zones,
                         List<Device> devices, List<Order> orders, List<Assignment> assignments) {

@@ -1,5 +1,7 @@
 package io.kuzet.server.registry;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -13,6 +15,7 @@ import java.time.LocalTime;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -22,13 +25,15 @@ import javax.sql.DataSource;
  * rows. A bad file (unknown field, unknown reference, invalid value) imports nothing. Registry rows are written through
  * {@link RegistryWrites}, the repositories the API writes through, so the import refuses exactly what the API refuses.
  *
- * <p>Thread-safe (stateless apart from the data source). Cost: a few statements per entry, most of them batched.
+ * <p>The file is read as a stream, entry by entry, each entry written (batched) as it is read: the heap needed does
+ * not depend on the file's size. Thread-safe (stateless apart from the data source). Cost: a few statements per
+ * entry, most of them batched.
  */
 public final class ProvisioningImporter {
     /**
      * Largest file imported (bytes): SnakeYAML's code-point limit (3 MiB by default, refusing 10,000 subjects) is
-     * raised to it on purpose. The file is read whole, so the import needs heap of a few times this size; a file of
-     * 100,000 subjects with their zones, devices, orders and assignments is about 120 MB (docs/provisioning.md).
+     * raised to it on purpose. The file is streamed, so the heap does not grow with it; the limit keeps one import (one
+     * transaction) to about 200,000 subjects with their zones, devices, orders and assignments (docs/provisioning.md).
      */
     public static final int MAX_FILE_BYTES = 256 * 1024 * 1024;
     static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
@@ -76,10 +81,12 @@ public final class ProvisioningImporter {
     }
 
     /**
-     * Imports the file in one transaction, or nothing.
+     * Imports the file in one transaction, or nothing. The file is read entry by entry as it is written, so the heap
+     * the import needs does not grow with the file; a section may refer only to sections above it (or to rows
+     * already in the database), see {@link Run#all}.
      *
-     * @throws ProvisioningException the file is too large, does not parse, or an entry is invalid or refers to
-     *                               something missing (the message is one line naming the entry)
+     * @throws ProvisioningException the file is too large, does not parse, has its sections out of order, or an entry
+     *                               is invalid or refers to something missing (the message is one line naming the entry)
      */
     public void importFile(Path yaml) throws IOException, SQLException {
         long size = java.nio.file.Files.size(yaml);
@@ -87,22 +94,15 @@ public final class ProvisioningImporter {
             throw new ProvisioningException(yaml + ": " + size + " bytes is more than the " + MAX_FILE_BYTES
                     + " bytes a provisioning file may have; split it into several files", null);
         }
-        byte[] bytes = java.nio.file.Files.readAllBytes(yaml);
-        ProvisioningFile file;
-        try {
-            file = YAML.readValue(bytes, ProvisioningFile.class);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new ProvisioningException(yaml + ": " + describe(e), e);
-        }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (Run run = new Run(c)) {
-                run.all(file);
+            try (Run run = new Run(c, yaml); JsonParser parser = YAML.createParser(yaml.toFile())) {
+                Map<String, Integer> counts = run.all(parser);
                 if (audit != null) {
-                    audit.imported(c, yaml.toString(), sha256(bytes), counts(file));
+                    audit.imported(c, yaml.toString(), sha256(yaml), counts);
                 }
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
+            } catch (IOException | SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
@@ -111,9 +111,9 @@ public final class ProvisioningImporter {
         }
     }
 
-    /** One line: where in the file (section[index].field, line) and what. */
-    private static String describe(com.fasterxml.jackson.core.JacksonException e) {
-        StringBuilder where = new StringBuilder();
+    /** One line: where in the file ({@code within}.field, line) and what. */
+    private static String describe(String within, com.fasterxml.jackson.core.JacksonException e) {
+        StringBuilder where = new StringBuilder(within);
         if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
             for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
                 if (r.getFieldName() != null) {
@@ -129,22 +129,15 @@ public final class ProvisioningImporter {
         return (where.isEmpty() ? "" : where + line + ": ") + (where.isEmpty() ? what + line : what);
     }
 
-    private static Map<String, Integer> counts(ProvisioningFile f) {
-        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-        counts.put("agencies", Run.list(f.agencies()).size());
-        counts.put("users", Run.list(f.users()).size());
-        counts.put("subjects", Run.list(f.subjects()).size());
-        counts.put("zones", Run.list(f.zones()).size());
-        counts.put("devices", Run.list(f.devices()).size());
-        counts.put("orders", Run.list(f.orders()).size());
-        counts.put("rules", Run.list(f.orders()).stream().mapToInt(o -> Run.list(o.rules()).size()).sum());
-        counts.put("assignments", Run.list(f.assignments()).size());
-        return counts;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    /** SHA-256 of the file, read a block at a time. */
+    private static String sha256(Path file) throws IOException {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] block = new byte[64 * 1024];
+            for (int read; (read = in.read(block)) > 0; ) {
+                digest.update(block, 0, read);
+            }
+            return HexFormat.of().formatHex(digest.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -153,19 +146,41 @@ public final class ProvisioningImporter {
     /**
      * One import inside one transaction. Every registry row is written through {@link RegistryWrites}, the repositories
      * the API uses too, so a file is refused for exactly what the API refuses; the run adds the resolution of the file's
-     * natural keys (agency code, case id, device number, zone name) to ids, cached for the run.
+     * natural keys (agency code, case id, device number, zone name) to ids, from a cache of bounded size.
      */
     private static final class Run implements AutoCloseable {
+        /** Ids kept per kind of key: repeated references (an agency, a shared zone) hit; memory stays bounded. */
+        private static final int CACHED_IDS = 10_000;
+
+        private final Path file;
         private final RegistryWrites writes;
         private final Statements statements;
-        private final Map<String, Long> agencyIds = new java.util.HashMap<>();
-        private final Map<String, Long> subjectIds = new java.util.HashMap<>();
-        private final Map<String, Long> deviceIds = new java.util.HashMap<>();
-        private final Map<String, Long> zoneIds = new java.util.HashMap<>();
+        private final Map<String, Long> agencyIds = cache();
+        private final Map<String, Long> subjectIds = cache();
+        private final Map<String, Long> deviceIds = cache();
+        private final Map<String, Long> zoneIds = cache();
+        /** Entries per section, and rules; in the file format's order (the audit entry lists them). */
+        private final Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        /** Sections read so far, in the file's order. */
+        private final Set<String> seen = new java.util.LinkedHashSet<>();
 
-        Run(Connection c) {
+        Run(Connection c, Path file) {
+            this.file = file;
             this.writes = new RegistryWrites(c);
             this.statements = writes.statements();
+            for (String section : List.of("agencies", "users", "subjects", "zones", "devices", "orders", "rules",
+                    "assignments")) {
+                counts.put(section, 0);
+            }
+        }
+
+        private static Map<String, Long> cache() {
+            return new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > CACHED_IDS;
+                }
+            };
         }
 
         @Override
@@ -173,28 +188,12 @@ public final class ProvisioningImporter {
             writes.close();
         }
 
-        /** Runs each entry of a section; a failure becomes one line naming it ({@code section[i] (key): why}). */
-        private <T> void each(String section, List<T> entries, java.util.function.Function<T, String> key, Entry<T> run)
-                throws SQLException {
-            for (int i = 0; i < entries.size(); i++) {
-                T entry = entries.get(i);
-                String label = section + "[" + i + "] (" + key.apply(entry) + ")";
-                try {
-                    run.run(entry, label);
-                } catch (ProvisioningException e) {
-                    throw e;
-                } catch (Statements.BatchRowRefused e) { // an earlier entry's row, named by its own label
-                    throw new ProvisioningException(e.getMessage(), e);
-                } catch (SQLException | RuntimeException e) {
-                    String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-                    throw new ProvisioningException(label + ": " + message, e);
-                }
-            }
-            try {
-                writes.flush();
-            } catch (Statements.BatchRowRefused e) {
-                throw new ProvisioningException(e.getMessage(), e);
-            }
+        /**
+         * A section of the file: the type of its entries, what names an entry in an error, how an entry is imported,
+         * and the sections its entries refer to (which must come above it in the file).
+         */
+        private record Section<T>(String name, Class<T> type, java.util.function.Function<T, String> key, Entry<T> run,
+                                  Set<String> refersTo) {
         }
 
         /** Imports one entry of a section; {@code label} names it for rows sent later in a batch. */
@@ -202,27 +201,144 @@ public final class ProvisioningImporter {
             void run(T entry, String label) throws SQLException;
         }
 
-        void all(ProvisioningFile f) throws SQLException {
-            each("agencies", list(f.agencies()), a -> "code " + a.code(), (a, label) -> agencyIds.put(a.code(),
-                    writes.agencies().upsert(new AgencyRepository.Agency(a.code(), a.name(), a.region(), a.allowedSources()))));
-            each("users", list(f.users()), u -> "username " + u.username(), (u, label) -> statements.id("""
-                        insert into users (username, password_hash, role, agency_id) values (?, ?, ?, ?)
-                        on conflict (username) do update set password_hash = excluded.password_hash,
-                            role = excluded.role, agency_id = excluded.agency_id returning id""",
-                        u.username(), u.passwordHash(), u.role(), u.agency() == null ? null : agency(u.agency())));
-            each("subjects", list(f.subjects()), s -> "externalCaseId " + s.externalCaseId(), (s, label) ->
-                    writes.subjects().upsert(label, new SubjectRepository.Subject(agency(s.agency()), s.externalCaseId(),
-                            s.displayName(), s.preTrial(), s.phone(), s.officerName(), s.officerPhone())));
-            each("zones", list(f.zones()), z -> "name " + z.name(), (z, label) -> writes.zones().upsert(label,
-                    new ZoneRepository.Zone(agency(z.agency()), z.name(), z.kind(), json(z))));
-            each("devices", list(f.devices()), d -> d.protocol() + " " + d.number(), (d, label) -> writes.devices().upsert(
-                    label, new DeviceRepository.Device(d.protocol(), d.number(), d.secretKey(),
-                            d.role() == null ? DeviceRole.BRACELET : value("role", DeviceRole.class, d.role()), d.firmware(),
-                            d.allowedSources())));
-            each("orders", list(f.orders()), o -> "legalReference " + o.legalReference(), (o, label) -> order(o));
-            each("assignments", list(f.assignments()), a -> a.device() == null ? "no device"
-                    : a.device().protocol() + " " + a.device().number(),
-                    (a, label) -> writes.devices().reassign(device(a.device()), subject(a.subject()), a.assignedAt()));
+        private List<Section<?>> sections() {
+            return List.of(
+                    new Section<>("agencies", ProvisioningFile.Agency.class, a -> "code " + a.code(), (a, label) ->
+                            agencyIds.put(a.code(), writes.agencies().upsert(new AgencyRepository.Agency(a.code(), a.name(),
+                                    a.region(), a.allowedSources()))), Set.of()),
+                    new Section<>("users", ProvisioningFile.User.class, u -> "username " + u.username(), (u, label) ->
+                            statements.id("""
+                                    insert into users (username, password_hash, role, agency_id) values (?, ?, ?, ?)
+                                    on conflict (username) do update set password_hash = excluded.password_hash,
+                                        role = excluded.role, agency_id = excluded.agency_id returning id""",
+                                    u.username(), u.passwordHash(), u.role(), u.agency() == null ? null : agency(u.agency())),
+                            Set.of("agencies")),
+                    new Section<>("subjects", ProvisioningFile.Subject.class, s -> "externalCaseId " + s.externalCaseId(),
+                            (s, label) -> writes.subjects().upsert(label, new SubjectRepository.Subject(agency(s.agency()),
+                                    s.externalCaseId(), s.displayName(), s.preTrial(), s.phone(), s.officerName(),
+                                    s.officerPhone())), Set.of("agencies")),
+                    new Section<>("zones", ProvisioningFile.Zone.class, z -> "name " + z.name(), (z, label) ->
+                            writes.zones().upsert(label, new ZoneRepository.Zone(agency(z.agency()), z.name(), z.kind(),
+                                    json(z))), Set.of("agencies")),
+                    new Section<>("devices", ProvisioningFile.Device.class, d -> d.protocol() + " " + d.number(),
+                            (d, label) -> writes.devices().upsert(label, new DeviceRepository.Device(d.protocol(),
+                                    d.number(), d.secretKey(), d.role() == null ? DeviceRole.BRACELET
+                                    : value("role", DeviceRole.class, d.role()), d.firmware(), d.allowedSources())),
+                            Set.of()),
+                    new Section<>("orders", ProvisioningFile.Order.class, o -> "legalReference " + o.legalReference(),
+                            (o, label) -> order(o), Set.of("agencies", "subjects", "zones", "devices")),
+                    new Section<>("assignments", ProvisioningFile.Assignment.class, a -> a.device() == null ? "no device"
+                            : a.device().protocol() + " " + a.device().number(),
+                            (a, label) -> writes.devices().reassign(device(a.device()), subject(a.subject()),
+                                    a.assignedAt()), Set.of("subjects", "devices")));
+        }
+
+        /**
+         * Reads the file section by section, entry by entry, importing each entry as it is read (rows batched by the
+         * repositories). An entry's references are resolved when it is read, so a section must come after the
+         * sections it refers to (the order {@code docs/provisioning.md} gives, which the export writes); a section out
+         * of that order or given twice is refused by name.
+         *
+         * @return entries per section, and rules
+         */
+        Map<String, Integer> all(JsonParser p) throws IOException, SQLException {
+            Map<String, Section<?>> byName = new java.util.LinkedHashMap<>();
+            for (Section<?> s : sections()) {
+                byName.put(s.name(), s);
+            }
+            JsonToken token = next(p, "");
+            if (token == null) {
+                throw refused("", p, "the file is empty");
+            }
+            if (token != JsonToken.START_OBJECT) {
+                throw refused("", p, "a provisioning file is a mapping of sections " + byName.keySet());
+            }
+            while ((token = next(p, "")) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                Section<?> section = byName.get(name);
+                if (section == null) {
+                    throw refused(name, p, "unknown section; the sections are " + byName.keySet());
+                }
+                if (!seen.add(name)) {
+                    throw refused(name, p, "the section is given twice; give each section once");
+                }
+                for (String earlier : seen) {
+                    if (byName.get(earlier).refersTo().contains(name)) {
+                        throw refused(name, p, "must come before " + earlier + ", which refers to it; give the "
+                                + "sections in the order " + byName.keySet());
+                    }
+                }
+                entries(p, section);
+            }
+            return counts;
+        }
+
+        /** Imports a section's entries as they are read; a failure becomes one line naming the entry. */
+        private <T> void entries(JsonParser p, Section<T> section) throws IOException, SQLException {
+            String name = section.name();
+            JsonToken token = next(p, name);
+            if (token == JsonToken.VALUE_NULL) {
+                return;
+            }
+            if (token != JsonToken.START_ARRAY) {
+                throw refused(name, p, "a section is a list of entries");
+            }
+            int i = 0;
+            while (next(p, name + "[" + i + "]") != JsonToken.END_ARRAY) {
+                String at = name + "[" + i + "]";
+                T entry;
+                try {
+                    entry = YAML.readValue(p, section.type());
+                } catch (com.fasterxml.jackson.core.JacksonException e) {
+                    throw new ProvisioningException(file + ": " + describe(at, e), e);
+                }
+                if (entry == null) {
+                    throw refused(at, p, "empty entry");
+                }
+                String label = at + " (" + section.key().apply(entry) + ")";
+                try {
+                    section.run().run(entry, label);
+                } catch (ProvisioningException e) {
+                    throw e;
+                } catch (Statements.BatchRowRefused e) { // an earlier entry's row, named by its own label
+                    throw new ProvisioningException(e.getMessage(), e);
+                } catch (SQLException | RuntimeException e) {
+                    String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+                    throw new ProvisioningException(label + ": " + message + notAboveYet(section, message), e);
+                }
+                i++;
+            }
+            counts.merge(name, i, Integer::sum);
+            try {
+                writes.flush();
+            } catch (Statements.BatchRowRefused e) {
+                throw new ProvisioningException(e.getMessage(), e);
+            }
+        }
+
+        /** For an unknown reference while sections it may refer to are still to come: the order the file needs. */
+        private String notAboveYet(Section<?> section, String message) {
+            List<String> missing = counts.keySet().stream() // in the file's order
+                    .filter(s -> section.refersTo().contains(s) && !seen.contains(s)).toList();
+            return missing.isEmpty() || !message.contains("unknown ") ? ""
+                    : "; an entry may only refer to entries above it: put " + String.join(", ", missing) + " above "
+                    + section.name();
+        }
+
+        /** The next token; a file that does not parse is refused naming where ({@code at}, line). */
+        private JsonToken next(JsonParser p, String at) throws IOException {
+            try {
+                return p.nextToken();
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw new ProvisioningException(file + ": " + describe(at, e), e);
+            }
+        }
+
+        /** A refusal naming the file, where ({@code at}, line) and why, in one line. */
+        private ProvisioningException refused(String at, JsonParser p, String why) {
+            int line = p.currentTokenLocation() == null ? -1 : p.currentTokenLocation().getLineNr();
+            return new ProvisioningException(file + ": " + at + (line < 0 ? "" : " (line " + line + ")") + ": " + why,
+                    null);
         }
 
         private void order(ProvisioningFile.Order o) throws SQLException {
@@ -230,6 +346,7 @@ public final class ProvisioningImporter {
                     value("kind", OrderKind.class, o.kind()), o.startsAt(), o.endsAt(), OrderRepository.timeZone(o.timeZone()),
                     value("riskLevel", RiskLevel.class, o.riskLevel()), o.noCommunicationLimitS(), o.noFixLimitS()));
             long agencyId = agency(o.subject().agency());
+            counts.merge("rules", list(o.rules()).size(), Integer::sum);
             for (ProvisioningFile.Rule r : list(o.rules())) {
                 try {
                     rule(orderId, agencyId, r);

@@ -226,6 +226,45 @@ public class ProvisioningImporterTest {
         assertEquals(0, count("select count(*) from subjects"));
     }
 
+    /** The import streams: an entry is resolved when read, so the sections it refers to must be above it. */
+    @Test
+    void anEntryAboveTheSectionItRefersToIsNamedWithTheOrderNeededAndNothingIsImported(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, """
+                agencies:
+                  - {code: ALM, name: Almaty, region: Almaty}
+                orders:
+                  - {legalReference: ORD-1, subject: {agency: ALM, externalCaseId: KZ-1}, kind: PAROLE,
+                     startsAt: 2026-01-01T00:00:00Z, timeZone: Asia/Almaty, riskLevel: LOW}
+                subjects:
+                  - {agency: ALM, externalCaseId: KZ-1, displayName: One}
+                """);
+        ProvisioningImporter.ProvisioningException e = assertThrows(ProvisioningImporter.ProvisioningException.class,
+                () -> new ProvisioningImporter(db.dataSource()).importFile(bad));
+        assertEquals("orders[0] (legalReference ORD-1): unknown subject ALM KZ-1; an entry may only refer to entries "
+                + "above it: put subjects, zones, devices above orders", e.getMessage());
+        assertEquals(0, count("select count(*) from agencies"));
+    }
+
+    @Test
+    void aSectionBelowOneThatRefersToItIsRefusedByNameEvenWhenItsRowsExist(@TempDir Path dir) throws Exception {
+        new ProvisioningImporter(db.dataSource()).importFile(example);
+        String before = counts();
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, """
+                assignments:
+                  - {device: {protocol: watch, number: 3548700123}, subject: {agency: ALM, externalCaseId: KZ-2026-0002},
+                     assignedAt: 2025-11-01T00:00:00Z}
+                subjects:
+                  - {agency: ALM, externalCaseId: KZ-2026-0009, displayName: Nine}
+                """);
+        ProvisioningImporter.ProvisioningException e = assertThrows(ProvisioningImporter.ProvisioningException.class,
+                () -> new ProvisioningImporter(db.dataSource()).importFile(bad));
+        assertEquals(bad + ": subjects (line 4): must come before assignments, which refers to it; give the sections in "
+                + "the order [agencies, users, subjects, zones, devices, orders, assignments]", e.getMessage());
+        assertEquals(before, counts());
+    }
+
     @Test
     void anUnknownFieldIsNamedWithItsEntryInOneLine(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");
