@@ -119,6 +119,7 @@ public final class EvaluationAgent implements AutoCloseable {
         return pursuitIntervals;
     }
 
+    /**
      * Kafka journal: every record evaluated is also {@linkplain DeviceLedger#observe observed} by
      * the live de-duplication ledger, so appends made through other nodes reach this node's ingestion. Call before
      * {@link #start()}.
