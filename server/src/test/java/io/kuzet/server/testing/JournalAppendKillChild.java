@@ -24,8 +24,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  *       of an append leaves (the append lock held by a dead process, an excerpt header marked "not complete").</li>
  *   <li>{@code cut N}: appends N complete records to yesterday's daily file, then is killed as it rolls to today's:
  *       the append lock held and today's file created with its first header "not complete".</li>
- *   <li>{@code roll N}: appends records 1, 2, 3 ... as fast as it can, each to a new daily file, touching
- *       {@code <dir>.holding} after N, until killed.</li>
+ *   <li>{@code roll N} (alerts): appends alerts as fast as it can, each to a new daily file (so most of the time goes
+ *       into creating files), touching {@code <dir>.holding} after N more, until killed; continues the ids it finds.</li>
  * </ul>
  */
 public final class JournalAppendKillChild {
@@ -36,11 +36,12 @@ public final class JournalAppendKillChild {
         String kind = args[0];
         Path dir = Path.of(args[1]);
         boolean hold = args[2].equals("hold");
-        // roll: every append goes to a new daily file (days long past, so a restart on the wall clock appends after them)
+        // roll: alert i goes to the daily file of day 1000 + i (1972: long past, so a restart on the wall clock appends after)
         // cut: the complete records go to yesterday's file, the interrupted roll creates today's
         boolean cut = args[2].equals("cut");
-        long[] day = {System.currentTimeMillis() / 86_400_000L - (cut ? 1 : 20_000)};
-        net.openhft.chronicle.core.time.TimeProvider fileClock = !args[2].equals("roll") && !cut ? null : new net.openhft.chronicle.core.time.TimeProvider() {
+        boolean roll = args[2].equals("roll");
+        long[] day = {System.currentTimeMillis() / 86_400_000L - 1};
+        net.openhft.chronicle.core.time.TimeProvider fileClock = !roll && !cut ? null : new net.openhft.chronicle.core.time.TimeProvider() {
             @Override
             public long currentTimeMillis() {
                 return day[0] * 86_400_000L;
@@ -64,6 +65,7 @@ public final class JournalAppendKillChild {
             journal.trim();
             long id = journal.lastIndex() < 0 ? 1 : count(journal) + 1;
             for (long end = id + count; id < end; id++) {
+                day[0] = roll ? 1000 + id : day[0];
                 journal.append(alert(id));
             }
             if (hold) {
@@ -74,8 +76,8 @@ public final class JournalAppendKillChild {
             }
             Files.createFile(marker);
             while (true) {
+                day[0] = roll ? 1000 + id : day[0];
                 journal.append(alert(id++));
-                day[0]++;
             }
         } else {
             IngestJournal journal = new IngestJournal(dir, ProcessDurability.FACTORY, fileClock);
@@ -93,7 +95,6 @@ public final class JournalAppendKillChild {
             Files.createFile(marker);
             while (true) {
                 appendFix(journal, message, sequence++);
-                day[0]++;
             }
         }
     }
