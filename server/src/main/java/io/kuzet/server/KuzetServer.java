@@ -519,10 +519,10 @@ public final class KuzetServer implements AutoCloseable {
 
     /** Half-created journal files a crash left that this start moved aside (docs/durability.md, crash cases). */
     private void crashRecoveriesMetric(String journalName, int recovered) {
-        io.micrometer.core.instrument.FunctionCounter.builder("kuzet_journal_crash_recoveries_total", recovered, r -> r)
+        io.micrometer.core.instrument.Counter.builder("kuzet_journal_crash_recoveries_total")
                 .tag("journal", journalName)
                 .description("journal files half-created by a crashed append, moved aside when the server started")
-                .register(prometheus);
+                .register(prometheus).increment(recovered);
     }
 
     /** Chronicle's clock for choosing the journals' daily files, read from a supplied clock (tests). */

@@ -45,7 +45,7 @@ class JournalKilledMidAppendTest {
         try (RunningServer restarted = new RunningServer(dataDir, TestFleet.registry(3600))) {
             assertEquals(List.of(), alertIds(restarted.server.alertJournal()), "no complete alert, none invented");
             assertEquals(1.0, restarted.server.meters().get("kuzet_journal_crash_recoveries_total").tag("journal", "alerts")
-                    .functionCounter().count(), "the recovery is counted");
+                    .counter().count(), "the recovery is counted");
         }
         assertAppendsContinue(0);
     }
@@ -56,7 +56,7 @@ class JournalKilledMidAppendTest {
         try (RunningServer restarted = new RunningServer(dataDir, TestFleet.registry(3600))) {
             assertEquals(ids(1, 20), alertIds(restarted.server.alertJournal()), "every complete alert once");
             assertEquals(1.0, restarted.server.meters().get("kuzet_journal_crash_recoveries_total").tag("journal", "alerts")
-                    .functionCounter().count(), "the recovery is counted");
+                    .counter().count(), "the recovery is counted");
         }
         assertAppendsContinue(20);
     }
@@ -78,7 +78,7 @@ class JournalKilledMidAppendTest {
             restarted.journaledMessages().forEach(m -> sequences.add(m[1]));
             assertEquals(ids(1, 20), sequences, "every acked record once");
             assertEquals(1.0, restarted.server.meters().get("kuzet_journal_crash_recoveries_total").tag("journal", "ingest")
-                    .functionCounter().count(), "the recovery is counted");
+                    .counter().count(), "the recovery is counted");
         }
     }
 
