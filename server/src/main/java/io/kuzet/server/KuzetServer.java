@@ -216,10 +216,13 @@ public final class KuzetServer implements AutoCloseable {
                     ? FsyncGroupCommit.factory(config.journal.fsyncIntervalMs, options.journalForcer(),
                             cause -> JournalFailStop.stop(cause, options.failStopExit()))
                     : ProcessDurability.FACTORY;
-            journal = new IngestJournal(dataDir.resolve("journal"), durability, fileClock);
+            IngestJournal ingestJournal = new IngestJournal(dataDir.resolve("journal"), durability, fileClock);
+            journal = ingestJournal;
             new JournalDiskMetrics(dataDir.resolve("journal")).bindTo(prometheus);
+            crashRecoveriesMetric("ingest", ingestJournal.crashRecoveries());
         }
         alertJournal = new AlertJournal(dataDir.resolve("alerts"), AlertJournal.DEFAULT_WINDOW, fileClock);
+        crashRecoveriesMetric("alerts", alertJournal.crashRecoveries());
         registry = new RegistryHolder(initialRegistry);
 
         live = new AgencyLiveHub(alertJournal, kafka ? null : (IngestJournal) journal, registry, prometheus,
@@ -512,6 +515,14 @@ public final class KuzetServer implements AutoCloseable {
         alertJournal.close();
         journal.close();
         prometheus.close();
+    }
+
+    /** Half-created journal files a crash left that this start moved aside (docs/durability.md, crash cases). */
+    private void crashRecoveriesMetric(String journalName, int recovered) {
+        io.micrometer.core.instrument.Counter.builder("kuzet_journal_crash_recoveries_total")
+                .tag("journal", journalName)
+                .description("journal files half-created by a crashed append, moved aside when the server started")
+                .register(prometheus).increment(recovered);
     }
 
     /** Chronicle's clock for choosing the journals' daily files, read from a supplied clock (tests). */

@@ -15,6 +15,7 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import io.kuzet.server.journal.ChronicleCrashRecovery;
 import org.agrona.collections.LongHashSet;
 
 /**
@@ -47,6 +48,7 @@ public final class AlertJournal implements Closeable {
     private int head;
     private int size;
     private boolean loading;
+    private final int crashRecoveries;
 
     public AlertJournal(Path directory) {
         this(directory, DEFAULT_WINDOW);
@@ -59,6 +61,7 @@ public final class AlertJournal implements Closeable {
     /** @param fileClock decides which daily file an append goes to (tests roll days without waiting); null = wall clock */
     public AlertJournal(Path directory, int window, net.openhft.chronicle.core.time.TimeProvider fileClock) {
         this.window = window;
+        this.crashRecoveries = ChronicleCrashRecovery.recover(directory, "alerts");
         SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY);
         if (fileClock != null) {
             builder.timeProvider(fileClock);
@@ -99,6 +102,11 @@ public final class AlertJournal implements Closeable {
     /** Number of transitions currently remembered for de-duplication. */
     public int rememberedCount() {
         return size;
+    }
+
+    /** Files a crash left half-created that opening this journal moved aside (see {@link ChronicleCrashRecovery}). */
+    public int crashRecoveries() {
+        return crashRecoveries;
     }
 
     /** Index of the last alert in the journal, or -1 when it is empty (what a core snapshot records). */

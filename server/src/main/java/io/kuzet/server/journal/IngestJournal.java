@@ -20,6 +20,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 public final class IngestJournal implements Journal {
     private final ChronicleQueue queue;
     private final Durability durability;
+    private final int crashRecoveries;
     private final java.util.concurrent.atomic.LongAdder appendsSinceOpen = new java.util.concurrent.atomic.LongAdder();
     private final FastThreadLocal<ExcerptAppender> appenders = new FastThreadLocal<>() {
         @Override
@@ -48,6 +49,7 @@ public final class IngestJournal implements Journal {
      * @param fileClock decides which daily file an append goes to (tests roll days without waiting); null = wall clock
      */
     public IngestJournal(Path directory, Durability.Factory durabilityFactory, net.openhft.chronicle.core.time.TimeProvider fileClock) {
+        this.crashRecoveries = ChronicleCrashRecovery.recover(directory, "ingest");
         SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY);
         if (fileClock != null) {
             builder.timeProvider(fileClock);
@@ -140,6 +142,11 @@ public final class IngestJournal implements Journal {
     public long firstIndex() {
         long first = queue.firstIndex();
         return first == Long.MAX_VALUE || first == Long.MIN_VALUE ? -1 : first;
+    }
+
+    /** Files a crash left half-created that opening this journal moved aside (see {@link ChronicleCrashRecovery}). */
+    public int crashRecoveries() {
+        return crashRecoveries;
     }
 
     public ChronicleQueue queue() {
