@@ -519,7 +519,7 @@ public final class KuzetServer implements AutoCloseable {
 
     /** Half-created journal files a crash left that this start moved aside (docs/durability.md, crash cases). */
     private void crashRecoveriesMetric(String journalName, int recovered) {
-        io.micrometer.core.instrument.Counter.builder("kuzet_journal_crash_recoveries_total")
+        io.micrometer.core.instrument.Counter.builder("kuzet_journal_crash_recoveries")
                 .tag("journal", journalName)
                 .description("journal files half-created by a crashed append, moved aside when the server started")
                 .register(prometheus).increment(recovered);
