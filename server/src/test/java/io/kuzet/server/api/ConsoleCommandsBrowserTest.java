@@ -78,7 +78,7 @@ class ConsoleCommandsBrowserTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> "QUEUED".equals(commandState()));
         assertTrue(commandText().contains("waiting for the device"), commandText());
 
-        try (KuzetTestClient device = new KuzetTestClient(h.server.port(Protocol.KUZET))) {
+        try (KuzetTestClient device = new KuzetTestClient(h.server.port(Protocol.KUZET)).receivingCommands()) {
             KuzetTestClient.Reply login = device.login(TestFleet.KUZET_NUMBER, TestFleet.KUZET_KEY);
             device.startSequenceAt(login.value + 1);
             KuzetTestClient.Reply command = device.read();

@@ -241,7 +241,7 @@ class CommandDeliveryOverSocketsTest {
     }
 
     private KuzetTestClient connect(KuzetServer server) throws Exception {
-        KuzetTestClient device = new KuzetTestClient(server.port(Protocol.KUZET));
+        KuzetTestClient device = new KuzetTestClient(server.port(Protocol.KUZET)).receivingCommands();
         KuzetTestClient.Reply login = device.login(KUZET_NUMBER, KEY);
         assertEquals(KuzetMessageType.LOGIN_RESULT, login.type);
         assertEquals(0, login.status);

@@ -60,7 +60,7 @@ class CommandRoundTripBenchmarkTest {
         config.ports.http = -1;
         config.validate();
         try (KuzetServerMain.Running running = KuzetServerMain.start(config, KuzetServer.Options.defaults());
-             KuzetTestClient device = new KuzetTestClient(running.server().port(Protocol.KUZET))) {
+             KuzetTestClient device = new KuzetTestClient(running.server().port(Protocol.KUZET)).receivingCommands()) {
             KuzetServer server = running.server();
             long deviceId = server.registry().snapshot().device("kuzet", 100001).id();
             device.startSequenceAt(device.login(100001, KEY).value + 1);

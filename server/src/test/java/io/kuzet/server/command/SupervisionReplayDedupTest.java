@@ -59,7 +59,7 @@ class SupervisionReplayDedupTest {
         try (KuzetServerMain.Running running = start(backing)) {
             KuzetServer server = running.server();
             deviceId = server.registry().snapshot().device("kuzet", KUZET_NUMBER).id();
-            try (KuzetTestClient device = new KuzetTestClient(server.port(Protocol.KUZET))) {
+            try (KuzetTestClient device = new KuzetTestClient(server.port(Protocol.KUZET)).receivingCommands()) {
                 KuzetTestClient.Reply login = device.login(KUZET_NUMBER, KEY);
                 assertEquals(0, login.status);
                 device.startSequenceAt(login.value + 1);

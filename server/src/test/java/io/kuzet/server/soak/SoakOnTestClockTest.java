@@ -341,15 +341,9 @@ class SoakOnTestClockTest {
         }
     }
 
+    /** The next answer, past online commands adaptive supervision sends on its own (pursuit: TIMER). */
     private static byte[] readReply(DataInputStream data) throws Exception {
-        byte[] head = new byte[3];
-        data.readFully(head);
-        byte[] rest = new byte[(head[2] & 0xFF) + 2];
-        data.readFully(rest);
-        byte[] all = new byte[3 + rest.length];
-        System.arraycopy(head, 0, all, 0, 3);
-        System.arraycopy(rest, 0, all, 3, rest.length);
-        return all;
+        return io.kuzet.server.testing.Gt06Wire.readAnswer(data);
     }
 
     private static long positions(DataSource db, long fromMs) throws Exception {

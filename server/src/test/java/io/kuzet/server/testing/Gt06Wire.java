@@ -23,6 +23,18 @@ public final class Gt06Wire {
         return all;
     }
 
+    /**
+     * Reads the next server reply that is not an online command (0x80): for tests of acks on a server whose adaptive
+     * supervision may command the tracker on its own (pursuit: {@code TIMER,15#}).
+     */
+    public static byte[] readAnswer(InputStream in) throws IOException {
+        byte[] reply = readReply(in);
+        while ((reply[3] & 0xFF) == 0x80) {
+            reply = readReply(in);
+        }
+        return reply;
+    }
+
     /** The readable bytes of an encoder's output; releases the buffer. */
     public static byte[] bytes(ByteBuf buf) {
         byte[] b = new byte[buf.readableBytes()];

@@ -30,8 +30,9 @@ public final class KuzetTestClient implements AutoCloseable {
     private KuzetFrameMac frameMac;           // set by a login that asked for frame authentication
     private byte[] lastSentFrame;
 
-    /** COMMAND frames {@link #readReply()} passed over, in arrival order. */
+    /** COMMAND frames {@link #read()} or {@link #readReply()} passed over, in arrival order. */
     public final java.util.List<Reply> commandsSkipped = new java.util.ArrayList<>();
+    private boolean receivingCommands;
 
     public KuzetTestClient(int port) throws IOException {
         this(new Socket("127.0.0.1", port));
@@ -174,8 +175,30 @@ public final class KuzetTestClient implements AutoCloseable {
         }
     }
 
-    /** Reads the next frame from the server; a tagged frame must verify (else IOException), as a device checks. */
+    /**
+     * Makes {@link #read()} return COMMAND frames too. Without it, {@link #read()} passes over them (kept in
+     * {@link #commandsSkipped}): a server with the command service may command any device on its own (adaptive
+     * supervision's pursuit when a violation opens), and a test about acks must not depend on when that happens.
+     */
+    public KuzetTestClient receivingCommands() {
+        receivingCommands = true;
+        return this;
+    }
+
+    /**
+     * Reads the next frame from the server, COMMAND frames only after {@link #receivingCommands()}; a tagged frame must
+     * verify (else IOException), as a device checks.
+     */
     public Reply read() throws IOException {
+        Reply reply = readFrame();
+        while (!receivingCommands && reply.type == KuzetMessageType.COMMAND) {
+            commandsSkipped.add(reply);
+            reply = readFrame();
+        }
+        return reply;
+    }
+
+    private Reply readFrame() throws IOException {
         byte[] header = new byte[10];
         in.readFully(header);
         int length = ((header[4] & 0xFF) << 8) | (header[5] & 0xFF);
@@ -221,10 +244,10 @@ public final class KuzetTestClient implements AutoCloseable {
      * device at any time (pursuit when a violation opens). The skipped commands are kept in {@link #commandsSkipped}.
      */
     public Reply readReply() throws IOException {
-        Reply reply = read();
+        Reply reply = readFrame();
         while (reply.type == KuzetMessageType.COMMAND) {
             commandsSkipped.add(reply);
-            reply = read();
+            reply = readFrame();
         }
         return reply;
     }

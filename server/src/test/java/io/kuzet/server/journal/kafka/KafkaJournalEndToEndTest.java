@@ -138,13 +138,13 @@ class KafkaJournalEndToEndTest {
             ByteBuf login = Unpooled.buffer();
             Gt06Encoder.writeLogin(login, GT06_BRACELET, 1);
             socket.getOutputStream().write(Gt06Wire.bytes(login));
-            assertEquals(0x01, Gt06Wire.readReply(socket.getInputStream())[3]);
+            assertEquals(0x01, Gt06Wire.readAnswer(socket.getInputStream())[3]);
             for (int i = 0; i < count; i++) {
                 DeviceMessage msg = fixAt(fromMs + i * 60_000L, 43.30 + i * 0.001, 76.90, 10);
                 ByteBuf location = Unpooled.buffer();
                 Gt06Encoder.writeLocation0x12(location, msg.fix(0), firstSerial + i);
                 socket.getOutputStream().write(Gt06Wire.bytes(location));
-                assertEquals(0x12, Gt06Wire.readReply(socket.getInputStream())[3], "the reply comes after Kafka's ack");
+                assertEquals(0x12, Gt06Wire.readAnswer(socket.getInputStream())[3], "the reply comes after Kafka's ack");
             }
         }
         return count;
