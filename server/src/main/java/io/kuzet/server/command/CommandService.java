@@ -306,6 +306,15 @@ public final class CommandService implements DeviceCommandRequests, CommandLink,
         }
     }
 
+    /** Whether the service holds an open session of the device (asked on its thread; tests wait for a disconnect). */
+    public boolean hasSession(long deviceId) throws InterruptedException {
+        try {
+            return thread.submit(() -> connected.containsKey(deviceId)).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("command service did not answer", e);
+        }
+    }
+
     private static Protocol protocolOf(DeviceRecord device) {
         return Protocol.valueOf(device.protocol().toUpperCase(java.util.Locale.ROOT));
     }

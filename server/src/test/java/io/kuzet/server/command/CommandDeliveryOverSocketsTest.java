@@ -64,6 +64,8 @@ class CommandDeliveryOverSocketsTest {
             try (KuzetTestClient device = connect(server)) {
                 nextSequence = sendFixAndAck(device);
             }
+            // the server has seen the bracelet go (else a command could still be written to the closing connection)
+            await().atMost(Duration.ofSeconds(20)).until(() -> !server.commands().hasSession(deviceId));
             // while the bracelet is away: an operator asks for a position, supervision (twice, as after a replay) to vibrate
             DeviceCommand locate = server.commands().submit(request(deviceId, CommandKind.LOCATE_NOW, 0, null), (tx, c) -> { });
             locateId = locate.id();
