@@ -64,7 +64,7 @@ class CommandRoundTripBenchmarkTest {
             KuzetServer server = running.server();
             long deviceId = server.registry().snapshot().device("kuzet", 100001).id();
             device.startSequenceAt(device.login(100001, KEY).value + 1);
-            Thread.sleep(200);   // the session is registered with the outbox
+            await().atMost(Duration.ofSeconds(20)).until(() -> server.commands().hasSession(deviceId));
             long[] deliveryNanos = new long[COMMANDS];
             long start = System.nanoTime();
             for (int i = 0; i < COMMANDS; i++) {

@@ -1,5 +1,6 @@
 package io.kuzet.server.ingest;
 
+import io.kuzet.server.testing.ChildJvm;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -198,9 +199,7 @@ class CrashMatrixTest {
 
     private int[] startChild(Path dataDir, ServerConfig.Durability mode, Database database) throws Exception {
         Files.deleteIfExists(dataDir.resolve("ports"));
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(System.getProperty("kuzet.test.jvmArgs", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
+        List<String> command = ChildJvm.java();
         // C1 only and the serial collector: the child starts twice per mode, and start-up is mostly JIT and class loading
         command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kuzet.server.testing.StorageChildServerMain",

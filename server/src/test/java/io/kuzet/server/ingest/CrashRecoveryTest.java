@@ -1,5 +1,6 @@
 package io.kuzet.server.ingest;
 
+import io.kuzet.server.testing.ChildJvm;
 import static io.kuzet.server.testing.Fixes.fixAt;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +18,6 @@ import io.kuzet.server.testing.TestFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -50,9 +50,7 @@ class CrashRecoveryTest {
 
     private int startChild() throws Exception {
         Files.deleteIfExists(dataDir.resolve("kuzet.port"));
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(System.getProperty("kuzet.test.jvmArgs", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
+        List<String> command = ChildJvm.java();
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kuzet.server.testing.ChildServerMain", dataDir.toString()));
         child = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("child-" + System.nanoTime() + ".log").toFile()).start();

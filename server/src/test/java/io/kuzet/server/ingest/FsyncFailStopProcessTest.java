@@ -1,5 +1,6 @@
 package io.kuzet.server.ingest;
 
+import io.kuzet.server.testing.ChildJvm;
 import static io.kuzet.server.testing.Fixes.fixAt;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,7 +13,6 @@ import io.kuzet.server.testing.TestFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,9 +35,7 @@ class FsyncFailStopProcessTest {
 
     @Test
     void aFailedForceEndsTheServerWithExitStatus74AndNoAckForTheUnforcedFix() throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(System.getProperty("kuzet.test.jvmArgs", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
+        List<String> command = ChildJvm.java();
         command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kuzet.server.testing.ChildServerMain",
                 dataDir.toString(), "FSYNC"));

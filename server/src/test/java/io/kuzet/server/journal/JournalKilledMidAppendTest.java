@@ -1,5 +1,6 @@
 package io.kuzet.server.journal;
 
+import io.kuzet.server.testing.ChildJvm;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -124,9 +125,7 @@ class JournalKilledMidAppendTest {
 
     private void killWhileAppending(String directory, String mode, int complete, int afterMs) throws Exception {
         Path dir = dataDir.resolve(directory);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(System.getProperty("kuzet.test.jvmArgs", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
+        List<String> command = ChildJvm.java();
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), JournalAppendKillChild.class.getName(),
                 directory.equals("alerts") ? "alerts" : "ingest", dir.toString(), mode, Integer.toString(complete)));
         child = new ProcessBuilder(command).redirectErrorStream(true)

@@ -1,5 +1,6 @@
 package io.kuzet.server.store;
 
+import io.kuzet.server.testing.ChildJvm;
 import static io.kuzet.server.testing.Fixes.fixAt;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -124,9 +125,7 @@ class EmbeddedDatabaseCrashRecoveryTest {
     private Map<String, Integer> startServer() throws Exception {
         Path portsFile = dataDir.resolve("ports");
         Files.deleteIfExists(portsFile);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(System.getProperty("kuzet.test.jvmArgs", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
+        List<String> command = ChildJvm.java();
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kuzet.server.testing.FullServerChildMain",
                 dataDir.toString(), Path.of("src/test/resources/provisioning/example.yaml").toAbsolutePath().toString(),
                 Long.toString(T0 + 600_000)));

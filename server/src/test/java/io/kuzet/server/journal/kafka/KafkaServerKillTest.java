@@ -1,5 +1,6 @@
 package io.kuzet.server.journal.kafka;
 
+import io.kuzet.server.testing.ChildJvm;
 import static io.kuzet.server.testing.Fixes.fixAt;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -115,9 +116,7 @@ class KafkaServerKillTest {
     private Map<String, Integer> startServer() throws Exception {
         Path portsFile = dataDir.resolve("ports");
         Files.deleteIfExists(portsFile);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(System.getProperty("kuzet.test.jvmArgs", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
+        List<String> command = ChildJvm.java();
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kuzet.server.testing.FullServerChildMain",
                 dataDir.toString(), Path.of("src/test/resources/provisioning/kafka-fleet.yaml").toAbsolutePath().toString(),
                 Long.toString(T0 + 600_000), SharedKafka.bootstrapServers(), topic));
