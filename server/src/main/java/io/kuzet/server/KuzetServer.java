@@ -226,7 +226,7 @@ public final class KuzetServer implements AutoCloseable {
         registry = new RegistryHolder(initialRegistry);
 
         live = new AgencyLiveHub(alertJournal, kafka ? null : (IngestJournal) journal, registry, prometheus,
-                TimeUnit.SECONDS.toMillis(config.http.liveRevalidateS));
+                TimeUnit.SECONDS.toMillis(config.http.liveRevalidateS), config.http.liveBacklogBytes);
         commands = options.commandStore() == null ? null
                 : new CommandService(options.commandStore(), registry, options.clockMs(), prometheus, config.commands);
         EvaluationAgent[] coreRef = new EvaluationAgent[1];

@@ -239,6 +239,12 @@ public final class ServerConfig {
         public int maxRequestBytes = 512 * 1024;
         /** How often each live stream's token is checked again against the token store. */
         public int liveRevalidateS = 5;
+        /**
+         * Live-stream messages a subscriber may have waiting unsent (bytes) while it falls behind, e.g. a busy console
+         * during a mass event; a subscriber further behind is disconnected (the console reconnects and reloads its
+         * queue), so a dead client cannot hold the server's memory.
+         */
+        public int liveBacklogBytes = 4 * 1024 * 1024;
         /** Bearer token required on /metrics and /health/*; empty = those endpoints are public. */
         public String opsToken = "";
     }
@@ -268,6 +274,9 @@ public final class ServerConfig {
         positive(problems, "http.maxConnections", http.maxConnections);
         positive(problems, "http.idleTimeoutS", http.idleTimeoutS);
         positive(problems, "http.liveRevalidateS", http.liveRevalidateS);
+        if (http.liveBacklogBytes < 64 * 1024) {
+            problems.add("http.liveBacklogBytes must be at least 65536 (a burst of alerts must fit)");
+        }
         if (http.maxRequestBytes < 4096 || http.maxRequestBytes > 16 << 20) {
             problems.add("http.maxRequestBytes must be within 4096..16777216, was " + http.maxRequestBytes);
         }

@@ -22,6 +22,8 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * user or role change on any node takes effect): a stream whose principal is gone closes with {@value #CLOSE_SESSION_ENDED},
  * one whose role or agency changed with {@value #CLOSE_PRINCIPAL_CHANGED}; the others get a ping, which also keeps
  * the connection out of the HTTP idle timeout. A database error keeps streams open (alert delivery outlives a
- * database outage) and is logged. A subscriber that cannot keep up is disconnected.
+ * database outage) and is logged. A subscriber that falls behind keeps its stream while what waits for it stays under
+ * {@code backlogBytes} (its channel's write-buffer high-water mark: a console busy for a moment during a burst of
+ * alerts must not lose its stream); one further behind is disconnected and counted, so a client that stopped reading
+ * cannot hold the server's memory. The console reconnects and reloads its queue.
  *
  * <p>One thread ({@code kuzet-live}) polls the journals every {@value #POLL_MS} ms and re-validates. Thread-safe.
  */
@@ -58,6 +63,8 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
     /** WebSocket close code: the user's role or agency changed; reconnect with a fresh login. */
     public static final int CLOSE_PRINCIPAL_CHANGED = 4403;
     static final long POLL_MS = 50;
+    /** Kernel send buffer of a live stream (Linux doubles it): at 100 ms round trip still over 1 MB/s of alerts. */
+    static final int SOCKET_SEND_BUFFER = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(AgencyLiveHub.class);
 
     private final RegistryHolder registry;
@@ -71,10 +78,16 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
     private final Map<Long, ObjectNode> latestBySubject = new HashMap<>();
     private final AtomicBoolean wakeUpPending = new AtomicBoolean();
     private final Counter closedByRevalidation;
+    private final Counter slowDisconnected;
+    private final WriteBufferWaterMark backlog;
 
-    /** @param ingestJournal the Chronicle journal whose fixes feed the position stream; null = no position stream (Kafka) */
+    /**
+     * @param ingestJournal the Chronicle journal whose fixes feed the position stream; null = no position stream (Kafka)
+     * @param backlogBytes  what may wait unsent for one subscriber before it is disconnected
+     */
     public AgencyLiveHub(AlertJournal journal, IngestJournal ingestJournal, RegistryHolder registry, MeterRegistry meters,
-                         long revalidateMs) {
+                         long revalidateMs, int backlogBytes) {
+        this.backlog = new WriteBufferWaterMark(backlogBytes / 2, backlogBytes);
         this.registry = registry;
         this.ingestJournal = ingestJournal;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -95,6 +108,8 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
         meters.gauge("kuzet_live_subscribers", subscribers, Map::size);
         closedByRevalidation = Counter.builder("kuzet_live_streams_revoked_total")
                 .description("live streams closed because their session ended or their principal changed").register(meters);
+        slowDisconnected = Counter.builder("kuzet_live_slow_subscribers_disconnected_total")
+                .description("live streams closed because more than http.liveBacklogBytes waited unsent for them").register(meters);
         thread.scheduleWithFixedDelay(this::poll, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(this::revalidate, revalidateMs, revalidateMs, TimeUnit.MILLISECONDS);
     }
@@ -111,6 +126,10 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
 
     /** Adds a channel whose WebSocket handshake completed; it leaves when it closes. */
     public void subscribe(Channel channel, LiveSubscription subscription) {
+        // a fixed kernel send buffer: autotuned, loopback and LAN sockets grow to megabytes the hub cannot see, so a
+        // stalled client would hold that much kernel memory on top of its backlog here, and be noticed that much later
+        channel.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_SEND_BUFFER);
+        channel.config().setWriteBufferWaterMark(backlog);
         subscribers.put(channel, subscription);
         channel.closeFuture().addListener(f -> subscribers.remove(channel));
         if (subscription.positions()) {
@@ -255,8 +274,10 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
             }
             if (channel.isWritable()) {
                 channel.writeAndFlush(new TextWebSocketFrame(json), channel.voidPromise());
-            } else {
-                LOG.warn("live subscriber {} is not keeping up; disconnecting it", channel.remoteAddress());
+            } else if (subscribers.remove(channel) != null) {
+                slowDisconnected.increment();
+                LOG.warn("live subscriber {} ({}) fell more than {} bytes behind; disconnecting it", channel.remoteAddress(),
+                        sub.principal().username(), backlog.high());
                 channel.close();
             }
         });
