@@ -336,10 +336,22 @@ final class RuleState {
         }
         if (!warningRaised && live.phase == Track.Phase.COMPLIANT && warningSigned > margin) {
             warningRaised = true;
+            warningSinceMs = now;
             emit(deviceId, TransitionKind.PROXIMITY_WARNING, false, fix, now, Decision.INSIDE, now, 1, event,
                     listener);
         } else if (warningRaised && warningSigned < -margin) {
             warningRaised = false;
+            long since = warningSinceMs;
+            warningSinceMs = Long.MIN_VALUE;
+            if (since != Long.MIN_VALUE) {   // a warning restored from a snapshot older than this field cannot be found
+                double signed = probe.exactSignedMetres(fix);
+                String explanation = probe.subject(rule.kind().label(), rule.name()) + ": moved away, "
+                        + probe.position(signed) + ", beyond the warning distance" + probe.context();
+                event.set(deviceId, rule.id(), rule.kind(), rule.name(), TransitionKind.PROXIMITY_WARNING_ENDED, false,
+                        since, now, Decision.of(signed, margin), signed, probe.uncertaintyMetres, 1, now - since,
+                        probe.zoneName(), probe.victimAgeMs(), explanation);
+                listener.onTransition(event);
+            }
         }
     }
 

@@ -8,7 +8,10 @@ public enum TransitionKind {
     VIOLATION_CLOSED,
     /** Fixes stayed ambiguous, leaning towards violation, longer than the rule allows. Reported once per episode. */
     UNCERTAIN_TOO_LONG,
-    /** The offender came certainly within the warning distance of the victim. Re-armed once certainly beyond it. */
+    /**
+     * The offender came certainly within the warning distance of the victim (no violation open). Once per approach:
+     * re-armed by {@link #PROXIMITY_WARNING_ENDED}.
+     */
     PROXIMITY_WARNING,
     /** Late (store-and-forward) fixes show a violation episode; one-shot, never closed (RATIONALE.md). */
     LATE_VIOLATION,
@@ -33,5 +36,10 @@ public enum TransitionKind {
      * After {@link #APPROACH_WARNING}: the subject is certainly beyond the warning distance again (the warning is over;
      * {@code openingFixTimeMs} is the warning's fix time, so the warning can be found and cleared).
      */
-    APPROACH_WARNING_ENDED
+    APPROACH_WARNING_ENDED,
+    /**
+     * After {@link #PROXIMITY_WARNING}: the offender is certainly beyond the warning distance of the victim again
+     * ({@code openingFixTimeMs} is the warning's fix time, so the warning can be found and cleared).
+     */
+    PROXIMITY_WARNING_ENDED
 }

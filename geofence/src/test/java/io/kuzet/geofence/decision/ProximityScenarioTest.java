@@ -63,6 +63,33 @@ class ProximityScenarioTest {
     }
 
     @Test
+    void aWarningEndsWhenTheOffenderIsBeyondTheWarningDistanceAgainAndTheNextApproachWarnsAgain() {
+        VictimPositions victims = new VictimPositions();
+        DeviceEvaluator offender = new DeviceEvaluator(7, new RuleSetSlot(RuleSet.of(List.of(proximity))), victims);
+        Recorder recorder = new Recorder();
+        Noise noise = new Noise(13, 10);
+        // 3 km north, 1 km north (within the 1.5 km warning, outside the 500 m limit), 3 km, 1 km again: 10 min each
+        double[] legs = {3_000, 1_000, 3_000, 1_000};
+        long t = 0;
+        for (double metres : legs) {
+            for (int i = 0; i < 40; i++, t += 15_000) {
+                if (t % 60_000 == 0) {
+                    victims.update(VICTIM_ID, t, LAT, LON, 8);
+                }
+                double[] at = Geo.offset(LAT, LON, 0, metres);
+                double[] fix = noise.around(at[0], at[1]);
+                offender.evaluate(t, fix[0], fix[1], 10, recorder);
+            }
+        }
+        assertEquals(List.of(TransitionKind.PROXIMITY_WARNING, TransitionKind.PROXIMITY_WARNING_ENDED,
+                        TransitionKind.PROXIMITY_WARNING), recorder.events.stream().map(Recorder.Seen::kind).toList());
+        Recorder.Seen ended = recorder.events.get(1);
+        assertEquals(recorder.events.get(0).fixTimeMs(), ended.openingFixTimeMs(), "names the warning it ends");
+        assertTrue(ended.explanation().contains("moved away") && ended.explanation().contains("beyond the warning distance"),
+                ended.explanation());
+    }
+
+    @Test
     void staleVictimPositionIsStatedInTheExplanation() {
         Recorder recorder = approach(12 * 60_000);
         List<Recorder.Seen> opened = recorder.of(TransitionKind.VIOLATION_OPENED);

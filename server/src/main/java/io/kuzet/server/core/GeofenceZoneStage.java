@@ -335,6 +335,9 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
                     e.fixTimeMs(), recordTimeMs, false, e.explanation(), details(e), receivedNanoTime);
             case PROXIMITY_WARNING -> alerts.raise(device, order, AlertType.PROXIMITY_WARNING, e.ruleId(), e.openingFixTimeMs(),
                     e.fixTimeMs(), recordTimeMs, isLate, explanation(e, isLate), details(e), receivedNanoTime);
+            case PROXIMITY_WARNING_ENDED -> alerts.clear(io.kuzet.server.alert.Alert.identity(device.id(),
+                            AlertType.PROXIMITY_WARNING, e.ruleId(), e.openingFixTimeMs()), device, order,
+                    AlertType.PROXIMITY_WARNING, e.ruleId(), e.fixTimeMs(), recordTimeMs, false, e.explanation(), details(e));
             case SCHEDULE_STATUS_UNKNOWN -> {
                 if (zones.statusUnknownAlertByRule.get(e.ruleId()) == CoreDevice.NONE) {
                     long id = alerts.raise(device, order, AlertType.CURFEW_STATUS_UNKNOWN, e.ruleId(), e.openingFixTimeMs(),

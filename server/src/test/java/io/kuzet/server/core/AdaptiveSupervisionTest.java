@@ -324,4 +324,23 @@ class AdaptiveSupervisionTest {
         assertFalse(warning.explanation().contains("warned"), warning.explanation());
         assertNull(warning.details().get("subjectWarned"));
     }
+
+    @Test
+    void aProximityWarningClearsOnceTheSubjectIsBeyondTheWarningDistanceAgain() {
+        registry = TestFleet.registryWithProximity(3600, 500, 1500);
+        start(false, outbox);
+        double[] legs = {3_000, 1_000, 3_000};   // far, within the warning distance (outside the limit), far again
+        for (double metres : legs) {
+            for (int i = 0; i < 8; i++) {
+                fixes(TestFleet.VICTIM_DEVICE, TestFleet.VICTIM_NUMBER, Protocol.WATCH, 1, 0);
+                fixes(1, metres);
+            }
+        }
+        List<Alert> warning = alerts.stream().filter(a -> a.type() == AlertType.PROXIMITY_WARNING).toList();
+        assertEquals(List.of(Alert.Phase.RAISED, Alert.Phase.CLEARED), warning.stream().map(Alert::phase).toList(),
+                "the warning leaves the operator's queue by itself: " + alerts);
+        assertEquals(warning.get(0).alertId(), warning.get(1).alertId());
+        assertTrue(warning.get(1).explanation().contains("moved away"), warning.get(1).explanation());
+        assertEquals(List.of(), raised(AlertType.PROXIMITY_VIOLATION));
+    }
 }

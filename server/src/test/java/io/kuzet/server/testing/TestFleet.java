@@ -59,6 +59,11 @@ public final class TestFleet {
 
     private static RegistrySnapshot registry(long version, int noCommunicationLimitS, List<ZoneRecord> moreZones,
                                              List<RuleRecord> moreRules) {
+        return registry(version, noCommunicationLimitS, moreZones, moreRules, List.of());
+    }
+
+    private static RegistrySnapshot registry(long version, int noCommunicationLimitS, List<ZoneRecord> moreZones,
+                                             List<RuleRecord> moreRules, List<DeviceRecord> moreDevices) {
         List<ZoneRecord> zones = new ArrayList<>(List.of(new ZoneRecord(ZONE, AGENCY, "Victim home",
                 "{\"type\":\"Feature\",\"properties\":{\"radius_m\":" + ZONE_RADIUS_M + "},"
                         + "\"geometry\":{\"type\":\"Point\",\"coordinates\":[" + ZONE_LON + "," + ZONE_LAT + "]}}")));
@@ -71,10 +76,31 @@ public final class TestFleet {
                 List.of(new SubjectRecord(SUBJECT, AGENCY, "KZ-2026-0001", "Test Subject")),
                 List.of(new OrderRecord(ORDER, SUBJECT, "Almaty court 2-123/2026", OrderKind.HOUSE_ARREST, ORDER_START, null,
                         ZoneId.of("Asia/Almaty"), RiskLevel.MEDIUM, noCommunicationLimitS, 0)),
-                List.of(new DeviceRecord(KUZET_DEVICE, "kuzet", KUZET_NUMBER, KUZET_KEY, DeviceRole.BRACELET, SUBJECT),
-                        new DeviceRecord(GT06_DEVICE, "gt06", GT06_IMEI, null, DeviceRole.BRACELET, SUBJECT),
-                        new DeviceRecord(WATCH_DEVICE, "watch", WATCH_NUMBER, null, DeviceRole.BRACELET, SUBJECT)),
-                zones, rules);
+                devices(moreDevices), zones, rules);
+    }
+
+    private static List<DeviceRecord> devices(List<DeviceRecord> more) {
+        List<DeviceRecord> devices = new ArrayList<>(List.of(
+                new DeviceRecord(KUZET_DEVICE, "kuzet", KUZET_NUMBER, KUZET_KEY, DeviceRole.BRACELET, SUBJECT),
+                new DeviceRecord(GT06_DEVICE, "gt06", GT06_IMEI, null, DeviceRole.BRACELET, SUBJECT),
+                new DeviceRecord(WATCH_DEVICE, "watch", WATCH_NUMBER, null, DeviceRole.BRACELET, SUBJECT)));
+        devices.addAll(more);
+        return devices;
+    }
+
+    /** The victim's unit (a Watch-protocol personal device) for the proximity rule of {@link #registryWithProximity}. */
+    public static final long VICTIM_DEVICE = 1003;
+    public static final long VICTIM_NUMBER = 1_234_567_899L;
+    public static final long PROXIMITY_RULE = 5002;
+
+    /**
+     * {@link #registry} plus a victim unit and a proximity rule: the subject must stay {@code distanceM} away from it,
+     * with a warning at {@code warnDistanceM}.
+     */
+    public static RegistrySnapshot registryWithProximity(int noCommunicationLimitS, double distanceM, double warnDistanceM) {
+        return registry(3, noCommunicationLimitS, List.of(), List.of(new RuleRecord(PROXIMITY_RULE, ORDER, "Victim A",
+                        "PROXIMITY", 0, VICTIM_DEVICE, distanceM, warnDistanceM, 0, 0, 0, 0, 0, List.of(), List.of())),
+                List.of(new DeviceRecord(VICTIM_DEVICE, "watch", VICTIM_NUMBER, null, DeviceRole.VICTIM_UNIT, 0)));
     }
 
     /** {@link #registry} plus a curfew at the subject's 120 m home (HOME_ZONE) from CURFEW_FROM to CURFEW_TO. */
