@@ -31,16 +31,25 @@ import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +141,27 @@ class ProxyProtocolOverSocketsTest {
         }
         assertEquals(1.0, metrics().loginsRefused(Protocol.KUZET, IngestMetrics.LoginRefusal.SOURCE_NOT_ALLOWED));
         assertEquals(0.0, metrics().connectionsRefused(Protocol.KUZET, ConnectionRefusal.PROXY_HEADER_MISSING));
+    }
+
+    @Test
+    void kuzetTlsPortReadsTheHeaderBeforeTheTlsHandshake() throws Exception {
+        X509Bundle certificate = new CertificateBuilder().subject("CN=localhost").addSanDnsName("localhost")
+                .setIsCertificateAuthority(true).buildSelfSigned();
+        String certFile = certificate.toTempCertChainPem().getAbsolutePath();
+        String keyFile = certificate.toTempPrivateKeyPem().getAbsolutePath();
+        start(c -> {
+            c.ports.kuzetTls = 0;
+            c.tls.certFile = certFile;
+            c.tls.keyFile = keyFile;
+        });
+        SSLContext trusting = trusting(certificate);
+        try (KuzetTestClient device = new KuzetTestClient(tlsViaBalancer(trusting, proxyV2(INSIDE, 40011)))) {
+            assertEquals(0, device.login(TestFleet.KUZET_NUMBER, TestFleet.KUZET_KEY).status, "inside 10.20.0.0/16, over TLS");
+        }
+        try (KuzetTestClient device = new KuzetTestClient(tlsViaBalancer(trusting, proxyV2(OUTSIDE, 40012)))) {
+            assertEquals(KuzetLoginStatus.NOT_ALLOWED, device.login(TestFleet.KUZET_NUMBER, TestFleet.KUZET_KEY).status);
+        }
+        assertEquals(1.0, metrics().loginsRefused(Protocol.KUZET, IngestMetrics.LoginRefusal.SOURCE_NOT_ALLOWED));
     }
 
     @Test
@@ -235,6 +265,29 @@ class ProxyProtocolOverSocketsTest {
         socket.setSoTimeout(10_000);
         write(socket, header);
         return socket;
+    }
+
+    /** A TLS connection to the Kuzet TLS port from 127.0.0.1 whose first bytes, before the handshake, are {@code header}. */
+    private SSLSocket tlsViaBalancer(SSLContext context, byte[] header) throws Exception {
+        int port = running.server.tlsPort();
+        Socket plain = new Socket("127.0.0.1", port);
+        write(plain, header);
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, "localhost", port, true);
+        tls.setSoTimeout(10_000);
+        return tls;
+    }
+
+    private static SSLContext trusting(X509Bundle bundle) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(bundle.getCertificatePEM().getBytes(StandardCharsets.US_ASCII)));
+        trust.setCertificateEntry("kuzet", cert);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
     }
 
     /**
