@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  */
 final class MetricContract {
     private static final Pattern TABLE_ROW = Pattern.compile("^\\|\\s*`([a-z_:][a-z0-9_:]*)`\\s*\\|\\s*(\\w+)\\s*\\|", Pattern.MULTILINE);
+    /** The heading of docs/metrics.md's section for series a node serves only on the Kafka journal. */
+    private static final Pattern KAFKA_ONLY_HEADING = Pattern.compile("^#+ .*`journal\\.kind: kafka`.*$", Pattern.MULTILINE);
+    private static final Pattern ANY_HEADING = Pattern.compile("^#+ ", Pattern.MULTILINE);
     private static final Pattern RUNTIME_METRIC = Pattern.compile("`((?:jvm|process|netty)_[a-z0-9_]+)");
     private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without", "on",
             "ignoring", "group_left", "group_right", "inf", "nan");
@@ -27,11 +30,13 @@ final class MetricContract {
     private final Set<String> documentedMetrics;
     private final Set<String> kuzetMetrics;
     private final Set<String> seriesNames;
+    private final Set<String> kafkaOnly;
 
-    private MetricContract(Set<String> documentedMetrics, Set<String> kuzetMetrics, Set<String> seriesNames) {
+    private MetricContract(Set<String> documentedMetrics, Set<String> kuzetMetrics, Set<String> seriesNames, Set<String> kafkaOnly) {
         this.documentedMetrics = Set.copyOf(documentedMetrics);
         this.kuzetMetrics = Set.copyOf(kuzetMetrics);
         this.seriesNames = Set.copyOf(seriesNames);
+        this.kafkaOnly = Set.copyOf(kafkaOnly);
     }
 
     static MetricContract load(Path metricsDoc) {
@@ -68,7 +73,29 @@ final class MetricContract {
                 series.add(name + "_max");
             }
         }
-        return new MetricContract(documented, kuzet, series);
+        Set<String> kafkaOnly = new TreeSet<>();
+        Matcher kafka = KAFKA_ONLY_HEADING.matcher(text);
+        if (kafka.find()) {
+            Matcher next = ANY_HEADING.matcher(text);
+            int end = next.find(kafka.end()) ? next.start() : text.length();
+            Matcher kafkaRow = TABLE_ROW.matcher(text.substring(kafka.end(), end));
+            while (kafkaRow.find()) {
+                kafkaOnly.add(kafkaRow.group(1));
+            }
+        }
+        return new MetricContract(documented, kuzet, series, kafkaOnly);
+    }
+
+    /**
+     * The metrics of the section "Only with {@code journal.kind: kafka}": a single node on the embedded journal does
+     * not serve them, so checks against such a running server leave them out (every other check still applies).
+     */
+    boolean servedOnlyOnKafka(String series) {
+        return kafkaOnly.contains(baseMetric(series));
+    }
+
+    Set<String> kafkaOnlyMetrics() {
+        return kafkaOnly;
     }
 
     /** Metric names as documented (histograms by their base name). */

@@ -34,4 +34,15 @@ class MetricContractTest {
         assertFalse(contract.allowsSeries("kuzet_frames_total"), "not in the contract");
         assertEquals("kuzet_ack_seconds", contract.baseMetric("kuzet_ack_seconds_count"));
     }
+
+    @Test
+    void kafkaOnlySectionIsPartOfTheContractAndMarkedAsServedOnlyOnKafka() {
+        MetricContract contract = MetricContract.load(OpsFiles.METRICS_DOC);
+        assertTrue(contract.kuzetMetrics().contains("kuzet_kafka_consumer_lag_records"), "the dashboard must show it");
+        assertTrue(contract.allowsSeries("kuzet_kafka_under_replicated_partitions"));
+        assertTrue(contract.servedOnlyOnKafka("kuzet_kafka_consumer_lag_records"));
+        assertTrue(contract.servedOnlyOnKafka("kuzet_kafka_under_replicated_partitions"));
+        assertFalse(contract.servedOnlyOnKafka("kuzet_storage_lag_entries"), "served in both modes");
+        assertFalse(contract.servedOnlyOnKafka("kuzet_build_info"), "the main table ends before the Kafka section");
+    }
 }

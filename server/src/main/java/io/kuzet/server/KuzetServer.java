@@ -33,6 +33,7 @@ import io.kuzet.server.ingest.IngestService;
 import io.kuzet.server.ingest.Transport;
 import io.kuzet.server.ingest.gt06.Gt06Pipeline;
 import io.kuzet.server.ingest.kuzet.KuzetSessionHandler;
+import io.kuzet.server.ingest.proxy.ProxyProtocol;
 import io.kuzet.server.ingest.watch.WatchPipeline;
 import io.kuzet.server.journal.Durability;
 import io.kuzet.server.journal.FsyncGroupCommit;
@@ -340,9 +341,13 @@ public final class KuzetServer implements AutoCloseable {
 
     private void bindDevicePorts(IngestService ingest) throws InterruptedException {
         ServerConfig.Limits limits = config.limits;
+        ProxyProtocol proxy = config.ports.proxyProtocol
+                ? new ProxyProtocol(config.ports.proxyProtocolBalancers(), limits.handshakeTimeoutS, ingestContext.metrics(),
+                        new io.kuzet.server.ingest.RateLimitedLog(LoggerFactory.getLogger(ProxyProtocol.class), 10))
+                : null;
         if (config.ports.kuzet >= 0) {
             ConnectionGuard guard = guard(Protocol.KUZET);
-            ports.bind(Protocol.KUZET, false, config.ports.kuzet, ch -> kuzetPipeline(ch, guard, ingest, null));
+            ports.bind(Protocol.KUZET, false, config.ports.kuzet, ch -> kuzetPipeline(ch, proxy, guard, ingest, null));
         }
         if (config.ports.kuzetTls >= 0 && !config.tls.certFile.isBlank()) {
             SslContext ssl;
@@ -353,11 +358,12 @@ public final class KuzetServer implements AutoCloseable {
                         + config.tls.keyFile + ": " + e.getMessage(), e);
             }
             ConnectionGuard guard = guard(Protocol.KUZET);
-            ports.bind(Protocol.KUZET, true, config.ports.kuzetTls, ch -> kuzetPipeline(ch, guard, ingest, ssl));
+            ports.bind(Protocol.KUZET, true, config.ports.kuzetTls, ch -> kuzetPipeline(ch, proxy, guard, ingest, ssl));
         }
         if (config.ports.gt06 >= 0) {
             ConnectionGuard guard = guard(Protocol.GT06);
             ports.bind(Protocol.GT06, false, config.ports.gt06, ch -> {
+                installProxy(proxy, ch, Protocol.GT06);
                 ch.pipeline().addLast(guard).addLast(new IdleStateHandler(limits.idleTimeoutS, 0, 0));
                 Gt06Pipeline.install(ch, ingestContext, ingest, limits.maxFrameBytes);
             });
@@ -365,6 +371,7 @@ public final class KuzetServer implements AutoCloseable {
         if (config.ports.watch >= 0) {
             ConnectionGuard guard = guard(Protocol.WATCH);
             ports.bind(Protocol.WATCH, false, config.ports.watch, ch -> {
+                installProxy(proxy, ch, Protocol.WATCH);
                 ch.pipeline().addLast(guard).addLast(new IdleStateHandler(limits.idleTimeoutS, 0, 0));
                 WatchPipeline.install(ch, ingestContext, ingest, limits.maxFrameBytes);
             });
@@ -376,7 +383,15 @@ public final class KuzetServer implements AutoCloseable {
                 new io.kuzet.server.ingest.RateLimitedLog(LoggerFactory.getLogger(ConnectionGuard.class), 10));
     }
 
-    private void kuzetPipeline(SocketChannel ch, ConnectionGuard guard, IngestService ingest, SslContext ssl) {
+    /** With {@code ports.proxyProtocol}, the PROXY header handling goes first (before TLS): null = off. */
+    private static void installProxy(ProxyProtocol proxy, SocketChannel ch, Protocol protocol) {
+        if (proxy != null) {
+            proxy.install(ch, protocol);
+        }
+    }
+
+    private void kuzetPipeline(SocketChannel ch, ProxyProtocol proxy, ConnectionGuard guard, IngestService ingest, SslContext ssl) {
+        installProxy(proxy, ch, Protocol.KUZET);
         if (ssl != null) {
             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
         }

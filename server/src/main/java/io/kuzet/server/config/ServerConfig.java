@@ -1,5 +1,6 @@
 package io.kuzet.server.config;
 
+import io.kuzet.server.registry.SourceNetworks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,22 @@ public final class ServerConfig {
         public int gt06 = 5023;
         public int watch = 5093;
         public int http = 8080;
+        /**
+         * Device ports read a PROXY protocol header (v1 or v2) from the balancers in {@link #proxyProtocolFrom}, and use
+         * the device address it carries for device trust, per-address limits and logs (docs/device-trust.md).
+         */
+        public boolean proxyProtocol = false;
+        /**
+         * Balancer addresses, comma-separated CIDR blocks: a connection from one must start with a PROXY header, a
+         * header from any other address is refused. Required when {@link #proxyProtocol} is on.
+         */
+        public String proxyProtocolFrom = "";
+
+        /** {@link #proxyProtocolFrom} parsed; throws {@link IllegalArgumentException} naming a bad block. */
+        public SourceNetworks proxyProtocolBalancers() {
+            return SourceNetworks.parse(java.util.Arrays.stream(proxyProtocolFrom.split(","))
+                    .map(String::strip).filter(s -> !s.isEmpty()).toList());
+        }
     }
 
     public static final class Tls {
@@ -261,6 +278,15 @@ public final class ServerConfig {
         checkPort(problems, "ports.gt06", ports.gt06);
         checkPort(problems, "ports.watch", ports.watch);
         checkPort(problems, "ports.http", ports.http);
+        if (ports.proxyProtocol) {
+            try {
+                if (ports.proxyProtocolBalancers().isAny()) {
+                    problems.add("ports.proxyProtocolFrom must list the balancers' addresses when ports.proxyProtocol is on");
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add("ports.proxyProtocolFrom: " + e.getMessage());
+            }
+        }
         if (server.dataDir == null || server.dataDir.isBlank()) {
             problems.add("server.dataDir must not be empty");
         }

@@ -6,13 +6,12 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Caps simultaneous connections per remote address so one host (a broken gateway, a flood) cannot exhaust the
+ * Caps simultaneous connections per device address ({@link DeviceAddress}: behind a PROXY-protocol balancer, the
+ * device's own address) so one host (a broken gateway, a flood) cannot exhaust the
  * server; excess connections are closed at once and counted. Shared by all channels of a port; thread-safe.
  */
 @ChannelHandler.Sharable
@@ -32,7 +31,7 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        InetAddress address = address(ctx.channel().remoteAddress());
+        InetAddress address = DeviceAddress.ip(ctx.channel());
         if (address != null) {
             int count = open.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
             if (count > maxPerAddress) {
@@ -48,14 +47,10 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        InetAddress address = address(ctx.channel().remoteAddress());
+        InetAddress address = DeviceAddress.ip(ctx.channel());
         if (address != null) {
             open.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
         }
         super.channelInactive(ctx);
-    }
-
-    private static InetAddress address(SocketAddress socketAddress) {
-        return socketAddress instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 }

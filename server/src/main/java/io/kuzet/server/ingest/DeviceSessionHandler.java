@@ -47,7 +47,7 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
             if (device == null && ctx.channel().isActive()) {
                 context.metrics.connectionRefused(protocol, IngestMetrics.ConnectionRefusal.HANDSHAKE_TIMEOUT);
                 context.badInputLog.warn("{}: no login within {} s from {}; closing", protocol.label(),
-                        context.limits.handshakeTimeoutS, ctx.channel().remoteAddress());
+                        context.limits.handshakeTimeoutS, DeviceAddress.of(ctx.channel()));
                 ctx.close();
             }
         }, context.limits.handshakeTimeoutS, TimeUnit.SECONDS);
@@ -140,14 +140,14 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
             return;
         }
         context.badInputLog.warn("{}: closing connection from {} after an unexpected error: {}", protocol.label(),
-                ctx.channel().remoteAddress(), String.valueOf(cause));
+                DeviceAddress.of(ctx.channel()), String.valueOf(cause));
         ctx.close();
     }
 
     private void refused(ChannelHandlerContext ctx, ProtocolException e) {
         context.metrics.decodeError(protocol, e.reason());
         context.badInputLog.warn("{}: refused frame from {} (device {}): {}", protocol.label(),
-                ctx.channel().remoteAddress(), device == null ? "not logged in" : device.deviceNumber(), e.getMessage());
+                DeviceAddress.of(ctx.channel()), device == null ? "not logged in" : device.deviceNumber(), e.getMessage());
         onRefusedFrame(ctx, e);
         if (e.reason() == DecodeError.OVERSIZED) {
             // the stream cannot be trusted to resynchronise after a length we refuse to buffer
@@ -183,7 +183,7 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
             boolean replaced = policy == ServerConfig.DuplicateSessionPolicy.REPLACE;
             context.metrics.duplicateSession(protocol, replaced ? IngestMetrics.DuplicateSessionOutcome.REPLACED
                     : IngestMetrics.DuplicateSessionOutcome.REFUSED);
-            String detail = "connected from " + other.remoteAddress() + ", new login from " + ctx.channel().remoteAddress();
+            String detail = "connected from " + DeviceAddress.of(other) + ", new login from " + DeviceAddress.of(ctx.channel());
             context.badInputLog.warn("{}: second session of device {}: {}; {}", protocol.label(), record.deviceNumber(),
                     detail, replaced ? "the earlier one is closed" : "the new one is refused");
             context.ingest.journal().appendSessionConflict(clockMs(), record.id(), record.deviceNumber(), protocol.code(),
@@ -209,7 +209,7 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
     protected final void identitySwitchRefused(ChannelHandlerContext ctx, long claimedNumber) {
         loginRefused(ctx, IngestMetrics.LoginRefusal.IDENTITY_SWITCH, claimedNumber);
         context.badInputLog.warn("{}: connection from {} logged in as device {} named device {}; closing", protocol.label(),
-                ctx.channel().remoteAddress(), device.deviceNumber(), claimedNumber);
+                DeviceAddress.of(ctx.channel()), device.deviceNumber(), claimedNumber);
         ctx.close();
     }
 
@@ -217,7 +217,7 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
     protected final void loginRefused(ChannelHandlerContext ctx, IngestMetrics.LoginRefusal reason, long deviceNumber) {
         context.metrics.loginRefused(protocol, reason);
         context.badInputLog.warn("{}: login refused for device {} from {}: {}", protocol.label(), deviceNumber,
-                ctx.channel().remoteAddress(), reason.name().toLowerCase());
+                DeviceAddress.of(ctx.channel()), reason.name().toLowerCase());
     }
 
     /** A random key unrelated to any device, for the HMAC computed when refusing an unknown device. */
@@ -232,8 +232,8 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
      */
     protected final boolean sourceAllowed(ChannelHandlerContext ctx, DeviceRecord record) {
         SourceNetworks allowed = context.directory.allowedSources(record);
-        java.net.SocketAddress remote = ctx.channel().remoteAddress();
-        if (allowed.isAny() || (remote instanceof java.net.InetSocketAddress inet && allowed.contains(inet.getAddress()))) {
+        java.net.InetAddress remote = DeviceAddress.ip(ctx.channel());
+        if (allowed.isAny() || (remote != null && allowed.contains(remote))) {
             return true;
         }
         loginRefused(ctx, IngestMetrics.LoginRefusal.SOURCE_NOT_ALLOWED, record.deviceNumber());

@@ -31,7 +31,12 @@ public final class IngestMetrics {
     public enum DuplicateSessionOutcome { REPLACED, REFUSED }
 
     /** Reasons a connection is closed before or instead of a login. */
-    public enum ConnectionRefusal { PER_ADDRESS_LIMIT, HANDSHAKE_TIMEOUT, IDLE_TIMEOUT }
+    /**
+     * Why a connection was closed before login. The two PROXY reasons exist only with {@code ports.proxyProtocol}:
+     * a connection from a balancer without a valid PROXY header, and a PROXY header from an address that is not a
+     * balancer (a device claiming another address).
+     */
+    public enum ConnectionRefusal { PER_ADDRESS_LIMIT, HANDSHAKE_TIMEOUT, IDLE_TIMEOUT, PROXY_HEADER_MISSING, PROXY_HEADER_NOT_ALLOWED }
 
     private final MeterRegistry registry;
     private final AtomicInteger[] devicesConnected = new AtomicInteger[Protocol.values().length];

@@ -1,6 +1,7 @@
 package io.kuzet.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,5 +56,24 @@ class ConfigLoaderTest {
     void nonNumericEnvironmentValueNamesTheSetting() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("KUZET_PORTS_HTTP", "eighty")));
         assertTrue(e.getMessage().contains("ports.http"), e.getMessage());
+    }
+
+    @Test
+    void proxyProtocolFromTheEnvironmentNamesTheBalancersAsCidrBlocks() throws Exception {
+        ServerConfig config = ConfigLoader.load(null, Map.of("KUZET_PORTS_PROXY_PROTOCOL", "true",
+                "KUZET_PORTS_PROXY_PROTOCOL_FROM", "10.0.0.5/32, 10.0.1.0/28"));
+        assertTrue(config.ports.proxyProtocol);
+        assertTrue(config.ports.proxyProtocolBalancers().contains(java.net.InetAddress.getByName("10.0.1.9")));
+        assertFalse(config.ports.proxyProtocolBalancers().contains(java.net.InetAddress.getByName("10.0.0.6")));
+    }
+
+    @Test
+    void proxyProtocolWithoutBalancersOrWithABadBlockIsRefused() {
+        ConfigException none = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("KUZET_PORTS_PROXY_PROTOCOL", "true")));
+        assertTrue(none.getMessage().contains("ports.proxyProtocolFrom must list the balancers"), none.getMessage());
+        ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+                Map.of("KUZET_PORTS_PROXY_PROTOCOL", "true", "KUZET_PORTS_PROXY_PROTOCOL_FROM", "10.0.0.5/33")));
+        assertTrue(bad.getMessage().contains("ports.proxyProtocolFrom") && bad.getMessage().contains("10.0.0.5/33"), bad.getMessage());
     }
 }
