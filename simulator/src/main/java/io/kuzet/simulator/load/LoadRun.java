@@ -46,9 +46,12 @@ public final class LoadRun {
     private final LongAdder messagesAcked = new LongAdder();
     private final LongAdder alertsReceived = new LongAdder();
     private final LongAdder decidingFixesSent = new LongAdder();
+    private final LongAdder alertsTimed = new LongAdder();
+    /** After the last send, how long the run waits for the alerts of deciding fixes already sent. */
+    private static final long ALERT_DRAIN_NANOS = 15_000_000_000L;
     private final ConcurrentHashMap<AlertKey, Long> decidingFixSentNanos = new ConcurrentHashMap<>();
     private volatile boolean sending = true;
-    private volatile boolean measuring;
+    private volatile long measuredFromNanosForAlerts = Long.MAX_VALUE;
     private ServerProbe probe;
     private int drainTimeoutS = 120;
 
@@ -120,8 +123,8 @@ public final class LoadRun {
                 double rate = positions - lastPositions;
                 lastPositions = positions;
                 if (s == options.warmupS()) {
-                    measuring = true;
                     measuredFromNanos = System.nanoTime();
+                    measuredFromNanosForAlerts = measuredFromNanos;
                     positionsAtMeasureStart = positions;
                     messagesAtMeasureStart = messagesAcked.sum();
                     decidingAtMeasureStart = decidingFixesSent.sum();
@@ -143,6 +146,13 @@ public final class LoadRun {
             long expected = decidingFixesSent.sum() - decidingAtMeasureStart;
             sending = false;
             CpuPerFix cpu = cpuFrom == null ? null : drainAndMeasure(cpuFrom, positions, progress);
+            // the alerts of deciding fixes sent in the last moments (on a slow machine, the last seconds) are still on
+            // their way: wait for them, so the figure does not leave out the slowest alerts
+            long drainEnd = System.nanoTime() + ALERT_DRAIN_NANOS;
+            while (live != null && alertsTimed.sum() < expected && System.nanoTime() < drainEnd) {
+                LockSupport.parkNanos(50_000_000L);
+            }
+            alertTotal.add(alertRecorder.getIntervalHistogram(alertInterval));
             return new LoadResult(options, target.host() + ":" + target.kuzetPort(), measuredS, positions,
                     measuredS == 0 ? 0 : positions / measuredS, measuredS == 0 ? 0 : messages / measuredS,
                     LatencySummary.of(ackTotal), LatencySummary.of(alertTotal), expected, heapPerDevice, series, cpu);
@@ -230,8 +240,9 @@ public final class LoadRun {
         long deviceNumber = Long.parseLong(alert.path("deviceNumber").asText());
         long fixTimeMs = Instant.parse(alert.path("fixTime").asText()).toEpochMilli();
         Long sent = decidingFixSentNanos.remove(new AlertKey(deviceNumber, fixTimeMs));
-        if (sent != null && measuring) {
+        if (sent != null && sent >= measuredFromNanosForAlerts) {   // deciding fix sent after the warm-up
             alertRecorder.recordValue(Math.max(0, receivedNanos - sent));
+            alertsTimed.increment();
         }
     }
 
@@ -300,8 +311,9 @@ public final class LoadRun {
                 }
             }
             if (deciding) {
-                decidingFixSentNanos.put(new AlertKey(deviceNumber, decidingTimeMs), System.nanoTime());
-                if (measuring) {
+                long now = System.nanoTime();
+                decidingFixSentNanos.put(new AlertKey(deviceNumber, decidingTimeMs), now);
+                if (now >= measuredFromNanosForAlerts) {
                     decidingFixesSent.increment();
                 }
             }
