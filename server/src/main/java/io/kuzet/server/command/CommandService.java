@@ -298,6 +298,20 @@ public final class CommandService implements DeviceCommandRequests, CommandLink,
      * Waits until everything handed to the service so far (requests, sends, answers) has been done; for runs on
      * simulated time, which must not move on while a command is still on its way (tests and the simulator).
      */
+    /** Snapshot writer: every request queued so far has been stored or refused (one thread takes them in order). */
+    @Override
+    public boolean awaitStored(Duration timeout) {
+        try {
+            thread.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RejectedExecutionException e) {
+            return false;
+        }
+    }
+
     public void awaitIdle(Duration timeout) throws InterruptedException {
         try {
             thread.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);

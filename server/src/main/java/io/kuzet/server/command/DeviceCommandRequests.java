@@ -11,4 +11,13 @@ public interface DeviceCommandRequests {
 
     /** Queues the command; a request whose non-null dedupKey was seen before for the device is ignored. */
     void request(CommandRequest request);
+
+    /**
+     * Waits until every request made so far is stored (or refused and counted); false when that did not happen within
+     * {@code timeout}. The core's snapshot writer asks before it writes: a snapshot taken after a request that a crash
+     * could still lose would stop the restarted core from asking again (its replay starts after the snapshot).
+     */
+    default boolean awaitStored(java.time.Duration timeout) {
+        return true;
+    }
 }

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EvaluationAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluationAgent.class);
+    /** How long a snapshot waits for the supervision commands asked before it to be stored (database slow or down). */
+    private static final java.time.Duration COMMANDS_STORED_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final Journal journal;
     private final JournalReader reader;
@@ -58,6 +60,7 @@ public final class EvaluationAgent implements AutoCloseable {
     private final LedgerFollower ledger = new LedgerFollower();
     private DeviceLedger sharedLedger;   // Kafka: records of other nodes reach ingestion through here
     private SnapshotStore snapshots;
+    private DeviceCommandRequests commandRequests = DeviceCommandRequests.NONE;
     private ExecutorService snapshotWriter;
     private long nextSnapshotAtMs = Long.MIN_VALUE;
     private boolean replaying;
@@ -109,6 +112,7 @@ public final class EvaluationAgent implements AutoCloseable {
      * Call before {@link #replay}: the replay asks again for what it re-decides, with the same de-duplication keys.
      */
     public EvaluationAgent withCommands(DeviceCommandRequests commands) {
+        this.commandRequests = commands;
         supervision = new Supervision(config, commands, devices, pursuitIntervals);
         alertBuilder.supervision(supervision);
         return this;
@@ -197,6 +201,10 @@ public final class EvaluationAgent implements AutoCloseable {
         }
         Runnable write = () -> snapshotWriter.execute(() -> {
             try {
+                if (!commandRequests.awaitStored(COMMANDS_STORED_TIMEOUT)) {
+                    // a crash now would lose requests the restored core would not make again: keep the older snapshot
+                    throw new IllegalStateException("supervision commands asked before it are not stored yet");
+                }
                 Path file = snapshots.write(index, body);
                 lastSnapshotIndex = Math.max(lastSnapshotIndex, index);
                 LOG.info("core snapshot at journal index {}: {} bytes, {} devices", index, body.length, devices.size());

@@ -51,7 +51,7 @@ class AdaptiveSupervisionTest {
     io.kuzet.server.registry.RegistrySnapshot registry = TestFleet.registry(3600);
 
     /** What the command service would do with the requests: keep every ask, queue each de-duplication key once. */
-    static final class Outbox implements DeviceCommandRequests {
+    static class Outbox implements DeviceCommandRequests {
         final List<CommandRequest> asked = new ArrayList<>();
         final Map<String, CommandRequest> queued = new LinkedHashMap<>();
 
@@ -283,6 +283,25 @@ class AdaptiveSupervisionTest {
         assertEquals(2, intervals().size(), outbox.asked.toString());
         assertEquals("pursuit-off:" + alertId, intervals().get(1).dedupKey(), "the restored pursuit ends");
         assertEquals(0, core.pursuitIntervals().intervalS(TestFleet.KUZET_DEVICE));
+    }
+
+    @Test
+    void aPursuitAskedForButNotYetStoredWhenTheServerDiesIsAskedForAgainAfterTheRestart() {
+        Outbox unstored = new Outbox() {
+            @Override
+            public boolean awaitStored(java.time.Duration timeout) {
+                return false;   // the database has not taken the request yet when the process dies
+            }
+        };
+        start(true, unstored);
+        fixes(5, 1000);
+        fixes(6, 100);
+        assertEquals(1, unstored.asked.size(), "pursuit asked for");
+        stop();                                              // the close-time snapshot must not cover the lost request
+
+        start(true, outbox);
+        assertEquals(1, intervals().size(), "the restarted core asks again: " + outbox.asked);
+        assertEquals(15, intervals().get(0).argument());
     }
 
     @Test
