@@ -211,8 +211,13 @@ public final class KuzetServer implements AutoCloseable {
         if (kafka) {
             // loaded only in this mode, so the Chronicle default never pays for the Kafka client's classes
             kafkaHealth = new io.kuzet.server.journal.kafka.KafkaHealth(config.kafka.bootstrapServers, prometheus);
-            journal = new io.kuzet.server.journal.kafka.KafkaJournal(config.kafka,
-                    cause -> JournalFailStop.stop(cause, options.failStopExit())).reportingLagTo(kafkaHealth);
+            try {
+                journal = new io.kuzet.server.journal.kafka.KafkaJournal(config.kafka,
+                        cause -> JournalFailStop.stop(cause, options.failStopExit())).reportingLagTo(kafkaHealth);
+            } catch (RuntimeException e) {
+                kafkaHealth.close();
+                throw e;
+            }
         } else {
             kafkaHealth = null;
             Durability.Factory durability = config.journal.durability == ServerConfig.Durability.FSYNC

@@ -82,6 +82,7 @@ class KafkaBrokerKillTest {
                 Load load = new Load(running.server());
                 DataSource db = backing.dataSource();
                 boolean completed = false;
+                StringBuilder report = new StringBuilder();
                 try {
                     load.start();
                     await().atMost(Duration.ofSeconds(120)).until(() -> load.acks.size() >= 400 || !load.errors.isEmpty());
@@ -129,6 +130,22 @@ class KafkaBrokerKillTest {
                     cluster.restart(first);
                     await().atMost(Duration.ofSeconds(180)).until(() -> underReplicated(running, topic) == 0);
                     assertEquals(-1, failStop.get(), "the node never gave up on an append");
+
+                    Figures baseline = load.figuresBefore(kill1);
+                    report.append(String.format("""
+                              ack latency before the kills: p50 %.0f ms, p99 %.0f ms, max %.0f ms
+                              kill -9 of broker %d (leader of %d of %d partitions; active controller: %d)
+                                longest ack wait of a frame in flight at or sent after the kill: %.1f s
+                                every device acked again (a frame sent after the kill) %.1f s after the kill; %d devices waited > 1 s
+                                under-replicated partitions while it was down: %.0f
+                              database cut: storage lag %.0f records, evaluation lag %.0f records
+                              kill -9 of a second broker (%d): no ack for 15 s (one broker < min.insync.replicas 2)
+                                broker %d down %.1f s; after it answered again: first ack %.1f s, every device acked %.1f s
+                            """, baseline.p50Ms, baseline.p99Ms, baseline.maxMs,
+                            first, leaders.values().stream().filter(id -> id == first).count(), PARTITIONS, controller,
+                            election.longestWaitS, election.everyDeviceAgainS, election.devicesWaitedOverOneSecond, urpOneDown,
+                            storageLagDuringOutage, evaluationLagDuringOutage, second, second, seconds(restarted2 - kill2),
+                            resumeFirst, resumeAll));
                     Thread.sleep(3_000);
                     completed = true;
                 } finally {
@@ -149,22 +166,8 @@ class KafkaBrokerKillTest {
                 await().atMost(Duration.ofSeconds(60)).until(() -> lag(running, "storage", topic) == 0
                         && lag(running, "evaluation", topic) == 0);
 
-                Figures baseline = load.figuresBefore(kill1);
-                System.out.printf("""
-                        KafkaBrokerKillTest: %d devices (%d Kuzet ~25 msg/s each, %d GT06 1 msg/s), %d acked fixes, all stored once
-                          ack latency before the kill: p50 %.0f ms, p99 %.0f ms, max %.0f ms
-                          kill -9 of broker %d (leader of %d of %d partitions; active controller: %d)
-                            longest ack wait of a frame in flight at or sent after the kill: %.1f s
-                            every device acked again (a frame sent after the kill) %.1f s after the kill; %d devices waited > 1 s
-                            under-replicated partitions while it was down: %.0f
-                          database cut: storage lag %.0f records, evaluation lag %.0f records
-                          kill -9 of a second broker (%d): no ack for 15 s (one broker < min.insync.replicas 2)
-                            broker %d down %.1f s; after it registered again: first ack %.1f s, every device acked %.1f s
-                        """, load.devices(), KUZET_DEVICES, GT06_DEVICES, acked, baseline.p50Ms, baseline.p99Ms, baseline.maxMs,
-                        first, leaders.values().stream().filter(id -> id == first).count(), PARTITIONS, controller,
-                        election.longestWaitS, election.everyDeviceAgainS, election.devicesWaitedOverOneSecond, urpOneDown,
-                        storageLagDuringOutage, evaluationLagDuringOutage, second, second, seconds(restarted2 - kill2),
-                        resumeFirst, resumeAll);
+                System.out.printf("KafkaBrokerKillTest: %d devices (%d Kuzet ~25 msg/s each, %d GT06 1 msg/s), %d acked fixes, "
+                        + "each stored exactly once%n%s", load.devices(), KUZET_DEVICES, GT06_DEVICES, acked, report);
             }
         }
     }
