@@ -14,8 +14,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>The end offsets do not depend on the consumer running: a consumer that stopped polling (held, or storage's reader
  * closed while the database is down) keeps its last positions while the ends move on, so the backlog shows. A consumer
- * that closes or loses a partition (group rebalance) {@linkplain #release releases} it. Thread-safe; nothing allocated
- * per report.
+ * that loses a partition (group rebalance) {@linkplain #release releases} it. Thread-safe; consumers report once per
+ * poll, never per record.
  */
 public final class KafkaConsumerLag {
     private final String consumer;
@@ -64,7 +64,8 @@ public final class KafkaConsumerLag {
 
     /**
      * Before a poll of {@code kafka}, once every record it returned so far has been processed: records the positions
-     * {@code nextOffsets[p]} of the partitions in {@code owned} (indexed by partition number, null where not owned) and the
+     * {@code nextOffsets[p]} of the partitions in {@code owned} (indexed by partition number, null where not assigned to
+     * {@code kafka}; partitions it lost are {@linkplain #release released} by the caller) and the
      * end offsets the consumer's last fetches saw ({@link Consumer#currentLag}, relative to its position, which is then
      * {@code nextOffsets[p]}). Consumer thread.
      */
