@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GrafanaDashboardTest {
     /** Series Prometheus adds to every scrape; a server never serves them. */
     private static final Set<String> ADDED_BY_PROMETHEUS = Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped");
+    /** Series only a node with {@code journal.kind: kafka} exports; the fed server runs the embedded journal. */
     private static final String DATASOURCE_REF = "${datasource}";
     private static JsonNode dashboard;
     private static MetricContract contract;

@@ -100,6 +100,7 @@ public final class KuzetServer implements AutoCloseable {
     private final Map<String, HealthCheck> readiness;
     private final List<AutoCloseable> extras = new ArrayList<>();
     private final CommandService commands;      // null without a command store
+    private final io.kuzet.server.journal.kafka.KafkaHealth kafkaHealth;   // journal.kind=kafka only
 
     /**
      * Options that tests and the simulator set; production uses {@link #defaults()}.
@@ -210,9 +211,16 @@ public final class KuzetServer implements AutoCloseable {
         boolean kafka = config.journal.kind == ServerConfig.JournalKind.KAFKA;
         if (kafka) {
             // loaded only in this mode, so the Chronicle default never pays for the Kafka client's classes
-            journal = new io.kuzet.server.journal.kafka.KafkaJournal(config.kafka,
-                    cause -> JournalFailStop.stop(cause, options.failStopExit()));
+            kafkaHealth = new io.kuzet.server.journal.kafka.KafkaHealth(config.kafka.bootstrapServers, prometheus);
+            try {
+                journal = new io.kuzet.server.journal.kafka.KafkaJournal(config.kafka,
+                        cause -> JournalFailStop.stop(cause, options.failStopExit())).reportingLagTo(kafkaHealth);
+            } catch (RuntimeException e) {
+                kafkaHealth.close();
+                throw e;
+            }
         } else {
+            kafkaHealth = null;
             Durability.Factory durability = config.journal.durability == ServerConfig.Durability.FSYNC
                     ? FsyncGroupCommit.factory(config.journal.fsyncIntervalMs, options.journalForcer(),
                             cause -> JournalFailStop.stop(cause, options.failStopExit()))
@@ -499,6 +507,11 @@ public final class KuzetServer implements AutoCloseable {
         return config;
     }
 
+    /** The Kafka health metrics (consumers report their lag into it); null unless {@code journal.kind=kafka}. */
+    public io.kuzet.server.journal.kafka.KafkaHealth kafkaHealth() {
+        return kafkaHealth;
+    }
+
     /** Closes {@code resource} together with the server (after the ports, before the journal). */
     public void closeWith(AutoCloseable resource) {
         extras.add(resource);
@@ -528,6 +541,9 @@ public final class KuzetServer implements AutoCloseable {
         }
         core.close();
         alertJournal.close();
+        if (kafkaHealth != null) {
+            kafkaHealth.close();
+        }
         journal.close();
         prometheus.close();
     }

@@ -228,6 +228,7 @@ public final class KuzetServerMain implements Callable<Integer> {
             PositionWriter positionWriter = new PositionWriter(database, "positions", storageMetrics, config.storage.asyncCommit);
             PositionsSource ingestSource = config.journal.kind == ServerConfig.JournalKind.KAFKA
                     ? new KafkaPositions(config.kafka, database.dataSource(), positionWriter)
+                            .reportingLagTo(server.kafkaHealth().consumerLag("storage", config.kafka.topic))
                     : new ChroniclePositions(server.journal(), positionWriter);
             StorageAgent storage = new StorageAgent(ingestSource, server.alertJournal(), server.registry(),
                     new AlertWriter(database.dataSource(), "alerts", storageMetrics), config.storage.batchMaxRows, server.meters(),

@@ -2,6 +2,7 @@ package io.kuzet.server.store;
 
 import io.kuzet.server.config.ServerConfig;
 import io.kuzet.server.journal.JournalReader;
+import io.kuzet.server.journal.kafka.KafkaConsumerLag;
 import io.kuzet.server.journal.kafka.KafkaJournalReader;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -18,6 +19,7 @@ public final class KafkaPositions implements PositionsSource {
     private final DataSource dataSource;
     private final PositionWriter writer;
     private KafkaJournalReader reader;
+    private KafkaConsumerLag lagReport;   // kuzet_kafka_consumer_lag_records{consumer="storage"}; null = not exported
     private long[] stored;   // what the database held when the reader opened, then after each batch
     private long[] from;     // the reader's position per partition at open / after the last batch
 
@@ -27,12 +29,21 @@ public final class KafkaPositions implements PositionsSource {
         this.writer = writer;
     }
 
+    /** Readers opened from now on report their positions into {@code lag}. */
+    public KafkaPositions reportingLagTo(KafkaConsumerLag lag) {
+        this.lagReport = lag;
+        return this;
+    }
+
     @Override
     public JournalReader openAfterStored() throws SQLException {
         KafkaJournalReader opened = new KafkaJournalReader(settings, "kuzet-storage");
         try {
             stored = KafkaOffsets.read(dataSource, settings.topic, opened.partitionCount());
             opened.seek(stored);
+            if (lagReport != null) {
+                opened.reportingLagTo(lagReport);   // from the stored offsets on
+            }
         } catch (SQLException | RuntimeException e) {
             opened.close();
             throw e;

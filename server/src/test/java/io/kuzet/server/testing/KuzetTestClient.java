@@ -47,6 +47,12 @@ public final class KuzetTestClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** How long a read waits for the server before it throws SocketTimeoutException (10 s unless changed). */
+    public KuzetTestClient readTimeoutMs(int ms) throws IOException {
+        socket.setSoTimeout(ms);
+        return this;
+    }
+
     /** Sequence to use for the next data frame (devices resume their numbering after a reconnect). */
     public KuzetTestClient startSequenceAt(long next) {
         sequence = next - 1;

@@ -53,6 +53,7 @@ public final class KafkaJournal implements Journal {
     private final int partitions;
     private final AtomicLong tickets = new AtomicLong();
     private final LongAdder appends = new LongAdder();
+    private volatile KafkaHealth health;   // where the evaluation reader reports its lag; null = nowhere
     private final FastThreadLocal<ByteBuffer> scratch = new FastThreadLocal<>() {
         @Override
         protected ByteBuffer initialValue() {
@@ -190,7 +191,15 @@ public final class KafkaJournal implements Journal {
     /** A reader of every partition from its start (one consumer owning all partitions: the single-node layout). */
     @Override
     public KafkaJournalReader createReader() {
-        return new KafkaJournalReader(settings, "kuzet-core");
+        KafkaJournalReader reader = new KafkaJournalReader(settings, "kuzet-core");
+        KafkaHealth h = health;
+        return h == null ? reader : reader.reportingLagTo(h.consumerLag("evaluation", settings.topic));
+    }
+
+    /** Readers created from now on report their lag as {@code consumer="evaluation"} into {@code health}. */
+    public KafkaJournal reportingLagTo(KafkaHealth health) {
+        this.health = health;
+        return this;
     }
 
     @Override

@@ -43,6 +43,7 @@ public final class KafkaJournalReader implements JournalReader {
     private int lastPartition = -1;
     private long lastOffset = -1;
     private volatile long lag;
+    private KafkaConsumerLag lagReport;   // kuzet_kafka_consumer_lag_records, when the node exports it
 
     public KafkaJournalReader(ServerConfig.Kafka settings, String clientId) {
         this.topic = settings.topic;
@@ -98,6 +99,19 @@ public final class KafkaJournalReader implements JournalReader {
         for (int p = 0; p < partitions.length; p++) {
             nextOffsets[p] = consumer.position(partitions[p], Duration.ofSeconds(60));
         }
+        if (lagReport != null) {
+            lagReport.polled(consumer, partitions, nextOffsets);
+        }
+        return this;
+    }
+
+    /**
+     * Reports this reader's positions into {@code lag}: now, before every poll and at every seek. Closing the reader
+     * leaves them there: storage closes its reader while the database is down and the backlog must keep showing.
+     */
+    public KafkaJournalReader reportingLagTo(KafkaConsumerLag lag) {
+        this.lagReport = lag;
+        lag.polled(consumer, partitions, nextOffsets);
         return this;
     }
 
@@ -121,6 +135,9 @@ public final class KafkaJournalReader implements JournalReader {
     public boolean next(IngestRecord record) {
         while (true) {
             if (!buffered.hasNext()) {
+                if (lagReport != null) {
+                    lagReport.polled(consumer, partitions, nextOffsets);   // every record returned so far is processed
+                }
                 var records = consumer.poll(POLL);
                 updateLag();
                 if (records.isEmpty()) {
