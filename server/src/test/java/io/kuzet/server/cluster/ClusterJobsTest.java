@@ -63,7 +63,7 @@ class ClusterJobsTest {
             assertTrue(pid > 0, "the leader's session holds the lock");
             assertEquals("kuzet cluster jobs: " + name, applicationName(pid), "an operator finds the leader in pg_stat_activity");
             try (Connection c = db.dataSource().getConnection();
-                 PreparedStatement kill = c.prepareStatement("select pg_terminate_backend(?)")) {
+                 PreparedStatement kill = c.prepareStatement("select pg_terminate_backend(?::int)")) {
                 kill.setLong(1, pid);
                 kill.execute();
             }
