@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.bytes.Bytes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * live stream shows what happens from now on; the console loads the queue and tracks from the database.
  *
  * <p>A transition appended twice (an evaluation failover) reaches the stream twice; the console keys alerts by id.
- * If the topic does not exist yet the feed waits for it. One thread, {@code kuzet-live-kafka}.
+ * If the alerts topic does not exist yet, alerts start
+ * with it (checked every second); positions do not wait for it. One thread, {@code kuzet-live-kafka}.
  */
 public final class KafkaLiveFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaLiveFeed.class);
@@ -52,6 +54,7 @@ public final class KafkaLiveFeed implements AutoCloseable {
     private boolean followingPositions;
     private volatile boolean running = true;
     private boolean positioned;
+    private long lastAttemptNs = System.nanoTime();
 
     /** Connects and, if the topic exists, fixes the start at its end now (alerts appended from here on are streamed). */
     public KafkaLiveFeed(ServerConfig.Kafka settings, AgencyLiveHub hub, RegistryHolder registry) {
@@ -75,7 +78,7 @@ public final class KafkaLiveFeed implements AutoCloseable {
             throw e;
         }
         if (!positioned) {
-            LOG.warn("Kafka alerts topic {} does not exist yet; the live stream starts with it", topic);
+            LOG.warn("Kafka alerts topic {} does not exist yet; live alerts start with it", topic);
         }
         thread = new Thread(this::run, "kuzet-live-kafka");
         thread.setDaemon(true);
@@ -137,16 +140,20 @@ public final class KafkaLiveFeed implements AutoCloseable {
     private void follow() {
         while (running) {
             try {
-                if (!positioned) {
+                if (!positioned && System.nanoTime() - lastAttemptNs > TimeUnit.SECONDS.toNanos(1)) {
+                    lastAttemptNs = System.nanoTime();
                     positioned = positionAtEnd(Duration.ofSeconds(5));
-                    if (!positioned) {
-                        Thread.sleep(1000);
-                        continue;
+                    if (positioned && followingPositions) {
+                        followPositions(true);   // positionAtEnd replaced the assignment
                     }
                 }
                 boolean wanted = hub.wantsPositions();
                 if (wanted != followingPositions) {
                     followPositions(wanted);
+                }
+                if (consumer.assignment().isEmpty()) {
+                    Thread.sleep(POLL.toMillis());   // no alerts topic yet and nobody wants positions
+                    continue;
                 }
                 for (ConsumerRecord<Long, byte[]> r : consumer.poll(POLL)) {
                     if (r.value() == null) {
