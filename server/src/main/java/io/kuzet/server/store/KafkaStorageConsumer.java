@@ -44,6 +44,8 @@ final class KafkaStorageConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaStorageConsumer.class);
     /** A node that stops heart-beating loses its partitions after this; a stopping node hands them over at once. */
     static final int SESSION_TIMEOUT_MS = 10_000;
+    /** Longest time between two polls before the group takes the writer's partitions (a batch takes far less). */
+    static final int MAX_POLL_INTERVAL_MS = 60_000;
 
     private final KafkaConsumer<Long, byte[]> consumer;
     private final String topic;
@@ -82,6 +84,8 @@ final class KafkaStorageConsumer implements AutoCloseable {
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
         config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MS / 4);
+        // a writer whose thread is stuck (it still heart-beats) gives its partitions up after this, not Kafka's 5 min
+        config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, MAX_POLL_INTERVAL_MS);
         // a node joining or leaving moves only the partitions that must move; the others keep being stored meanwhile
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
         this.consumer = new KafkaConsumer<>(config, new LongDeserializer(), new ByteArrayDeserializer());
