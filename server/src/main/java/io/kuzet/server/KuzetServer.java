@@ -88,6 +88,7 @@ public final class KuzetServer implements AutoCloseable {
     private final EvaluationAgent core;
     private final RegistryHolder registry;
     private final AgencyLiveHub live;
+    private final AutoCloseable liveFeed;       // Kafka: the alerts topic into the live hub; null in chronicle mode
     private final IngestContext ingestContext;
     private final DeviceLedger ledger;
     private final EventLoopGroup boss;
@@ -234,8 +235,10 @@ public final class KuzetServer implements AutoCloseable {
         crashRecoveriesMetric("alerts", alertJournal.crashRecoveries());
         registry = new RegistryHolder(initialRegistry);
 
-        live = new AgencyLiveHub(alertJournal, kafka ? null : (IngestJournal) journal, registry, prometheus,
+        // Kafka: every node streams every node's alerts, read from the alerts topic rather than its own alerts journal
+        live = new AgencyLiveHub(kafka ? null : alertJournal, kafka ? null : (IngestJournal) journal, registry, prometheus,
                 TimeUnit.SECONDS.toMillis(config.http.liveRevalidateS), config.http.liveBacklogBytes);
+        liveFeed = kafka ? new io.kuzet.server.api.live.KafkaLiveFeed(config.kafka, live, registry) : null;
         commands = options.commandStore() == null ? null
                 : new CommandService(options.commandStore(), registry, options.clockMs(), prometheus, config.commands);
         EvaluationAgent[] coreRef = new EvaluationAgent[1];
@@ -525,6 +528,13 @@ public final class KuzetServer implements AutoCloseable {
         ports.close();
         if (http != null) {
             http.close();
+        }
+        if (liveFeed != null) {
+            try {
+                liveFeed.close();
+            } catch (Exception e) {
+                LOG.warn("error while closing the live feed", e);
+            }
         }
         live.close();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -5,6 +5,7 @@ import io.kuzet.server.api.ApiSettings;
 import io.kuzet.server.api.audit.AuditLog;
 import io.kuzet.server.api.http.Json;
 import io.kuzet.server.api.OperatorApi;
+import io.kuzet.server.cluster.ClusterJobs;
 import io.kuzet.server.config.ConfigException;
 import io.kuzet.server.config.ConfigLoader;
 import io.kuzet.server.config.ServerConfig;
@@ -16,11 +17,14 @@ import io.kuzet.server.journal.Protocol;
 import io.kuzet.server.registry.ProvisioningImporter;
 import io.kuzet.server.registry.RegistryRepository;
 import io.kuzet.server.store.AlertWriter;
+import io.kuzet.server.store.AlertsSource;
+import io.kuzet.server.store.ChronicleAlerts;
 import io.kuzet.server.store.Database;
 import io.kuzet.server.store.DatabaseSettings;
 import io.kuzet.server.store.DeviceSequences;
 import io.kuzet.server.store.ChroniclePositions;
 import io.kuzet.server.store.JournalCheckpoints;
+import io.kuzet.server.store.KafkaAlerts;
 import io.kuzet.server.store.KafkaPositions;
 import io.kuzet.server.store.PositionsSource;
 import io.kuzet.server.store.PositionWriter;
@@ -198,10 +202,19 @@ public final class KuzetServerMain implements Callable<Integer> {
         LOG.info("device sequences: {} stored in the database, {} of them beyond what the journal holds", rows, raised[0]);
     }
 
+    /** How often a node checks that it still holds, or tries to take, the cluster jobs lock (docs/scale-out.md). */
+    static final long CLUSTER_JOBS_CHECK_MS = 2_000;
+
+    /** This node's name in the logs and in PostgreSQL's pg_stat_activity: the process and host, and the HTTP port. */
+    private static String nodeName(ServerConfig config) {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getName() + " http " + config.ports.http;
+    }
+
     /** Brings the whole server up on {@code config}; used by the main and by end-to-end tests. */
     public static Running start(ServerConfig config, KuzetServer.Options options) throws Exception {
         Path dataDir = config.dataDir().toAbsolutePath();
         Database database = Database.start(databaseSettings(config, dataDir));
+        java.util.List<AutoCloseable> startedBeforeServer = new java.util.ArrayList<>();
         try {
             AuditLog audit = AuditLog.open(dataDir, Instant::now, database.dataSource());
             if (!config.server.provisionFile.isBlank()) {
@@ -216,23 +229,41 @@ public final class KuzetServerMain implements Callable<Integer> {
             if (!config.api.adminPassword.isBlank()) {
                 apiSettings = apiSettings.withAdminPassword(config.api.adminPassword);
             }
+            // several nodes on one database (Kafka): the jobs that write shared state run on one node at a time
+            ClusterJobs clusterJobs = config.journal.kind == ServerConfig.JournalKind.KAFKA
+                    ? new ClusterJobs(database.dataSource(), nodeName(config), CLUSTER_JOBS_CHECK_MS) : ClusterJobs.single();
+            startedBeforeServer.add(clusterJobs);
             KuzetServer.Options withApi = options.httpExtension() != null ? options
                     : options.withHttpExtension(new OperatorApi(database.dataSource(), registryRepository, apiSettings,
-                            Instant::now, () -> Instant.ofEpochMilli(options.clockMs().getAsLong())));
+                            Instant::now, () -> Instant.ofEpochMilli(options.clockMs().getAsLong()))
+                            .runScheduledJobsWhen(clusterJobs::isLeader));
             if (withApi.commandStore() == null) {
                 withApi = withApi.withCommandStore(new io.kuzet.server.command.CommandStore(database.dataSource()));
             }
             KuzetServer server = KuzetServer.start(config, registryRepository.load(),
                     withApi.withDurableState((journal, ledger) -> loadDurableState(database, journal, ledger)));
+            server.closeWith(clusterJobs.bindTo(server.meters()));
+            if (config.journal.kind == ServerConfig.JournalKind.KAFKA) {
+                // escalations, operator actions and command changes published on one node reach every node's consoles
+                server.closeWith(new io.kuzet.server.api.live.LiveBroadcast(database.dataSource(), server.live()));
+            }
+            if (server.commands() != null) {
+                server.commands().expireOnlyWhen(clusterJobs::isLeader);
+            }
             StorageMetrics storageMetrics = new StorageMetrics(server.meters());
             PositionWriter positionWriter = new PositionWriter(database, "positions", storageMetrics, config.storage.asyncCommit);
-            PositionsSource ingestSource = config.journal.kind == ServerConfig.JournalKind.KAFKA
-                    ? new KafkaPositions(config.kafka, database.dataSource(), positionWriter)
+            AlertWriter alertWriter = new AlertWriter(database.dataSource(), "alerts", storageMetrics);
+            boolean kafka = config.journal.kind == ServerConfig.JournalKind.KAFKA;
+            // Kafka: every node's writer is a member of the storage consumer groups; they split the topics' partitions
+            PositionsSource ingestSource = kafka
+                    ? new KafkaPositions(config.kafka, database.dataSource(), positionWriter, storageMetrics)
                             .reportingLagTo(server.kafkaHealth().consumerLag("storage", config.kafka.topic))
                     : new ChroniclePositions(server.journal(), positionWriter);
-            StorageAgent storage = new StorageAgent(ingestSource, server.alertJournal(), server.registry(),
-                    new AlertWriter(database.dataSource(), "alerts", storageMetrics), config.storage.batchMaxRows, server.meters(),
-                    options.clockMs()).start();
+            AlertsSource alertSource = kafka
+                    ? new KafkaAlerts(config.kafka, database.dataSource(), alertWriter, storageMetrics)
+                    : new ChronicleAlerts(server.alertJournal(), alertWriter);
+            StorageAgent storage = new StorageAgent(ingestSource, alertSource, server.registry(), config.storage.batchMaxRows,
+                    server.meters(), options.clockMs()).start();
             server.addReadinessCheck("storage", storage::problem);
 
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -254,6 +285,9 @@ public final class KuzetServerMain implements Callable<Integer> {
                     storage::alertsCheckpoint);
             Retention retention = new Retention(positionsRetention, ingestRetention, alertRetention);
             housekeeping.scheduleWithFixedDelay(() -> {
+                if (!clusterJobs.isLeader()) {
+                    return;   // another node applies retention to the shared database
+                }
                 try {
                     retention.runPositions(Instant.now());
                 } catch (Exception e) {
@@ -269,6 +303,9 @@ public final class KuzetServerMain implements Callable<Integer> {
             }, 5, 60, TimeUnit.MINUTES);
             return new Running(database, server, storage, housekeeping, retention);
         } catch (Exception e) {
+            for (AutoCloseable started : startedBeforeServer) {
+                started.close();
+            }
             database.close();
             throw e;
         }

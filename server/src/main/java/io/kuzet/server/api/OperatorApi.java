@@ -64,6 +64,7 @@ public final class OperatorApi implements Function<KuzetServer, HttpExtension> {
     private volatile EscalationJob escalation;
     private volatile AgencyLiveHub liveHub;
     private volatile List<Route> routes = List.of();
+    private volatile java.util.function.BooleanSupplier runsClusterJobs = () -> true;
 
     public OperatorApi(DataSource dataSource, RegistryRepository repository, ApiSettings settings) {
         this(dataSource, repository, settings, Instant::now);
@@ -87,6 +88,15 @@ public final class OperatorApi implements Function<KuzetServer, HttpExtension> {
         this.settings = settings;
         this.clock = clock;
         this.serverClock = serverClock;
+    }
+
+    /**
+     * Runs the scheduled escalation only while {@code gate} says so (several nodes: only on the one that runs the
+     * cluster-wide jobs, {@link io.kuzet.server.cluster.ClusterJobs}); {@link #escalateNow} is not gated. Returns this.
+     */
+    public OperatorApi runScheduledJobsWhen(java.util.function.BooleanSupplier gate) {
+        this.runsClusterJobs = gate;
+        return this;
     }
 
     @Override
@@ -174,6 +184,9 @@ public final class OperatorApi implements Function<KuzetServer, HttpExtension> {
     }
 
     private void escalateQuietly() {
+        if (!runsClusterJobs.getAsBoolean()) {
+            return;
+        }
         try {
             escalation.runOnce();
         } catch (SQLException | RuntimeException e) {

@@ -51,6 +51,7 @@ public final class CommandService implements DeviceCommandRequests, CommandLink,
     private final Map<Protocol, Map<CommandState, Counter>> transitions = new EnumMap<>(Protocol.class);
     private final Counter dropped;
     private volatile Consumer<ObjectNode> live = event -> { };
+    private volatile java.util.function.BooleanSupplier expires = () -> true;
 
     public CommandService(CommandStore store, RegistryHolder registry, LongSupplier clockMs, MeterRegistry meters,
                           ServerConfig.Commands settings) {
@@ -76,6 +77,14 @@ public final class CommandService implements DeviceCommandRequests, CommandLink,
         dropped = Counter.builder("kuzet_commands_dropped").description(
                 "supervision command requests lost: queue full or the database refused them").register(meters);
         thread.scheduleWithFixedDelay(this::expireQuietly, settings.expiryCheckMs, settings.expiryCheckMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs the scheduled expiry only while {@code gate} says so (several nodes: only on the one that runs the
+     * cluster-wide jobs, {@link io.kuzet.server.cluster.ClusterJobs}); {@link #expireNow} is not gated.
+     */
+    public void expireOnlyWhen(java.util.function.BooleanSupplier gate) {
+        this.expires = gate;
     }
 
     /** Where state changes are published (the live hub); set once at start. */
@@ -254,6 +263,9 @@ public final class CommandService implements DeviceCommandRequests, CommandLink,
     }
 
     private void expireQuietly() {
+        if (!expires.getAsBoolean()) {
+            return;
+        }
         try {
             expireNow();
         } catch (SQLException | RuntimeException e) {

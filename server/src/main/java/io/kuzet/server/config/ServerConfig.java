@@ -97,6 +97,17 @@ public final class ServerConfig {
         public int lingerMs = 1;
         /** Producer delivery timeout: an append not acked within it stops the node (fail-stop, like a failed fsync). */
         public int deliveryTimeoutMs = 120_000;
+        /**
+         * The alerts topic: one record per alert transition, keyed and partitioned like the device's ingest records
+         * (docs/scale-out.md). Every node's live hub reads all of it; storage reads it as a consumer group.
+         */
+        public String alertsTopic = "kuzet.alerts";
+        /**
+         * Consumer group of the storage writers: the nodes split the ingest topic's partitions (and, in the group
+         * {@code <storageGroup>-alerts}, the alerts topic's) and take over a lost node's. Positions always come from
+         * the database's {@code kafka_offsets}, never from the group's committed offsets.
+         */
+        public String storageGroup = "kuzet-storage";
     }
 
     public static final class Limits {
@@ -312,8 +323,8 @@ public final class ServerConfig {
             if (kafka.bootstrapServers.isBlank()) {
                 problems.add("kafka.bootstrapServers must be set when journal.kind is kafka");
             }
-            if (kafka.topic.isBlank()) {
-                problems.add("kafka.topic must not be empty");
+            if (kafka.topic.isBlank() || kafka.alertsTopic.isBlank() || kafka.storageGroup.isBlank()) {
+                problems.add("kafka.topic, kafka.alertsTopic and kafka.storageGroup must not be empty");
             }
             positive(problems, "kafka.partitions", kafka.partitions);
             positive(problems, "kafka.replicationFactor", kafka.replicationFactor);

@@ -16,6 +16,8 @@ public final class IngestRecord {
     public static final int TYPE_REFUSED_MESSAGE = 3;
     /** A second login of a device while it had a connected session (docs/device-trust.md): raises a device alert. */
     public static final int TYPE_SESSION_CONFLICT = 4;
+    /** A record of a type this code does not know (written by a newer version); readers that must count it skip it. */
+    public static final int TYPE_UNKNOWN = 0;
 
     public int type;
     public long index;            // journal index of this record

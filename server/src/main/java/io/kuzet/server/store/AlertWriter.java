@@ -12,10 +12,12 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Stores alert transitions from the alerts journal with that journal's checkpoint, in one transaction. Idempotent on
+ * Stores alert transitions from the alerts journal with that journal's checkpoint (or from the Kafka alerts topic with
+ * its offsets), in one transaction. Idempotent on
  * the core's deterministic alert id: a raised alert already present is left as it is (an operator may have acted on
  * it), a clear moves an OPEN or ACKNOWLEDGED alert to CLEARED and leaves RESOLVED ones alone. Every clear records its
- * fix time and processing time on the alert and, once, as a CLEARED entry in the alert history. A raised alert on
+ * fix time and processing time on the alert and, once, as a CLEARED entry in the alert history. So a transition
+ * read twice (the alerts topic after an evaluation failover) is still one row and one state change. A raised alert on
  * which adaptive supervision warned the subject (details "subjectWarned") gets, once, a SUBJECT_WARNED entry.
  *
  * <p>Not thread-safe: one writer for the alerts journal. Alerts are rare; one JDBC batch per call.
@@ -35,6 +37,24 @@ public final class AlertWriter {
 
     /** Stores the transitions and advances the alerts-journal checkpoint to {@code journalIndex}, atomically. */
     public void upsert(List<Alert> alerts, long journalIndex) throws SQLException {
+        upsert(alerts, new PositionWriter.StoredPosition() {
+            @Override
+            public void checkAhead(Connection c) {
+                // the checkpoint's own advance refuses a batch that is not ahead of it
+            }
+
+            @Override
+            public void advance(Connection c) throws SQLException {
+                JournalCheckpoints.advance(c, journalName, journalIndex);
+            }
+        });
+    }
+
+    /**
+     * Stores the transitions and moves {@code position} (checked before any row, advanced after them) in one
+     * transaction: the alerts topic's offsets per partition ({@link KafkaAlerts}).
+     */
+    void upsert(List<Alert> alerts, PositionWriter.StoredPosition position) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement raise = c.prepareStatement("""
@@ -88,12 +108,13 @@ public final class AlertWriter {
                         history.addBatch();
                     }
                 }
+                position.checkAhead(c);
                 raise.executeBatch();
                 warned.executeBatch();
                 clear.executeBatch();
                 clearTimes.executeBatch();
                 history.executeBatch();
-                JournalCheckpoints.advance(c, journalName, journalIndex);
+                position.advance(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -22,15 +24,14 @@ public final class KafkaOffsets {
     /** The stored next offsets of {@code topic}'s first {@code partitions} partitions; {@link #NONE} where none. */
     public static long[] read(DataSource dataSource, String topic, int partitions) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return read(c, topic, partitions, false);
+            return read(c, topic, partitions);
         }
     }
 
-    private static long[] read(Connection c, String topic, int partitions, boolean forUpdate) throws SQLException {
+    private static long[] read(Connection c, String topic, int partitions) throws SQLException {
         long[] offsets = new long[partitions];
         Arrays.fill(offsets, NONE);
-        try (PreparedStatement ps = c.prepareStatement("select partition_id, next_offset from kafka_offsets where topic = ?"
-                + (forUpdate ? " for update" : ""))) {
+        try (PreparedStatement ps = c.prepareStatement("select partition_id, next_offset from kafka_offsets where topic = ?")) {
             ps.setString(1, topic);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -45,13 +46,35 @@ public final class KafkaOffsets {
     }
 
     /**
-     * Inside the caller's transaction: locks the topic's rows and refuses, before any row is written, a batch whose
-     * partitions that moved ({@code next[p] > from[p]}) do not start at the stored offset {@code stored[p]}.
+     * Inside the caller's transaction: locks the rows of the partitions that moved ({@code next[p] > from[p]}) and
+     * refuses, before any row is written, a batch whose moved partitions do not start at the stored offset
+     * {@code stored[p]}. Only the moved partitions are locked, so writers of different partitions (several nodes in
+     * one storage group) do not wait for each other.
      */
     static void checkAhead(Connection c, String topic, long[] stored, long[] from, long[] next) throws SQLException {
-        long[] now = read(c, topic, stored.length, true);
+        List<Integer> moved = new ArrayList<>();
         for (int p = 0; p < stored.length; p++) {
-            if (next[p] > from[p] && now[p] != stored[p]) {
+            if (next[p] > from[p]) {
+                moved.add(p);
+            }
+        }
+        if (moved.isEmpty()) {
+            return;
+        }
+        long[] now = new long[stored.length];
+        Arrays.fill(now, NONE);
+        try (PreparedStatement ps = c.prepareStatement("select partition_id, next_offset from kafka_offsets"
+                + " where topic = ? and partition_id = any (?) for update")) {
+            ps.setString(1, topic);
+            ps.setArray(2, c.createArrayOf("integer", moved.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    now[rs.getInt(1)] = rs.getLong(2);
+                }
+            }
+        }
+        for (int p : moved) {
+            if (now[p] != stored[p]) {
                 throw new JournalCheckpoints.StaleCheckpointException("kafka:" + topic + "/" + p, next[p], now[p]);
             }
         }

@@ -1,88 +1,149 @@
 package io.kuzet.server.store;
 
 import io.kuzet.server.config.ServerConfig;
+import io.kuzet.server.journal.IngestRecord;
+import io.kuzet.server.journal.IngestRecordCodec;
 import io.kuzet.server.journal.JournalReader;
-import io.kuzet.server.journal.kafka.KafkaConsumerLag;
-import io.kuzet.server.journal.kafka.KafkaJournalReader;
+import io.kuzet.server.journal.kafka.KafkaIndex;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import net.openhft.chronicle.bytes.Bytes;
 import org.agrona.collections.Long2LongHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Storage's source on the Kafka journal: a consumer of every partition of the ingest topic, positioned at the offsets
- * stored in {@code kafka_offsets}, which each batch moves in the transaction that stores its rows ({@link KafkaOffsets}).
- * Kafka's own committed offsets are never used: the database alone says what is stored, so a restart, a crash between
- * commit and anything else, or a second node resumes exactly after the last stored record.
+ * Storage's source on the Kafka journal: a member of the consumer group {@code kafka.storageGroup} on the ingest topic,
+ * so several nodes split its partitions and take over a lost node's ({@link KafkaStorageConsumer}). Each partition is
+ * positioned at the offset stored in {@code kafka_offsets} whenever it is assigned, and each batch moves those offsets
+ * in the transaction that stores its rows ({@link KafkaOffsets}). Kafka's own committed offsets are never used: the
+ * database alone says what is stored, so a restart, a crash between commit and anything else, or a handover to
+ * another node resumes exactly after the last stored record. A batch refused by the offsets' compare-and-set is
+ * counted ({@code kuzet_storage_batches_refused_total{journal="positions"}}).
  */
 public final class KafkaPositions implements PositionsSource {
     private final ServerConfig.Kafka settings;
     private final DataSource dataSource;
     private final PositionWriter writer;
-    private KafkaJournalReader reader;
-    private KafkaConsumerLag lagReport;   // kuzet_kafka_consumer_lag_records{consumer="storage"}; null = not exported
-    private long[] stored;   // what the database held when the reader opened, then after each batch
-    private long[] from;     // the reader's position per partition at open / after the last batch
+    private final StorageMetrics metrics;
+    private volatile KafkaStorageConsumer consumer;
+    private io.kuzet.server.journal.kafka.KafkaConsumerLag lagReport;   // kuzet_kafka_consumer_lag_records; null = none
 
-    public KafkaPositions(ServerConfig.Kafka settings, DataSource dataSource, PositionWriter writer) {
+    public KafkaPositions(ServerConfig.Kafka settings, DataSource dataSource, PositionWriter writer, StorageMetrics metrics) {
         this.settings = settings;
         this.dataSource = dataSource;
         this.writer = writer;
+        this.metrics = metrics;
     }
 
-    /** Readers opened from now on report their positions into {@code lag}. */
-    public KafkaPositions reportingLagTo(KafkaConsumerLag lag) {
+    /** Consumers opened from now on report their positions into {@code lag} ({@code consumer="storage"}). */
+    public KafkaPositions reportingLagTo(io.kuzet.server.journal.kafka.KafkaConsumerLag lag) {
         this.lagReport = lag;
         return this;
     }
 
     @Override
-    public JournalReader openAfterStored() throws SQLException {
-        KafkaJournalReader opened = new KafkaJournalReader(settings, "kuzet-storage");
-        try {
-            stored = KafkaOffsets.read(dataSource, settings.topic, opened.partitionCount());
-            opened.seek(stored);
-            if (lagReport != null) {
-                opened.reportingLagTo(lagReport);   // from the stored offsets on
-            }
-        } catch (SQLException | RuntimeException e) {
-            opened.close();
-            throw e;
-        }
-        from = opened.nextOffsets().clone();
-        reader = opened;
-        return opened;
+    public JournalReader openAfterStored() {
+        KafkaStorageConsumer opened = new KafkaStorageConsumer(settings.bootstrapServers, settings.topic,
+                settings.storageGroup, "kuzet-storage", java.time.Duration.ofMillis(20), dataSource);
+        opened.reportingLagTo(lagReport);
+        consumer = opened;
+        return new Reader(opened);
     }
 
     @Override
     public void store(PositionBatch positions, DeviceEventBatch events, Long2LongHashMap sequences, long lastIndex)
             throws SQLException {
-        long[] next = reader.nextOffsets().clone();
-        long[] expected = stored;
-        long[] start = from;
-        writer.write(positions, events, sequences, new PositionWriter.StoredPosition() {
-            @Override
-            public void checkAhead(java.sql.Connection c) throws SQLException {
-                KafkaOffsets.checkAhead(c, settings.topic, expected, start, next);
-            }
+        KafkaStorageConsumer c = consumer;
+        try {
+            writer.write(positions, events, sequences, new PositionWriter.StoredPosition() {
+                @Override
+                public void checkAhead(java.sql.Connection connection) throws SQLException {
+                    c.checkAhead(connection);
+                }
 
-            @Override
-            public void advance(java.sql.Connection c) throws SQLException {
-                KafkaOffsets.advance(c, settings.topic, start, next);
-            }
-        });
-        long[] nowStored = stored.clone();
-        for (int p = 0; p < next.length; p++) {
-            if (next[p] > start[p]) {
-                nowStored[p] = next[p];
-            }
+                @Override
+                public void advance(java.sql.Connection connection) throws SQLException {
+                    c.advance(connection);
+                }
+            });
+        } catch (JournalCheckpoints.StaleCheckpointException e) {
+            metrics.positionsRefused.increment();
+            throw e;
         }
-        stored = nowStored;
-        from = next;
+        c.stored();
     }
 
     @Override
     public double lag(long lastStoredIndex) {
-        KafkaJournalReader r = reader;
-        return r == null ? Double.NaN : r.lag();
+        KafkaStorageConsumer c = consumer;
+        return c == null ? Double.NaN : c.lag();
+    }
+
+    /** Partitions of the ingest topic this node's writer owns now (0 before it joined the group). Any thread. */
+    public int ownedPartitions() {
+        KafkaStorageConsumer c = consumer;
+        return c == null ? 0 : c.ownedPartitions();
+    }
+
+    /** The group consumer's records decoded as ingest records carrying their Kafka position ({@link KafkaIndex}). */
+    private static final class Reader implements JournalReader {
+        private final KafkaStorageConsumer consumer;
+        private final Bytes<?> in = Bytes.allocateElasticOnHeap(1024);
+
+        Reader(KafkaStorageConsumer consumer) {
+            this.consumer = consumer;
+        }
+
+        @Override
+        public boolean next(IngestRecord record) {
+            ConsumerRecord<Long, byte[]> r = consumer.next();
+            if (r == null) {
+                return false;
+            }
+            in.clear();
+            in.write(r.value());
+            if (!IngestRecordCodec.read(in, record)) {
+                // a record type from a newer writer: handed out as "unknown" so that its offset moves with the batch
+                record.type = IngestRecord.TYPE_UNKNOWN;
+            }
+            record.index = KafkaIndex.of(r.partition(), r.offset());
+            record.partition = r.partition();
+            return true;
+        }
+
+        @Override
+        public JournalReader startAfter(long index) {
+            throw new UnsupportedOperationException("positioned by the consumer group and kafka_offsets");
+        }
+
+        @Override
+        public boolean startAfterExactly(long index) {
+            return false;
+        }
+
+        @Override
+        public void markReplayEnd() {
+        }
+
+        @Override
+        public boolean replayDone() {
+            return true;
+        }
+
+        @Override
+        public boolean lastReadIsLive() {
+            return true;
+        }
+
+        @Override
+        public void handOverToCurrentThread() {
+            in.singleThreadedCheckReset();
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+            in.releaseLast();
+        }
     }
 }

@@ -2,7 +2,6 @@ package io.kuzet.server.store;
 
 import io.kuzet.protocol.DeviceMessage;
 import io.kuzet.protocol.Fix;
-import io.kuzet.server.alert.Alert;
 import io.kuzet.server.alert.AlertJournal;
 import io.kuzet.server.journal.IngestJournal;
 import io.kuzet.server.journal.IngestRecord;
@@ -15,20 +14,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import org.agrona.collections.Long2LongHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves journaled data into PostgreSQL, exactly once: tails the ingest journal and the alerts journal from the
- * checkpoints stored in the database, writes batches with {@link PositionWriter} / {@link AlertWriter} (rows and
- * checkpoint in one transaction), and on any failure re-reads from the stored checkpoint after a back-off. Ingestion
+ * Moves journaled data into PostgreSQL, exactly once: reads the ingest journal ({@link PositionsSource}) and the alert
+ * transitions ({@link AlertsSource}) from the positions stored in the database, writes batches with
+ * {@link PositionWriter} / {@link AlertWriter} (rows and stored position in one transaction), and on any failure re-reads from the stored checkpoint after a back-off. Ingestion
  * and alerting never wait for it: a database outage only grows {@code kuzet_storage_lag_entries}.
  *
  * <p>Fixes of devices without an order in force at the fix time are not stored as subject data (counted in
@@ -41,9 +37,8 @@ public final class StorageAgent implements AutoCloseable {
     static final long LINGER_MS = 50;
 
     private final PositionsSource source;
-    private final AlertJournal alertJournal;
+    private final AlertsSource alerts;
     private final RegistryHolder registry;
-    private final AlertWriter alertWriter;
     private final int batchMaxRows;
     private final Counter unassigned;
     private final PositionBatch positions;
@@ -55,29 +50,28 @@ public final class StorageAgent implements AutoCloseable {
     private final LongSupplier clockMs;
     private volatile boolean running = true;
     private volatile long positionsCheckpoint = JournalCheckpoints.NONE;
-    private volatile long alertsCheckpoint = JournalCheckpoints.NONE;
     private volatile long lastFailureMs;
     private volatile String lastError;
 
     /** Storage of the embedded Chronicle journal. */
     public StorageAgent(IngestJournal journal, AlertJournal alertJournal, RegistryHolder registry, PositionWriter positionWriter,
                         AlertWriter alertWriter, int batchMaxRows, MeterRegistry meters) {
-        this(new ChroniclePositions(journal, positionWriter), alertJournal, registry, alertWriter, batchMaxRows, meters,
-                System::currentTimeMillis);
+        this(new ChroniclePositions(journal, positionWriter), new ChronicleAlerts(alertJournal, alertWriter), registry,
+                batchMaxRows, meters, System::currentTimeMillis);
     }
 
     /**
-     * Storage of the positions {@code source} holds (the Chronicle journal or the Kafka topic).
+     * Storage of the positions {@code source} holds (the Chronicle journal or the Kafka topic) and of the alert
+     * transitions {@code alerts} holds (this node's alerts journal or the Kafka alerts topic).
      *
      * @param clockMs the server's clock, which stamped the journal's receive times (for {@code kuzet_storage_lag_seconds})
      */
-    public StorageAgent(PositionsSource source, AlertJournal alertJournal, RegistryHolder registry,
-                        AlertWriter alertWriter, int batchMaxRows, MeterRegistry meters, LongSupplier clockMs) {
+    public StorageAgent(PositionsSource source, AlertsSource alerts, RegistryHolder registry, int batchMaxRows,
+                        MeterRegistry meters, LongSupplier clockMs) {
         this.clockMs = clockMs;
         this.source = source;
-        this.alertJournal = alertJournal;
+        this.alerts = alerts;
         this.registry = registry;
-        this.alertWriter = alertWriter;
         this.batchMaxRows = batchMaxRows;
         this.positions = new PositionBatch(batchMaxRows + DeviceMessage.MAX_FIXES);
         this.events = new DeviceEventBatch(1024);
@@ -85,7 +79,7 @@ public final class StorageAgent implements AutoCloseable {
                 .description("fixes of devices without an active order, kept only in the journal").register(meters);
         Gauge.builder("kuzet_storage_lag_entries", this, a -> a.source.lag(a.positionsCheckpoint))
                 .tag("journal", "positions").description("journal entries not yet stored in the database").register(meters);
-        Gauge.builder("kuzet_storage_lag_entries", this, a -> ChroniclePositions.entriesAfter(a.alertJournal.queue(), a.alertsCheckpoint))
+        Gauge.builder("kuzet_storage_lag_entries", this, a -> a.alerts.lag())
                 .tag("journal", "alerts").description("journal entries not yet stored in the database").register(meters);
         Gauge.builder("kuzet_storage_lag_seconds", this, a -> a.source.lagSeconds(a.positionsCheckpoint, a.clockMs.getAsLong())).tag("journal", "positions")
                 .description("age of the oldest journal entry not yet stored in the database (0 when storage has caught up)")
@@ -107,9 +101,9 @@ public final class StorageAgent implements AutoCloseable {
         return positionsCheckpoint;
     }
 
-    /** Journal index of the last alert stored in the database, or -1. */
+    /** Index of the last alert of this node's alerts journal stored, or -1 (Kafka: Long.MAX_VALUE, see AlertsSource). */
     public long alertsCheckpoint() {
-        return alertsCheckpoint;
+        return alerts.checkpoint();
     }
 
     /** Null when storage keeps up, else why /health/ready should say not ready. */
@@ -122,21 +116,13 @@ public final class StorageAgent implements AutoCloseable {
 
     private void run() {
         JournalReader reader = null;
-        ExcerptTailer alertTailer = null;
         while (running) {
             try {
                 if (reader == null) {
                     reader = source.openAfterStored();
                     positionsCheckpoint = source.storedIndex();
                 }
-                if (alertTailer == null) {
-                    alertsCheckpoint = alertWriter.checkpoint();
-                    alertTailer = alertJournal.createTailer();
-                    if (alertsCheckpoint >= 0 && alertTailer.moveToIndex(alertsCheckpoint)) {
-                        alertTailer.readingDocument().close(); // skip the stored one
-                    }
-                }
-                int work = storePositions(reader) + storeAlerts(alertTailer);
+                int work = storePositions(reader) + alerts.storeNext(1000);
                 backoff.reset();
                 lastError = null;
                 if (work == 0) {
@@ -157,19 +143,14 @@ public final class StorageAgent implements AutoCloseable {
                     reader.close();
                     reader = null;
                 }
-                if (alertTailer != null) {
-                    alertTailer.close();
-                    alertTailer = null;
-                }
+                alerts.reset();
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delayMs));
             }
         }
         if (reader != null) {
             reader.close();
         }
-        if (alertTailer != null) {
-            alertTailer.close();
-        }
+        alerts.close();
         source.close();
     }
 
@@ -182,8 +163,8 @@ public final class StorageAgent implements AutoCloseable {
         while (positions.size() < batchMaxRows && reader.next(record)) {
             records++;
             lastIndex = record.index;
-            if (record.type == IngestRecord.TYPE_TICK) {
-                continue;
+            if (record.type == IngestRecord.TYPE_TICK || record.type == IngestRecord.TYPE_UNKNOWN) {
+                continue;   // read all the same: the stored position moves past it
             }
             noteSequence(record);
             if (record.type != IngestRecord.TYPE_DEVICE_MESSAGE) {
@@ -230,21 +211,6 @@ public final class StorageAgent implements AutoCloseable {
                 events.add(r.deviceId, device.subjectId(), order.id(), t, r.timeMs, msg.eventType(i).code(), msg.eventValue(i), r.index);
             }
         }
-    }
-
-    private int storeAlerts(ExcerptTailer tailer) throws SQLException {
-        List<Alert> batch = new ArrayList<>();
-        long[] last = {JournalCheckpoints.NONE};
-        AlertJournal.readFrom(tailer, (alert, index) -> {
-            batch.add(alert);
-            last[0] = index;
-        }, 1000);
-        if (batch.isEmpty()) {
-            return 0;
-        }
-        alertWriter.upsert(batch, last[0]);
-        alertsCheckpoint = last[0];
-        return batch.size();
     }
 
     @Override

@@ -7,13 +7,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The storage writers' meters, named as in {@code docs/metrics.md}: {@code kuzet_storage_rows_written_total{table}},
- * {@code kuzet_storage_batch_seconds}, {@code kuzet_storage_errors_total}. Thread-safe; counters are striped.
+ * {@code kuzet_storage_batch_seconds}, {@code kuzet_storage_errors_total},
+ * {@code kuzet_storage_batches_refused_total{journal}}. Thread-safe; counters are striped.
  */
 public final class StorageMetrics {
     final Counter positionsWritten;
     final Counter eventsWritten;
     final Counter alertsWritten;
     final Counter errors;
+    final Counter positionsRefused;
+    final Counter alertsRefused;
     final Timer batch;
 
     public StorageMetrics(MeterRegistry registry) {
@@ -22,6 +25,8 @@ public final class StorageMetrics {
         alertsWritten = rows(registry, "alerts");
         errors = Counter.builder("kuzet_storage_errors").description("failed storage batches (retried with backoff)")
                 .register(registry);
+        positionsRefused = refused(registry, "positions");
+        alertsRefused = refused(registry, "alerts");
         batch = Timer.builder("kuzet_storage_batch").description("time to write one batch (COPY + checkpoint + commit)")
                 .publishPercentileHistogram().register(registry);
     }
@@ -36,8 +41,23 @@ public final class StorageMetrics {
                 .description("rows written by the storage writer").register(registry);
     }
 
+    /**
+     * Batches refused because the stored position had moved since the writer read it (another writer stored those
+     * records first): rolled back and re-read from the database, nothing stored twice. Steadily zero when the nodes'
+     * storage writers split the partitions as a consumer group; a rise means two writers read the same records.
+     */
+    private static Counter refused(MeterRegistry registry, String journal) {
+        return Counter.builder("kuzet_storage_batches_refused").tag("journal", journal)
+                .description("storage batches refused because another writer had stored their records first")
+                .register(registry);
+    }
+
     public double positionsWritten() {
         return positionsWritten.count();
+    }
+
+    public double refusedBatches() {
+        return positionsRefused.count() + alertsRefused.count();
     }
 
     public double errors() {

@@ -22,10 +22,15 @@ public final class LiveAlertClient implements AutoCloseable {
     private final WebSocket socket;
 
     public LiveAlertClient(int httpPort, String token) throws Exception {
+        this(httpPort, token, "alert");
+    }
+
+    /** Subscribes to the given kinds ({@code alert}, {@code position}, or both comma-separated). */
+    public LiveAlertClient(int httpPort, String token, String kinds) throws Exception {
         StringBuilder partial = new StringBuilder();
         socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                 .subprotocols("kuzet.v1", "kuzet.token." + token)
-                .buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/api/v1/live?kinds=alert"), new WebSocket.Listener() {
+                .buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/api/v1/live?kinds=" + kinds), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                         partial.append(data);

@@ -1,7 +1,6 @@
 package io.kuzet.server.api.live;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kuzet.protocol.Fix;
 import io.kuzet.server.alert.Alert;
 import io.kuzet.server.alert.AlertJournal;
 import io.kuzet.server.alert.AlertJson;
@@ -11,8 +10,6 @@ import io.kuzet.server.api.http.Json;
 import io.kuzet.server.journal.IngestJournal;
 import io.kuzet.server.journal.IngestReader;
 import io.kuzet.server.journal.IngestRecord;
-import io.kuzet.server.registry.DeviceRecord;
-import io.kuzet.server.registry.DeviceRole;
 import io.kuzet.server.registry.RegistryHolder;
 import io.kuzet.server.registry.SubjectRecord;
 import io.micrometer.core.instrument.Counter;
@@ -25,7 +22,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -44,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Alerts come from tailing the alerts journal (the hand-off, so this works the same when evaluation runs
  * elsewhere); as an {@link AlertListener} in-process the hub is only woken up, so delivery does not wait for the next
- * poll. Escalations are {@link #publish}ed by the escalation job. Every {@code revalidateMs} each subscriber's
+ * poll. With {@code journal.kind=kafka} there is no journal to tail: {@link KafkaLiveFeed} reads the alerts topic (every
+ * node's alerts) and the ingest topic and hands them to {@link #deliver} and {@link #deliverPosition}. Escalations are
+ * {@link #publish}ed by the escalation job. Every {@code revalidateMs} each subscriber's
  * secret is checked again against its authenticator (the token table in the database, so a logout, expiry, disabled
  * user or role change on any node takes effect): a stream whose principal is gone closes with {@value #CLOSE_SESSION_ENDED},
  * one whose role or agency changed with {@value #CLOSE_PRINCIPAL_CHANGED}; the others get a ping, which also keeps
@@ -75,13 +73,16 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
     private final IngestReader positions;
     private boolean skipToEnd = true;
     private final IngestRecord record = new IngestRecord();
-    private final Map<Long, ObjectNode> latestBySubject = new HashMap<>();
+    private final LatestPositions latest = new LatestPositions();
+    private volatile java.util.function.Consumer<ObjectNode> broadcast;
     private final AtomicBoolean wakeUpPending = new AtomicBoolean();
     private final Counter closedByRevalidation;
     private final Counter slowDisconnected;
     private final WriteBufferWaterMark backlog;
 
     /**
+     * @param journal       the alerts journal to tail; null in Kafka mode, where {@link KafkaLiveFeed} hands every
+     *                      node's alerts to {@link #deliver}
      * @param ingestJournal the Chronicle journal whose fixes feed the position stream; null = no position stream (Kafka)
      * @param backlogBytes  what may wait unsent for one subscriber before it is disconnected
      */
@@ -96,7 +97,7 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
             return t;
         });
         try {
-            this.tailer = thread.submit(() -> journal.createTailer().toEnd()).get();
+            this.tailer = journal == null ? null : thread.submit(() -> journal.createTailer().toEnd()).get();
             this.positions = ingestJournal == null ? null
                     : thread.submit(() -> ingestJournal.createReader().startAfter(ingestJournal.lastIndex())).get();
         } catch (InterruptedException e) {
@@ -120,8 +121,26 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
 
     /** Sends an event (e.g. an escalation with an {@code agencyId}) to the alert subscribers who may see it. */
     public void publish(ObjectNode event) {
+        java.util.function.Consumer<ObjectNode> cluster = broadcast;
+        if (cluster != null) {
+            cluster.accept(event);   // to every node's hub, this one included (LiveBroadcast)
+        } else {
+            publishLocally(event);
+        }
+    }
+
+    /** Sends a published event to this node's subscribers only (what {@link LiveBroadcast} does on every node). */
+    public void publishLocally(ObjectNode event) {
         long agency = event.path("agencyId").asLong();
         send(agency, true, Json.write(event));
+    }
+
+    /**
+     * Several nodes: {@link #publish} hands events (escalations, operator actions, command changes) to {@code cluster},
+     * which delivers them to every node's {@link #publishLocally}; null = this node only.
+     */
+    public void broadcastThrough(java.util.function.Consumer<ObjectNode> cluster) {
+        this.broadcast = cluster;
     }
 
     /** Adds a channel whose WebSocket handshake completed; it leaves when it closes. */
@@ -132,7 +151,7 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
         channel.config().setWriteBufferWaterMark(backlog);
         subscribers.put(channel, subscription);
         channel.closeFuture().addListener(f -> subscribers.remove(channel));
-        if (subscription.positions()) {
+        if (subscription.positions() && ingestJournal != null) {   // Kafka: KafkaLiveFeed follows the ingest topic
             // every fix journaled from now on reaches it: the reader starts after the index as of this moment
             long from = ingestJournal.lastIndex();
             try {
@@ -146,6 +165,21 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
                 // the hub is shutting down
             }
         }
+    }
+
+    /** Kafka mode: an alert transition read from the alerts topic (any node evaluated it), for this node's subscribers. */
+    public void deliver(Alert alert) {
+        sendAlert(alert);
+    }
+
+    /** Kafka mode: a coalesced position ({@link LatestPositions}) read from the ingest topic, for this node's subscribers. */
+    void deliverPosition(long agencyId, String json) {
+        send(agencyId, false, json);
+    }
+
+    /** True while a subscriber of this node wants positions (Kafka mode reads the ingest topic only then). */
+    public boolean wantsPositions() {
+        return subscribers.values().stream().anyMatch(LiveSubscription::positions);
     }
 
     /** Core thread: a new alert is in the journal; poll now rather than at the next period. */
@@ -163,7 +197,9 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
     private void poll() {
         wakeUpPending.set(false);
         try {
-            AlertJournal.readFrom(tailer, (alert, index) -> sendAlert(alert), 1000);
+            if (tailer != null) {
+                AlertJournal.readFrom(tailer, (alert, index) -> sendAlert(alert), 1000);
+            }
         } catch (RuntimeException e) {
             LOG.warn("live stream could not read the alerts journal: {}", e.toString());
         }
@@ -203,7 +239,7 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
     /** Coalesces the fixes journaled since the last poll to the newest per subject and pushes those. */
     private void pollPositions() {
         if (positions == null) {
-            return;   // journal.kind=kafka: the live position stream is not built for it yet (docs/scale-out.md)
+            return;   // journal.kind=kafka: KafkaLiveFeed reads the ingest topic and calls deliverPosition
         }
         if (subscribers.values().stream().noneMatch(LiveSubscription::positions)) {
             // nobody wants positions: decode nothing, and move to the journal's end only when someone asks again
@@ -217,43 +253,9 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
         int read = 0;
         while (read < 20_000 && positions.next(record)) {
             read++;
-            if (record.type != IngestRecord.TYPE_DEVICE_MESSAGE) {
-                continue;
-            }
-            DeviceRecord device = registry.snapshot().device(record.deviceId);
-            if (device == null || device.subjectId() == 0 || device.role() != DeviceRole.BRACELET) {
-                continue;
-            }
-            for (int i = 0; i < record.message.fixCount(); i++) {
-                Fix fix = record.message.fix(i);
-                ObjectNode previous = latestBySubject.get(device.subjectId());
-                if (!fix.isValid() || (previous != null && previous.path("timeMs").asLong() >= fix.timeMs)) {
-                    continue;
-                }
-                ObjectNode node = Json.object();
-                node.put("kind", "position");
-                node.put("subjectId", Long.toString(device.subjectId()));
-                node.put("deviceNumber", Long.toString(device.deviceNumber()));
-                node.put("timeMs", fix.timeMs);
-                node.put("time", java.time.Instant.ofEpochMilli(fix.timeMs).toString());
-                node.put("lat", fix.latitude());
-                node.put("lon", fix.longitude());
-                if (fix.accuracyDm != Fix.ACCURACY_UNKNOWN) {
-                    node.put("accuracyMetres", fix.accuracyMetres());
-                }
-                latestBySubject.put(device.subjectId(), node);
-            }
+            latest.add(record, registry.snapshot());
         }
-        if (latestBySubject.isEmpty()) {
-            return;
-        }
-        for (ObjectNode node : latestBySubject.values()) {
-            SubjectRecord subject = registry.snapshot().subject(Long.parseLong(node.get("subjectId").asText()));
-            long agency = subject == null ? -1 : subject.agencyId();
-            node.put("agencyId", Long.toString(agency));
-            send(agency, false, Json.write(node));
-        }
-        latestBySubject.clear();
+        latest.flush(registry.snapshot(), (agency, json) -> send(agency, false, json));
     }
 
     private void sendAlert(Alert alert) {
@@ -291,7 +293,9 @@ public final class AgencyLiveHub implements AlertListener, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        tailer.close();
+        if (tailer != null) {
+            tailer.close();
+        }
         if (positions != null) {
             positions.close();
         }
