@@ -70,6 +70,7 @@ class EvaluationSplitBetweenNodesTest {
                 assertEquals(0, device.login(TestFleet.KUZET_NUMBER, TestFleet.KUZET_KEY).value);
                 for (int i = 0; i < 12; i++, t += 30_000) {
                     double metres = i < 4 ? 1500 : 60;   // outside, then deep inside the victim's home zone
+                    nodeA.clock.set(t);   // received as it is taken (a fix far ahead of its receipt is a clock fault)
                     assertEquals(device.sendPositions(fixAt(t, TestFleet.latNorthOfCentre(metres), TestFleet.ZONE_LON, 5)),
                             device.readReply().value);
                 }
@@ -88,6 +89,7 @@ class EvaluationSplitBetweenNodesTest {
                 assertEquals(12, stored, "the other node knows the bracelet's stored sequence");
                 device.startSequenceAt(13);
                 for (int i = 0; i < 6; i++, t += 30_000) {   // the subject leaves the zone
+                    other.clock.set(t);
                     assertEquals(device.sendPositions(fixAt(t, TestFleet.latNorthOfCentre(1500), TestFleet.ZONE_LON, 5)),
                             device.readReply().value);
                 }
