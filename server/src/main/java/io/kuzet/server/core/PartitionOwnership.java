@@ -86,7 +86,7 @@ final class PartitionOwnership implements KafkaEvaluationReader.Ownership {
 
     /**
      * Reads the partition's transitions the previous owner emitted, retrying a few times: without them the tail replay
-     * would emit them again, so a partition whose alerts cannot be read is not evaluated (the exception leaves the poll).
+     * would emit them again, so when they cannot be read the node stops (fail-stop) and another takes the partition.
      */
     private long recogniseEmitted(int p, long fromOffset, int[] recognised) {
         RuntimeException last = null;
@@ -101,7 +101,10 @@ final class PartitionOwnership implements KafkaEvaluationReader.Ownership {
                 LOG.warn("reading the alerts of partition {} failed (attempt {} of 3): {}", p, attempt, e.toString());
             }
         }
-        throw new IllegalStateException("cannot read the alerts topic for partition " + p + "; not evaluating it", last);
+        IllegalStateException failure = new IllegalStateException("cannot read the alerts topic for partition " + p
+                + ": evaluating it could emit its alerts twice; stopping this node", last);
+        alerts.failStop(failure);
+        throw failure;
     }
 
     @Override

@@ -69,16 +69,25 @@ public final class KafkaAlertsTopic implements AutoCloseable {
     }
 
     private void failed(Alert alert, Exception error) {
+        if (closing) {
+            LOG.warn("alert {} {} not appended to {} while closing: the next owner of its partition re-derives it",
+                    alert.alertId(), alert.phase(), topic);
+            failure = error;
+            return;
+        }
+        LOG.error("Kafka did not acknowledge alert {} {} on {} ({}); stopping", alert.alertId(), alert.phase(), topic, error.toString());
+        failStop(error);
+    }
+
+    /**
+     * This node can no longer evaluate safely (an alert not appended, or a partition taken over whose emitted alerts
+     * cannot be read): the failure listener stops the node once, and the group hands its partitions to the others.
+     */
+    public synchronized void failStop(Throwable error) {
         if (failure != null) {
             return;
         }
         failure = error;
-        if (closing) {
-            LOG.warn("alert {} {} not appended to {} while closing: the next owner of its partition re-derives it",
-                    alert.alertId(), alert.phase(), topic);
-            return;
-        }
-        LOG.error("Kafka did not acknowledge alert {} {} on {} ({}); stopping", alert.alertId(), alert.phase(), topic, error.toString());
         failureListener.accept(error);
     }
 
