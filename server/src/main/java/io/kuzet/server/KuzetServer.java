@@ -237,29 +237,33 @@ public final class KuzetServer implements AutoCloseable {
         AlertEmitter emitter = new AlertEmitter(alertJournal, coreMetrics);
         emitter.addListener(live);
         DeviceCommandRequests coreCommands = options.commandRequests() != null ? options.commandRequests() : commandRequests();
+        final io.kuzet.server.journal.kafka.KafkaEvaluationReader groupReader;
         if (kafka) {
             // several nodes may share the topic: this core evaluates the partitions the evaluation group gives it, with
             // per-partition snapshots on Kafka and its alerts on the alerts topic (docs/scale-out.md)
             var kafkaJournal = (io.kuzet.server.journal.kafka.KafkaJournal) journal;
-            var groupReader = new io.kuzet.server.journal.kafka.KafkaEvaluationReader(config.kafka, "kuzet-core");
+            groupReader = new io.kuzet.server.journal.kafka.KafkaEvaluationReader(config.kafka, "kuzet-core");
             alertsTopic = new io.kuzet.server.journal.kafka.KafkaAlertsTopic(config.kafka, kafkaJournal.partitions(),
                     cause -> JournalFailStop.stop(cause, options.failStopExit()));
             coreSnapshots = new io.kuzet.server.journal.kafka.KafkaCoreSnapshots(config.kafka);
             core = new EvaluationAgent(journal, groupReader, registry, config.core, emitter, GeofenceZoneStage.FACTORY, coreMetrics)
                     .withCommands(coreCommands).ownPartitions(groupReader, alertsTopic, coreSnapshots);
-            io.micrometer.core.instrument.Gauge.builder("kuzet_kafka_partitions_owned", groupReader,
-                            io.kuzet.server.journal.kafka.KafkaEvaluationReader::ownedCount)
-                    .tag("consumer", "evaluation").description("ingest partitions this node's consumer owns").register(prometheus);
-            io.micrometer.core.instrument.FunctionCounter.builder("kuzet_kafka_rebalances", groupReader,
-                            io.kuzet.server.journal.kafka.KafkaEvaluationReader::rebalances)
-                    .tag("consumer", "evaluation").description("consumer group rebalances this node's consumer took part in")
-                    .register(prometheus);
         } else {
+            groupReader = null;
             alertsTopic = null;
             coreSnapshots = null;
             core = new EvaluationAgent(journal, registry, config.core, emitter, GeofenceZoneStage.FACTORY, coreMetrics)
                     .withCommands(coreCommands).withSnapshots(dataDir.resolve("snapshots"));
         }
+        // 0 with the embedded journal (no group), so one dashboard and one rule set serve both modes
+        io.micrometer.core.instrument.Gauge.builder("kuzet_kafka_partitions_owned",
+                        () -> groupReader == null ? 0 : groupReader.ownedCount())
+                .tag("consumer", "evaluation").description("ingest partitions this node's consumer owns").strongReference(true)
+                .register(prometheus);
+        io.micrometer.core.instrument.FunctionCounter.builder("kuzet_kafka_rebalances", this,
+                        server -> groupReader == null ? 0 : groupReader.rebalances())
+                .tag("consumer", "evaluation").description("consumer group rebalances this node's consumer took part in")
+                .register(prometheus);
         registry.reportingIntervalOverride(core.pursuitIntervals()::intervalS);   // a login during a pursuit keeps it
         coreRef[0] = core;
         core.replay();
