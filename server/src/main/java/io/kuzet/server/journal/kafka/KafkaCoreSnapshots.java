@@ -27,8 +27,11 @@ import org.apache.kafka.common.serialization.IntegerSerializer;
  * last record of its partition (one fetch, whatever compaction has or has not removed yet). Every node reaches it with
  * the same replication guarantees as the records it summarises, and no database is needed for evaluation.
  *
- * <pre>value: i32 version=1 | i64 ingest offset (next record the snapshot does not cover) | i64 alerts-topic offset
- *       (where the partition's transitions after the snapshot start, at the latest) | core state bytes</pre>
+ * <pre>value: i32 version=1 | u16-length UTF-8 ingest topic | i64 ingest offset (next record the snapshot does not cover)
+ *       | i64 alerts-topic offset (where the partition's transitions after the snapshot start, at the latest)
+ *       | core state bytes</pre>
+ *
+ * A snapshot of another ingest topic (a snapshots topic shared by mistake) is ignored, never restored.
  *
  * Thread-safe for writes; {@link #latest} is for the evaluation thread.
  */
@@ -36,6 +39,7 @@ public final class KafkaCoreSnapshots implements AutoCloseable {
     /** Largest snapshot record (the topic's max.message.bytes and the producer's request size); lz4-compressed. */
     public static final int MAX_BYTES = 64 * 1024 * 1024;
     private static final int VERSION = 1;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaCoreSnapshots.class);
 
     /** One partition's snapshot. */
     public record Snapshot(int partition, long ingestOffset, long alertsOffset, byte[] state) {
@@ -59,8 +63,10 @@ public final class KafkaCoreSnapshots implements AutoCloseable {
 
     /** Writes partition {@code p}'s snapshot and waits until the brokers hold it (acks=all). */
     public void write(int p, long ingestOffset, long alertsOffset, byte[] state) {
-        ByteBuffer value = ByteBuffer.allocate(20 + state.length);
-        value.putInt(VERSION).putLong(ingestOffset).putLong(alertsOffset).put(state);
+        byte[] ingestTopic = settings.topic.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer value = ByteBuffer.allocate(22 + ingestTopic.length + state.length);
+        value.putInt(VERSION).putShort((short) ingestTopic.length).put(ingestTopic).putLong(ingestOffset).putLong(alertsOffset)
+                .put(state);
         try {
             producer.send(new ProducerRecord<>(topic, p, p, value.array())).get(Math.min(settings.deliveryTimeoutMs, 60_000),
                     TimeUnit.MILLISECONDS);
@@ -107,6 +113,13 @@ public final class KafkaCoreSnapshots implements AutoCloseable {
         }
         ByteBuffer value = ByteBuffer.wrap(last.value());
         if (value.getInt() != VERSION) {
+            return null;
+        }
+        byte[] ingestTopic = new byte[Short.toUnsignedInt(value.getShort())];
+        value.get(ingestTopic);
+        String of = new String(ingestTopic, java.nio.charset.StandardCharsets.UTF_8);
+        if (!of.equals(settings.topic)) {
+            LOG.warn("the newest snapshot in {} partition {} is of ingest topic {}, not {}: ignored", topic, p, of, settings.topic);
             return null;
         }
         long ingestOffset = value.getLong();
