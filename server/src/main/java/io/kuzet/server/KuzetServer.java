@@ -102,6 +102,9 @@ public final class KuzetServer implements AutoCloseable {
     private final List<AutoCloseable> extras = new ArrayList<>();
     private final CommandService commands;      // null without a command store
     private final io.kuzet.server.journal.kafka.KafkaHealth kafkaHealth;   // journal.kind=kafka only
+    private final io.kuzet.server.journal.kafka.KafkaAlertsTopic alertsTopic;        // Kafka mode only
+    private final io.kuzet.server.journal.kafka.KafkaCoreSnapshots coreSnapshots;     // Kafka mode only
+    private final io.kuzet.server.journal.kafka.KafkaLedgerObserver ledgerObserver;   // Kafka mode only
 
     /**
      * Options that tests and the simulator set; production uses {@link #defaults()}.
@@ -245,22 +248,50 @@ public final class KuzetServer implements AutoCloseable {
         CoreMetrics coreMetrics = new CoreMetrics(prometheus, () -> coreRef[0] == null ? 0 : coreRef[0].lagEntries());
         AlertEmitter emitter = new AlertEmitter(alertJournal, coreMetrics);
         emitter.addListener(live);
-        core = new EvaluationAgent(journal, registry, config.core, emitter, GeofenceZoneStage.FACTORY, coreMetrics)
-                .withCommands(options.commandRequests() != null ? options.commandRequests() : commandRequests());
-        if (!kafka) {
-            // Kafka: no core snapshots yet (one would need an offset per partition); the core replays the retained topic
-            core.withSnapshots(dataDir.resolve("snapshots"));
+        DeviceCommandRequests coreCommands = options.commandRequests() != null ? options.commandRequests() : commandRequests();
+        final io.kuzet.server.journal.kafka.KafkaEvaluationReader groupReader;
+        if (kafka) {
+            // several nodes may share the topic: this core evaluates the partitions the evaluation group gives it, with
+            // per-partition snapshots on Kafka and its alerts on the alerts topic (docs/scale-out.md)
+            var kafkaJournal = (io.kuzet.server.journal.kafka.KafkaJournal) journal;
+            groupReader = new io.kuzet.server.journal.kafka.KafkaEvaluationReader(config.kafka, "kuzet-core");
+            alertsTopic = new io.kuzet.server.journal.kafka.KafkaAlertsTopic(config.kafka, kafkaJournal.partitions(),
+                    cause -> JournalFailStop.stop(cause, options.failStopExit()));
+            coreSnapshots = new io.kuzet.server.journal.kafka.KafkaCoreSnapshots(config.kafka);
+            core = new EvaluationAgent(journal, groupReader, registry, config.core, emitter, GeofenceZoneStage.FACTORY, coreMetrics)
+                    .withCommands(coreCommands).ownPartitions(groupReader, alertsTopic, coreSnapshots);
+        } else {
+            groupReader = null;
+            alertsTopic = null;
+            coreSnapshots = null;
+            core = new EvaluationAgent(journal, registry, config.core, emitter, GeofenceZoneStage.FACTORY, coreMetrics)
+                    .withCommands(coreCommands).withSnapshots(dataDir.resolve("snapshots"));
         }
+        // 0 with the embedded journal (no group), so one dashboard and one rule set serve both modes
+        io.micrometer.core.instrument.Gauge.builder("kuzet_kafka_partitions_owned",
+                        () -> groupReader == null ? 0 : groupReader.ownedCount())
+                .tag("consumer", "evaluation").description("ingest partitions this node's consumer owns").strongReference(true)
+                .register(prometheus);
+        io.micrometer.core.instrument.FunctionCounter.builder("kuzet_kafka_rebalances", this,
+                        server -> groupReader == null ? 0 : groupReader.rebalances())
+                .tag("consumer", "evaluation").description("consumer group rebalances this node's consumer took part in")
+                .register(prometheus);
         registry.reportingIntervalOverride(core.pursuitIntervals()::intervalS);   // a login during a pursuit keeps it
         coreRef[0] = core;
         core.replay();
-        // the ledger as of the core's position (snapshot + replayed tail), then anything appended since
         ledger = new DeviceLedger();
-        core.ledger().copyInto(ledger);
-        long scanned = kafka ? 0 : ledger.rebuildAfter((IngestJournal) journal, core.lastProcessedIndex());
-        LOG.info("de-duplication ledger restored for {} devices, {} further journal records scanned", core.ledger().size(), scanned);
         if (kafka) {
-            core.observeInto(ledger);   // other nodes append to the same topic: their devices' records reach this ledger
+            // the core reads only its partitions; a device may connect here whatever its partition, so the ledger follows
+            // every partition, including the appends other nodes make to the topic
+            ledgerObserver = new io.kuzet.server.journal.kafka.KafkaLedgerObserver(config.kafka, ledger);
+            ledgerObserver.catchUp();
+            ledgerObserver.start();
+        } else {
+            // the ledger as of the core's position (snapshot + replayed tail), then anything appended since
+            ledgerObserver = null;
+            core.ledger().copyInto(ledger);
+            long scanned = ledger.rebuildAfter((IngestJournal) journal, core.lastProcessedIndex());
+            LOG.info("de-duplication ledger restored for {} devices, {} further journal records scanned", core.ledger().size(), scanned);
         }
         core.start();
 
@@ -549,7 +580,14 @@ public final class KuzetServer implements AutoCloseable {
                 LOG.warn("error while closing {}", extras.get(i), e);
             }
         }
-        core.close();
+        if (ledgerObserver != null) {
+            ledgerObserver.close();
+        }
+        core.close();   // Kafka: hands the owned partitions over, with their snapshots, before the producers close
+        if (alertsTopic != null) {
+            alertsTopic.close();
+            coreSnapshots.close();
+        }
         alertJournal.close();
         if (kafkaHealth != null) {
             kafkaHealth.close();

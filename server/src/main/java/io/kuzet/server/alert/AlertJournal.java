@@ -138,6 +138,14 @@ public final class AlertJournal implements Closeable {
         return emitted.contains(key(alertId, phase));
     }
 
+    /**
+     * Remembers a transition emitted elsewhere without appending it (Kafka: one the previous owner of a partition put on
+     * the alerts topic), so that re-deriving it is recognised as a duplicate. Core thread only.
+     */
+    public void recognise(long alertId, Alert.Phase phase) {
+        remember(key(alertId, phase));
+    }
+
     /** Appends unless already present; returns false for a duplicate. Core thread only. */
     public boolean append(Alert alert) {
         if (!remember(key(alert.alertId(), alert.phase()))) {

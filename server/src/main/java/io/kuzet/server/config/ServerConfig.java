@@ -108,6 +108,20 @@ public final class ServerConfig {
          * the database's {@code kafka_offsets}, never from the group's committed offsets.
          */
         public String storageGroup = "kuzet-storage";
+        /**
+         * The evaluation core's per-partition state snapshots (a compacted topic, one partition per ingest partition):
+         * what a node that takes a partition over restores before replaying the partition's tail.
+         */
+        public String snapshotsTopic = "kuzet.core-snapshots";
+        /** The consumer group the evaluation cores of all nodes join: each ingest partition is evaluated by one node. */
+        public String evaluationGroup = "kuzet-evaluation";
+        /**
+         * How long a node may stay silent before the group hands its partitions to the others (the broker accepts 6 s
+         * to 5 min by default): the main part of the time from a node's loss to alerts flowing again.
+         */
+        public int evaluationSessionTimeoutMs = 6_000;
+        /** Heartbeat of the evaluation consumer; a third of the session timeout or less. */
+        public int evaluationHeartbeatMs = 1_000;
     }
 
     public static final class Limits {
@@ -332,6 +346,14 @@ public final class ServerConfig {
             positive(problems, "kafka.deliveryTimeoutMs", kafka.deliveryTimeoutMs);
             if (kafka.lingerMs < 0) {
                 problems.add("kafka.lingerMs must be >= 0, was " + kafka.lingerMs);
+            }
+            if (kafka.alertsTopic.isBlank() || kafka.snapshotsTopic.isBlank() || kafka.evaluationGroup.isBlank()) {
+                problems.add("kafka.alertsTopic, kafka.snapshotsTopic and kafka.evaluationGroup must not be empty");
+            }
+            positive(problems, "kafka.evaluationSessionTimeoutMs", kafka.evaluationSessionTimeoutMs);
+            positive(problems, "kafka.evaluationHeartbeatMs", kafka.evaluationHeartbeatMs);
+            if (kafka.evaluationHeartbeatMs >= kafka.evaluationSessionTimeoutMs) {
+                problems.add("kafka.evaluationHeartbeatMs must be below kafka.evaluationSessionTimeoutMs");
             }
             if (kafka.minInsyncReplicas > kafka.replicationFactor) {
                 problems.add("kafka.minInsyncReplicas must not exceed kafka.replicationFactor");

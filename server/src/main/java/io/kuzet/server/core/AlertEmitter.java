@@ -15,6 +15,7 @@ public final class AlertEmitter {
     private final CoreMetrics metrics;
     private final List<AlertListener> listeners = new CopyOnWriteArrayList<>();
     private boolean replaying;
+    private java.util.function.Consumer<Alert> topic;   // Kafka: the alerts topic, every new transition goes there too
 
     public AlertEmitter(AlertJournal journal, CoreMetrics metrics) {
         this.journal = journal;
@@ -23,6 +24,19 @@ public final class AlertEmitter {
 
     public void addListener(AlertListener listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Kafka: every new transition is also appended to the alerts topic (after the local alerts journal, before the
+     * listeners). Call before the core starts.
+     */
+    public void sendTo(java.util.function.Consumer<Alert> alertsTopic) {
+        this.topic = alertsTopic;
+    }
+
+    /** A transition already emitted by another node: not emitted again if this core re-derives it. */
+    void recognise(Alert alert) {
+        journal.recognise(alert.alertId(), alert.phase());
     }
 
     void handOverToCurrentThread() {
@@ -52,6 +66,9 @@ public final class AlertEmitter {
         metrics.openChanged(alert);
         if (!journal.append(alert)) {
             return false;
+        }
+        if (topic != null) {
+            topic.accept(alert);
         }
         metrics.raised(alert);
         if (!replaying && receivedNanoTime != 0 && alert.phase() == Alert.Phase.RAISED) {

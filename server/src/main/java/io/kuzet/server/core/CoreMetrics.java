@@ -3,6 +3,7 @@ package io.kuzet.server.core;
 import io.kuzet.server.alert.Alert;
 import io.kuzet.server.alert.AlertType;
 import io.kuzet.server.alert.Severity;
+import io.kuzet.server.journal.kafka.DevicePartitions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +20,7 @@ public final class CoreMetrics {
     private final AtomicLong[] open = new AtomicLong[AlertType.values().length];
     private final Timer evaluation;
     private final Timer fixToAlert;
+    private long[][] openByPartition;
 
     public CoreMetrics(MeterRegistry registry, LongSupplier lagEntries) {
         for (AlertType type : AlertType.values()) {
@@ -42,7 +44,38 @@ public final class CoreMetrics {
 
     /** Tracks the open-alert gauge; called for every transition, replayed ones included, so it survives restarts. */
     void openChanged(Alert alert) {
-        open[alert.type().ordinal()].addAndGet(alert.phase() == Alert.Phase.RAISED ? 1 : -1);
+        int change = alert.phase() == Alert.Phase.RAISED ? 1 : -1;
+        open[alert.type().ordinal()].addAndGet(change);
+        if (openByPartition != null) {
+            openByPartition[DevicePartitions.of(alert.deviceId(), openByPartition.length)][alert.type().ordinal()] += change;
+        }
+    }
+
+    /**
+     * Kafka evaluation group: open alerts are also counted per ingest partition, so a partition's count can go into its
+     * snapshot and leave the gauge when the partition is handed to another node.
+     */
+    void partitioned(int partitions) {
+        openByPartition = new long[partitions][AlertType.values().length];
+    }
+
+    /** Open alerts of {@code type} among the devices of partition {@code p}. */
+    long openIn(int p, AlertType type) {
+        return openByPartition[p][type.ordinal()];
+    }
+
+    /** Adds a restored partition's open alerts to the gauge. */
+    void restoreOpenIn(int p, AlertType type, long count) {
+        openByPartition[p][type.ordinal()] += count;
+        open[type.ordinal()].addAndGet(count);
+    }
+
+    /** Removes a partition handed to another node from the gauge (its new owner counts it). */
+    void dropPartition(int p) {
+        for (AlertType type : AlertType.values()) {
+            open[type.ordinal()].addAndGet(-openByPartition[p][type.ordinal()]);
+            openByPartition[p][type.ordinal()] = 0;
+        }
     }
 
     /** Counts a newly raised alert (not one re-derived by a replay). */

@@ -7,12 +7,14 @@ import io.kuzet.server.journal.IngestRecord;
 import io.kuzet.server.journal.Journal;
 import io.kuzet.server.journal.JournalReader;
 import io.kuzet.server.journal.kafka.DevicePartitions;
+import io.kuzet.server.journal.kafka.KafkaAlertsTopic;
+import io.kuzet.server.journal.kafka.KafkaCoreSnapshots;
+import io.kuzet.server.journal.kafka.KafkaEvaluationReader;
 import io.kuzet.server.registry.DeviceRecord;
 import io.kuzet.server.registry.DeviceRole;
 import io.kuzet.server.registry.OrderRecord;
 import io.kuzet.server.alert.AlertType;
 import io.kuzet.server.command.DeviceCommandRequests;
-import io.kuzet.server.ingest.DeviceLedger;
 import io.kuzet.server.ingest.LedgerFollower;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +30,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongPredicate;
+import java.util.function.ToLongFunction;
+import org.agrona.collections.LongArrayList;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +63,6 @@ public final class EvaluationAgent implements AutoCloseable {
     private final PursuitIntervals pursuitIntervals = new PursuitIntervals();
     private ZoneStage zones;
     private final LedgerFollower ledger = new LedgerFollower();
-    private DeviceLedger sharedLedger;   // Kafka: records of other nodes reach ingestion through here
     private SnapshotStore snapshots;
     private DeviceCommandRequests commandRequests = DeviceCommandRequests.NONE;
     private ExecutorService snapshotWriter;
@@ -75,11 +79,18 @@ public final class EvaluationAgent implements AutoCloseable {
     private volatile long lastProcessedIndex = -1;
     private volatile boolean running;
     private Thread thread;
+    private PartitionOwnership ownership;   // Kafka evaluation group: the partitions this node evaluates
 
     public EvaluationAgent(Journal journal, CoreDirectory directory, ServerConfig.Core config, AlertEmitter emitter,
                            ZoneStageFactory zoneStageFactory, CoreMetrics metrics) {
+        this(journal, journal.createReader().startAfter(-1), directory, config, emitter, zoneStageFactory, metrics);
+    }
+
+    /** A core reading {@code reader} (e.g. the Kafka evaluation group's consumer) instead of a reader of the whole journal. */
+    public EvaluationAgent(Journal journal, JournalReader reader, CoreDirectory directory, ServerConfig.Core config,
+                           AlertEmitter emitter, ZoneStageFactory zoneStageFactory, CoreMetrics metrics) {
         this.journal = journal;
-        this.reader = journal.createReader().startAfter(-1);
+        this.reader = reader;
         this.directory = directory;
         this.config = config;
         this.emitter = emitter;
@@ -124,13 +135,31 @@ public final class EvaluationAgent implements AutoCloseable {
     }
 
     /**
-     * Kafka journal: every record evaluated is also {@linkplain DeviceLedger#observe observed} by
-     * the live de-duplication ledger, so appends made through other nodes reach this node's ingestion. Call before
-     * {@link #start()}.
+     * Kafka journal with several nodes: this core evaluates only the ingest partitions the evaluation group gives its
+     * node. A partition it gains is restored from its newest snapshot and replayed from there, with the transitions the
+     * previous owner put on the alerts topic recognised and not emitted again; a partition it hands over leaves a snapshot
+     * and is dropped. Every new transition goes to the alerts topic. The reader must be the one this core was built with.
+     * Call before {@link #replay}, which then waits for the first assignment (docs/scale-out.md).
      */
-    public EvaluationAgent observeInto(DeviceLedger liveLedger) {
-        this.sharedLedger = liveLedger;
+    public EvaluationAgent ownPartitions(KafkaEvaluationReader groupReader, KafkaAlertsTopic alerts, KafkaCoreSnapshots store) {
+        if (groupReader != reader) {
+            throw new IllegalArgumentException("the evaluation group's reader must be the one the core reads");
+        }
+        metrics.partitioned(groupReader.partitionCount());
+        emitter.sendTo(alerts::send);
+        snapshotWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kuzet-snapshot");
+            t.setDaemon(true);
+            return t;
+        });
+        ownership = new PartitionOwnership(this, groupReader, alerts, store, snapshotWriter);
+        groupReader.join(ownership);
         return this;
+    }
+
+    /** Kafka evaluation group: the ingest partitions this core evaluates now (any thread); null without a group. */
+    public int[] ownedPartitions() {
+        return ownership == null ? null : ((KafkaEvaluationReader) reader).ownedPartitions();
     }
 
     /** Creates the location-rule stage; lets tests and benchmarks choose the implementation. */
@@ -143,6 +172,9 @@ public final class EvaluationAgent implements AutoCloseable {
      * journal already holds. Call before the device ports open. Returns the number of records replayed.
      */
     public long replay() {
+        if (ownership != null) {
+            return replayOwnedPartitions();
+        }
         reader.markReplayEnd();
         emitter.replaying(true);
         replaying = true;
@@ -162,6 +194,24 @@ public final class EvaluationAgent implements AutoCloseable {
         if (snapshots != null && replayed > 0) {
             snapshot();
         }
+        return replayed;
+    }
+
+    /** Evaluation group: joins it, restores and replays the partitions of the first assignment, up to their end offsets. */
+    private long replayOwnedPartitions() {
+        replaying = true;
+        long replayed = 0;
+        try {
+            reader.markReplayEnd();   // the first assignment: each partition is restored and positioned in there
+            while (!reader.replayDone()) {
+                replayed += doWork(4096);
+            }
+        } finally {
+            emitter.replaying(false);
+            emitter.endReplay();
+            replaying = false;
+        }
+        LOG.info("core replayed {} records of the partitions it owns", replayed);
         return replayed;
     }
 
@@ -228,11 +278,19 @@ public final class EvaluationAgent implements AutoCloseable {
         out.writeLong(index);
         out.writeLong(emitter.alertJournalLastIndex());
         out.writeLong(nextSnapshotAtMs);
+        writeState(out, id -> true, metrics::open);
+        ledger.writeTo(out);
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    /** Open alerts per type, then the device and rule state of the devices {@code included} (a snapshot's body). */
+    private void writeState(DataOutputStream out, LongPredicate included, ToLongFunction<AlertType> open) throws IOException {
         AlertType[] types = AlertType.values();
         out.writeInt(types.length);
         for (AlertType type : types) {
             out.writeUTF(type.name());
-            out.writeLong(metrics.open(type));
+            out.writeLong(open.applyAsLong(type));
         }
         String[] names = CoreDevice.FIELDS.names();
         out.writeInt(names.length);
@@ -241,8 +299,15 @@ public final class EvaluationAgent implements AutoCloseable {
         }
         zones.saveShared(out);
         long[] values = new long[names.length];
-        out.writeInt(devices.size());
+        int count = 0;
         for (CoreDevice d : devices.values()) {
+            count += included.test(d.deviceId) ? 1 : 0;
+        }
+        out.writeInt(count);
+        for (CoreDevice d : devices.values()) {
+            if (!included.test(d.deviceId)) {
+                continue;
+            }
             out.writeLong(d.deviceId);
             CoreDevice.FIELDS.save(d, values);
             for (long v : values) {
@@ -250,9 +315,50 @@ public final class EvaluationAgent implements AutoCloseable {
             }
             zones.saveDevice(d, out);
         }
-        ledger.writeTo(out);
+    }
+
+    /** The state of partition {@code p}'s devices, for its snapshot on the snapshots topic. Core thread. */
+    byte[] encodePartition(int p) throws IOException {
+        int partitions = ownership.partitions();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        DataOutputStream out = new DataOutputStream(bytes);
+        writeState(out, id -> DevicePartitions.of(id, partitions) == p, type -> metrics.openIn(p, type));
         out.flush();
         return bytes.toByteArray();
+    }
+
+    /** Loads what {@link #encodePartition} wrote, beside the partitions this core already holds. Core thread. */
+    void restorePartition(int p, byte[] state) throws IOException {
+        refreshDirectory();
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
+        readState(in, (type, open) -> metrics.restoreOpenIn(p, type, open));
+        if (in.available() != 0) {
+            throw new IOException(in.available() + " bytes left over after the snapshot of partition " + p);
+        }
+        if (supervision != null) {
+            supervision.restored();
+        }
+    }
+
+    /** Forgets partition {@code p}'s devices (handed to another node, or never restored). Core thread. */
+    void dropPartition(int p) {
+        int partitions = ownership.partitions();
+        LongArrayList dropped = new LongArrayList();
+        for (CoreDevice d : devices.values()) {
+            if (DevicePartitions.of(d.deviceId, partitions) == p) {
+                dropped.addLong(d.deviceId);
+            }
+        }
+        for (int i = 0; i < dropped.size(); i++) {
+            devices.remove(dropped.getLong(i));
+            pursuitIntervals.end(dropped.getLong(i));
+        }
+        metrics.dropPartition(p);
+    }
+
+    /** A transition the previous owner of a partition emitted: not emitted again when re-derived. Core thread. */
+    void recognise(io.kuzet.server.alert.Alert alert) {
+        emitter.recognise(alert);
     }
 
     /** Loads the newest snapshot that is readable and fits the journal; returns its index, or -1 (full replay). */
@@ -305,13 +411,30 @@ public final class EvaluationAgent implements AutoCloseable {
     private void decodeSnapshot(DataInputStream in) throws IOException {
         long alertIndex = in.readLong();
         nextSnapshotAtMs = in.readLong();
+        readState(in, metrics::restoreOpen);
+        ledger.readFrom(in);
+        if (in.available() != 0) {
+            throw new IOException(in.available() + " bytes left over after the snapshot");
+        }
+        if (supervision != null) {
+            supervision.restored();
+        }
+        emitter.rememberFrom(alertIndex);
+    }
+
+    private interface OpenCount {
+        void restore(AlertType type, long open);
+    }
+
+    /** Reads what {@link #writeState} wrote, into this core's devices. */
+    private void readState(DataInputStream in, OpenCount openCount) throws IOException {
         int typeCount = in.readInt();
         for (int i = 0; i < typeCount; i++) {
             String type = in.readUTF();
             long open = in.readLong();
             for (AlertType t : AlertType.values()) {
                 if (t.name().equals(type)) {
-                    metrics.restoreOpen(t, open);
+                    openCount.restore(t, open);
                 }
             }
         }
@@ -331,14 +454,6 @@ public final class EvaluationAgent implements AutoCloseable {
             CoreDevice.FIELDS.load(d, mapping, values);
             zones.restoreDevice(d, in);
         }
-        ledger.readFrom(in);
-        if (in.available() != 0) {
-            throw new IOException(in.available() + " bytes left over after the snapshot");
-        }
-        if (supervision != null) {
-            supervision.restored();
-        }
-        emitter.rememberFrom(alertIndex);
     }
 
     private void resetState() {
@@ -358,19 +473,26 @@ public final class EvaluationAgent implements AutoCloseable {
     public int doWork(int limit) {
         int done = 0;
         while (done < limit && reader.next(record)) {
+            if (ownership != null) {
+                emitter.replaying(!reader.lastReadIsLive());   // a partition taken over replays its tail first
+            }
             long start = System.nanoTime();
             process(record);
             ledger.apply(record);
-            if (sharedLedger != null) {
-                sharedLedger.observe(record);
-            }
             metrics.evaluated(System.nanoTime() - start);
             lastProcessedIndex = record.index;
             if (reader.lastReadIsLive()) {
                 processedLive++;
             }
             done++;
-            if (snapshots != null && !replaying) {
+            if (ownership != null && !replaying && config.snapshotIntervalS > 0) {
+                if (nextSnapshotAtMs == Long.MIN_VALUE) {
+                    nextSnapshotAtMs = record.timeMs + config.snapshotIntervalS * 1000L;
+                } else if (record.timeMs >= nextSnapshotAtMs) {
+                    nextSnapshotAtMs = record.timeMs + config.snapshotIntervalS * 1000L;
+                    ownership.snapshotOwned();
+                }
+            } else if (snapshots != null && !replaying) {
                 if (nextSnapshotAtMs == Long.MIN_VALUE) {
                     nextSnapshotAtMs = record.timeMs + config.snapshotIntervalS * 1000L;
                 } else if (record.timeMs >= nextSnapshotAtMs) {
@@ -384,6 +506,9 @@ public final class EvaluationAgent implements AutoCloseable {
 
     /** Journal records appended since start and not yet evaluated. */
     public long lagEntries() {
+        if (ownership != null) {
+            return ownership.lag();   // other nodes append to the same topic: what counts is this node's partitions
+        }
         return Math.max(0, journal.appendsSinceOpen() - processedLive);
     }
 
@@ -550,6 +675,10 @@ public final class EvaluationAgent implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (ownership != null) {
+            closeOwnership();
+            return;
+        }
         boolean stopped = true;
         if (thread != null) {
             try {
@@ -575,5 +704,22 @@ public final class EvaluationAgent implements AutoCloseable {
             snapshotWriter.shutdown();
         }
         reader.close();
+    }
+
+    /** Leaves the evaluation group: the owned partitions are snapshotted for their next owners, then dropped. */
+    private void closeOwnership() {
+        if (thread != null) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                LOG.warn("the core thread did not stop; leaving the evaluation group without snapshots");
+            }
+        }
+        reader.handOverToCurrentThread();
+        reader.close();   // revokes every owned partition first (a clean handover), on this thread
+        snapshotWriter.shutdown();
     }
 }

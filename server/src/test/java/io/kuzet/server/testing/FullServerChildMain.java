@@ -36,7 +36,7 @@ public final class FullServerChildMain {
             // journal.kind=kafka on the given brokers and topic (one-broker test cluster: replication 1)
             config.journal.kind = ServerConfig.JournalKind.KAFKA;
             config.kafka.bootstrapServers = args[3];
-            config.kafka.topic = args[4];
+            KafkaTestTopics.use(config.kafka, args[4]);
             config.kafka.partitions = 3;
             config.kafka.replicationFactor = 1;
             config.kafka.minInsyncReplicas = 1;

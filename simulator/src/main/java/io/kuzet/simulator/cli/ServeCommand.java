@@ -59,6 +59,10 @@ public final class ServeCommand implements Callable<Integer> {
                 c.journal.kind = io.kuzet.server.config.ServerConfig.JournalKind.KAFKA;
                 c.kafka.bootstrapServers = kafkaBootstrap;
                 c.kafka.topic = kafkaTopic;
+                // each load run on its own topics and group: no run restores another's snapshots or recognises its alerts
+                c.kafka.alertsTopic = kafkaTopic + ".alerts";
+                c.kafka.snapshotsTopic = kafkaTopic + ".core-snapshots";
+                c.kafka.evaluationGroup = kafkaTopic + ".evaluation";
                 c.kafka.partitions = kafkaPartitions;
                 c.kafka.replicationFactor = kafkaReplication;
                 c.kafka.minInsyncReplicas = Math.min(2, kafkaReplication);

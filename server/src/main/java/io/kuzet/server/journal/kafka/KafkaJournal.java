@@ -78,10 +78,11 @@ public final class KafkaJournal implements Journal {
             throw new IllegalStateException("the Kafka journal's record layout is little-endian; this platform is not");
         }
         this.settings = settings;
-        ensureTopic(settings);
+        ensureTopic(settings, settings.topic, settings.partitions, Map.of());
         this.acks = new KafkaAcks(failureListener);
         this.producer = new KafkaProducer<>(producerConfig(settings), new LongSerializer(), new ByteArraySerializer());
         this.partitions = producer.partitionsFor(settings.topic).size();
+        ensureSideTopics(settings, partitions);
         LOG.info("Kafka journal: topic {} with {} partitions at {}", settings.topic, partitions, settings.bootstrapServers);
     }
 
@@ -100,17 +101,28 @@ public final class KafkaJournal implements Journal {
         return config;
     }
 
-    static void ensureTopic(ServerConfig.Kafka settings) {
+    /**
+     * The ingest topic, the alerts topic (same partitions: an alert goes to its device's partition) and the core
+     * snapshots topic (compacted: only a partition's newest snapshot matters; one snapshot can be tens of MB).
+     */
+    static void ensureSideTopics(ServerConfig.Kafka settings, int partitions) {
+        ensureTopic(settings, settings.alertsTopic, partitions, Map.of());
+        ensureTopic(settings, settings.snapshotsTopic, partitions, Map.of("cleanup.policy", "compact",
+                "max.message.bytes", String.valueOf(KafkaCoreSnapshots.MAX_BYTES)));
+    }
+
+    private static void ensureTopic(ServerConfig.Kafka settings, String name, int partitions, Map<String, String> extraConfigs) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers))) {
-            if (admin.listTopics().names().get(60, TimeUnit.SECONDS).contains(settings.topic)) {
+            if (admin.listTopics().names().get(60, TimeUnit.SECONDS).contains(name)) {
                 return;
             }
-            NewTopic topic = new NewTopic(settings.topic, settings.partitions, (short) settings.replicationFactor)
-                    .configs(Map.of("min.insync.replicas", String.valueOf(settings.minInsyncReplicas)));
+            Map<String, String> configs = new HashMap<>(extraConfigs);
+            configs.put("min.insync.replicas", String.valueOf(settings.minInsyncReplicas));
+            NewTopic topic = new NewTopic(name, partitions, (short) settings.replicationFactor).configs(configs);
             try {
                 admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
-                LOG.info("created Kafka topic {}: {} partitions, replication factor {}, min.insync.replicas {}", settings.topic,
-                        settings.partitions, settings.replicationFactor, settings.minInsyncReplicas);
+                LOG.info("created Kafka topic {}: {} partitions, replication factor {}, {}", name,
+                        partitions, settings.replicationFactor, configs);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -118,10 +130,10 @@ public final class KafkaJournal implements Journal {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while checking Kafka topic " + settings.topic, e);
+            throw new IllegalStateException("interrupted while checking Kafka topic " + name, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot reach Kafka at " + settings.bootstrapServers + " to check topic "
-                    + settings.topic + ": " + e.getMessage(), e);
+                    + name + ": " + e.getMessage(), e);
         }
     }
 

@@ -124,7 +124,7 @@ class KafkaJournalEndToEndTest {
         config.ports.http = 0;
         config.journal.kind = ServerConfig.JournalKind.KAFKA;
         config.kafka.bootstrapServers = SharedKafka.bootstrapServers();
-        config.kafka.topic = topic;
+        io.kuzet.server.testing.KafkaTestTopics.use(config.kafka, topic);
         config.kafka.partitions = 3;
         config.kafka.replicationFactor = 1;
         config.kafka.minInsyncReplicas = 1;

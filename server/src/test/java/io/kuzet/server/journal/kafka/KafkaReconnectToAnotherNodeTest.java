@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two Kuzet nodes on one Kafka topic (real in-process broker): a bracelet that sent through node A and reconnects to
  * node B is told by B what is stored, and its retransmission through B is acked without being appended again. Node B
- * learns A's appends by consuming the topic ({@code DeviceLedger.observe}); evaluation is not split between the nodes
- * yet (docs/scale-out.md), so this test looks only at ingestion.
+ * learns A's appends by consuming every partition of the topic ({@code KafkaLedgerObserver}), whichever node evaluates
+ * them; this test looks only at ingestion (evaluation: EvaluationSplitBetweenNodesTest).
  */
 class KafkaReconnectToAnotherNodeTest {
     private static final long T0 = RunningServer.T0;
@@ -37,7 +37,7 @@ class KafkaReconnectToAnotherNodeTest {
         Consumer<ServerConfig> kafka = c -> {
             c.journal.kind = ServerConfig.JournalKind.KAFKA;
             c.kafka.bootstrapServers = SharedKafka.bootstrapServers();
-            c.kafka.topic = topic;
+            io.kuzet.server.testing.KafkaTestTopics.use(c.kafka, topic);
             c.kafka.partitions = 3;
             c.kafka.replicationFactor = 1;
             c.kafka.minInsyncReplicas = 1;

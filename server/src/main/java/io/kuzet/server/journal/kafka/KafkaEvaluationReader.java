@@ -1,0 +1,348 @@
+package io.kuzet.server.journal.kafka;
+
+import io.kuzet.server.config.ServerConfig;
+import io.kuzet.server.journal.IngestRecord;
+import io.kuzet.server.journal.IngestRecordCodec;
+import io.kuzet.server.journal.JournalReader;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.LongAdder;
+import net.openhft.chronicle.bytes.Bytes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The evaluation core's reader of the ingest topic when several nodes share it: a member of the consumer group
+ * {@code kafka.evaluationGroup}, so each partition is evaluated by exactly one node. Kafka's committed offsets are never
+ * used: the owner of a partition positions it itself, from the partition's core snapshot ({@link Ownership#assigned}).
+ *
+ * <p>The group uses the classic protocol with the cooperative sticky assignor: a node joining or leaving moves only the
+ * partitions that must move (the others keep being evaluated during the rebalance), and the client-side session timeout
+ * ({@code kafka.evaluationSessionTimeoutMs}, 6 s: the broker's default minimum) decides how fast a dead node's
+ * partitions are handed over, without broker settings. (The KIP-848 protocol would take its session timeout from the
+ * broker, 45 s by default.)
+ *
+ * <p>Rebalance callbacks run on the thread that calls {@link #next}, inside Kafka's poll, when no polled record is
+ * pending, so the owner changes its state on its own thread between two records. Not thread-safe, apart from
+ * {@link #ownedCount()}, {@link #lag()} and {@link #rebalances()}.
+ */
+public final class KafkaEvaluationReader implements JournalReader {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaEvaluationReader.class);
+    private static final Duration POLL = Duration.ofMillis(20);
+
+    /** What the owner of the partitions does when they move; called on the reading thread. */
+    public interface Ownership {
+        /** Partitions now owned: position each with {@link #seek} (default: from its start) and restore its state. */
+        void assigned(int[] partitions);
+
+        /** Partitions handed to another node: leave a snapshot for it, then drop their state. */
+        void revoked(int[] partitions);
+
+        /** Partitions another node may already own (this node was expelled from the group): drop their state. */
+        void lost(int[] partitions);
+    }
+
+    private final KafkaConsumer<Long, byte[]> consumer;
+    private final String topic;
+    private final TopicPartition[] partitions;
+    private final boolean[] owned;
+    private final long[] nextOffsets;
+    private final long[] replayEnd;
+    private final Bytes<?> in = Bytes.allocateElasticOnHeap(1024);
+    private final LongAdder rebalances = new LongAdder();
+    private final Duration firstAssignmentWait;
+    private Iterator<ConsumerRecord<Long, byte[]>> buffered = Collections.emptyIterator();
+    private Ownership ownership;
+    private boolean assignedOnce;
+    private int lastPartition = -1;
+    private long lastOffset = -1;
+    private volatile int[] ownedPartitions = new int[0];
+    private volatile long lag;
+
+    public KafkaEvaluationReader(ServerConfig.Kafka settings, String clientId) {
+        this.topic = settings.topic;
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.evaluationGroup);
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, settings.evaluationSessionTimeoutMs);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, settings.evaluationHeartbeatMs);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 4096);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        this.consumer = new KafkaConsumer<>(config, new LongDeserializer(), new ByteArrayDeserializer());
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(60));
+        if (infos == null || infos.isEmpty()) {
+            consumer.close();
+            throw new IllegalStateException("Kafka topic " + topic + " does not exist or has no partitions");
+        }
+        this.partitions = new TopicPartition[infos.size()];
+        for (PartitionInfo info : infos) {
+            partitions[info.partition()] = new TopicPartition(topic, info.partition());
+        }
+        this.owned = new boolean[partitions.length];
+        this.nextOffsets = new long[partitions.length];
+        this.replayEnd = new long[partitions.length];
+        this.firstAssignmentWait = Duration.ofMillis(Math.max(30_000, 5L * settings.evaluationSessionTimeoutMs));
+    }
+
+    /** Joins the group; {@code ownership} hears of every partition this node gains or loses from now on. */
+    public KafkaEvaluationReader join(Ownership ownership) {
+        this.ownership = ownership;
+        consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+                KafkaEvaluationReader.this.assigned(assigned);
+            }
+
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+                KafkaEvaluationReader.this.released(revoked, false);
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> lost) {
+                KafkaEvaluationReader.this.released(lost, true);
+            }
+        });
+        return this;
+    }
+
+    private void assigned(Collection<TopicPartition> assigned) {
+        rebalances.increment();
+        if (assigned.isEmpty()) {
+            assignedOnce = true;
+            return;
+        }
+        int[] ids = ids(assigned);
+        for (int p : ids) {
+            owned[p] = true;
+            consumer.seekToBeginning(List.of(partitions[p]));
+        }
+        ownership.assigned(ids);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(60));
+        for (int p : ids) {
+            replayEnd[p] = ends.getOrDefault(partitions[p], 0L);
+            nextOffsets[p] = consumer.position(partitions[p], Duration.ofSeconds(60));
+        }
+        ownedPartitions = ownedNow();
+        assignedOnce = true;
+        LOG.info("evaluation now owns partitions {} of {} (added {}); each replays to its end offset before going live",
+                ownedList(), topic, java.util.Arrays.toString(ids));
+    }
+
+    private void released(Collection<TopicPartition> released, boolean lost) {
+        int[] ids = released.stream().mapToInt(TopicPartition::partition).filter(p -> owned[p]).sorted().toArray();
+        if (ids.length == 0) {
+            return;   // already handed over (close() hands over before leaving the group)
+        }
+        if (lost) {
+            ownership.lost(ids);
+        } else {
+            ownership.revoked(ids);
+        }
+        for (int p : ids) {
+            owned[p] = false;
+        }
+        ownedPartitions = ownedNow();
+        LOG.info("evaluation {} partitions {} of {}; still owns {}", lost ? "lost" : "handed over",
+                java.util.Arrays.toString(ids), topic, ownedList());
+    }
+
+    private static int[] ids(Collection<TopicPartition> tps) {
+        return tps.stream().mapToInt(TopicPartition::partition).sorted().toArray();
+    }
+
+    private int[] ownedNow() {
+        return java.util.stream.IntStream.range(0, owned.length).filter(p -> owned[p]).toArray();
+    }
+
+    private String ownedList() {
+        StringBuilder s = new StringBuilder("[");
+        for (int p = 0; p < owned.length; p++) {
+            if (owned[p]) {
+                s.append(s.length() > 1 ? ", " : "").append(p);
+            }
+        }
+        return s.append(']').toString();
+    }
+
+    /** Positions owned partition {@code p} at {@code offset}, or at its start when {@code offset < 0}. From {@link Ownership#assigned}. */
+    public void seek(int p, long offset) {
+        if (offset < 0) {
+            consumer.seekToBeginning(List.of(partitions[p]));
+        } else {
+            consumer.seek(partitions[p], offset);
+        }
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public int partitionCount() {
+        return partitions.length;
+    }
+
+    /** Whether this node evaluates partition {@code p} now (reading thread). */
+    public boolean owns(int p) {
+        return owned[p];
+    }
+
+    /** How many partitions this node owns (any thread). */
+    public int ownedCount() {
+        return ownedPartitions.length;
+    }
+
+    /** The partitions this node owns, ascending (any thread; a copy). */
+    public int[] ownedPartitions() {
+        return ownedPartitions.clone();
+    }
+
+    /** Rebalances this node took part in (any thread). */
+    public long rebalances() {
+        return rebalances.sum();
+    }
+
+    /** Offset of the next record of partition {@code p} this reader returns (reading thread). */
+    public long nextOffset(int p) {
+        return nextOffsets[p];
+    }
+
+    @Override
+    public KafkaEvaluationReader startAfter(long index) {
+        if (index >= 0) {
+            throw new UnsupportedOperationException("the evaluation group positions each partition from its snapshot");
+        }
+        return this;
+    }
+
+    @Override
+    public boolean startAfterExactly(long index) {
+        return false;
+    }
+
+    @Override
+    public boolean next(IngestRecord record) {
+        while (true) {
+            if (!buffered.hasNext()) {
+                var records = consumer.poll(POLL);   // rebalance callbacks run in here
+                updateLag();
+                if (records.isEmpty()) {
+                    return false;
+                }
+                buffered = records.iterator();
+            }
+            ConsumerRecord<Long, byte[]> r = buffered.next();
+            int p = r.partition();
+            if (!owned[p]) {
+                continue;   // defensive: records of a partition revoked since they were fetched
+            }
+            nextOffsets[p] = r.offset() + 1;
+            lastPartition = p;
+            lastOffset = r.offset();
+            in.clear();
+            in.write(r.value());
+            if (IngestRecordCodec.read(in, record)) {
+                record.index = KafkaIndex.of(p, r.offset());
+                record.partition = p;
+                record.partitions = partitions.length;
+                return true;
+            }
+        }
+    }
+
+    private void updateLag() {
+        long total = 0;
+        for (int p = 0; p < partitions.length; p++) {
+            if (owned[p]) {
+                OptionalLong l = consumer.currentLag(partitions[p]);
+                if (l.isPresent()) {
+                    total += l.getAsLong();
+                }
+            }
+        }
+        lag = total;
+    }
+
+    /** Records of the owned partitions not yet read, as of the last poll (any thread). */
+    public long lag() {
+        return lag;
+    }
+
+    /**
+     * Waits (polling, so the group forms) until this node got its first assignment; each assigned partition then replays
+     * up to the end offset it had when assigned. Records polled meanwhile are kept for {@link #next}.
+     */
+    @Override
+    public void markReplayEnd() {
+        long deadline = System.nanoTime() + firstAssignmentWait.toNanos();
+        while (!assignedOnce && System.nanoTime() < deadline) {
+            var records = consumer.poll(POLL);
+            if (!records.isEmpty()) {
+                buffered = records.iterator();
+            }
+        }
+        if (!assignedOnce) {
+            LOG.warn("no partition assignment from the evaluation group {} within {}; starting without one",
+                    consumer.groupMetadata().groupId(), firstAssignmentWait);
+        }
+    }
+
+    @Override
+    public boolean replayDone() {
+        for (int p = 0; p < partitions.length; p++) {
+            if (owned[p] && nextOffsets[p] < replayEnd[p]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether partition {@code p} has been read up to where it ended when this node took it over. */
+    public boolean live(int p) {
+        return nextOffsets[p] >= replayEnd[p];
+    }
+
+    @Override
+    public boolean lastReadIsLive() {
+        return lastPartition < 0 || lastOffset >= replayEnd[lastPartition];
+    }
+
+    @Override
+    public void handOverToCurrentThread() {
+        in.singleThreadedCheckReset();
+    }
+
+    /**
+     * Hands every owned partition over ({@link Ownership#revoked}: snapshots written), then leaves the group so the
+     * others take them at once instead of after the session timeout. On the calling thread.
+     */
+    @Override
+    public void close() {
+        try {
+            released(consumer.assignment(), false);
+        } catch (RuntimeException e) {
+            LOG.warn("handing the evaluation partitions over at close failed; the next owners start from older snapshots", e);
+        }
+        consumer.close(Duration.ofSeconds(30));
+    }
+}
