@@ -281,8 +281,10 @@ public final class KuzetServerMain implements Callable<Integer> {
             // the rules compare the storage backlog with this (ops/prometheus/kuzet-alerts.yml)
             io.micrometer.core.instrument.Gauge.builder("kuzet_journal_retention_seconds", () -> config.journal.retentionDays * 86_400.0)
                     .description("journal.retentionDays in seconds").register(server.meters());
+            // Kafka: storage reads the alerts topic, so the local alerts journal is only the core's de-duplication memory
+            // and its age alone decides (storage's checkpoint there is a Kafka position, not an index of this journal)
             JournalRetention alertRetention = new JournalRetention(dataDir.resolve("alerts"), config.journal.retentionDays,
-                    storage::alertsCheckpoint);
+                    config.journal.kind == ServerConfig.JournalKind.KAFKA ? () -> Long.MAX_VALUE : storage::alertsCheckpoint);
             Retention retention = new Retention(positionsRetention, ingestRetention, alertRetention);
             housekeeping.scheduleWithFixedDelay(() -> {
                 if (!clusterJobs.isLeader()) {
