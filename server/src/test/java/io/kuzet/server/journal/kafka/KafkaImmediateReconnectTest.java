@@ -87,12 +87,10 @@ class KafkaImmediateReconnectTest {
                 sendWatchAlarm(other.server.port(Protocol.WATCH), watchTime);
             }
         }
-        assertEquals(ROUNDS, deviceMessagesInTopic(topic, TestFleet.KUZET_DEVICE),
-                "each Kuzet frame stored once, its retransmission through the other node recognised");
-        assertEquals(ROUNDS, deviceMessagesInTopic(topic, TestFleet.GT06_DEVICE),
-                "each GT06 location stored once, its retransmission through the other node recognised");
-        assertEquals(ROUNDS, deviceMessagesInTopic(topic, TestFleet.WATCH_DEVICE),
-                "each Watch alarm stored once, its retransmission through the other node recognised");
+        assertEquals(List.of(ROUNDS, ROUNDS, ROUNDS), List.of(deviceMessagesInTopic(topic, TestFleet.KUZET_DEVICE),
+                        deviceMessagesInTopic(topic, TestFleet.GT06_DEVICE), deviceMessagesInTopic(topic, TestFleet.WATCH_DEVICE)),
+                "Kuzet frames, GT06 locations and Watch alarms in the topic: each stored once, its retransmission through"
+                        + " the other node recognised");
         List<Long> expected = new ArrayList<>();
         for (long s = 1; s <= ROUNDS; s++) {
             expected.add(s);
@@ -141,11 +139,11 @@ class KafkaImmediateReconnectTest {
         throw new java.io.EOFException("connection closed after " + frame);
     }
 
-    private static long deviceMessagesInTopic(String topic, long deviceId) {
+    private static int deviceMessagesInTopic(String topic, long deviceId) {
         ServerConfig.Kafka settings = new ServerConfig.Kafka();
         settings.bootstrapServers = SharedKafka.bootstrapServers();
         settings.topic = topic;
-        long count = 0;
+        int count = 0;
         try (KafkaJournalReader reader = new KafkaJournalReader(settings, "test-count")) {
             reader.markReplayEnd();
             IngestRecord record = new IngestRecord();
