@@ -89,6 +89,7 @@ public final class KuzetServer implements AutoCloseable {
     private final AgencyLiveHub live;
     private final IngestContext ingestContext;
     private final DeviceLedger ledger;
+    private final io.kuzet.server.journal.kafka.KafkaLedgerFeed ledgerFeed;   // null with the embedded journal
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final DevicePorts ports;
@@ -241,14 +242,17 @@ public final class KuzetServer implements AutoCloseable {
         }
         registry.reportingIntervalOverride(core.pursuitIntervals()::intervalS);   // a login during a pursuit keeps it
         coreRef[0] = core;
+        ledger = new DeviceLedger();
+        // Kafka: other nodes append to the same topic; the feed reads on from where the core's replay will have reached
+        // and keeps the ledger up to date with every node's appends (docs/scale-out.md, "The reconnect window")
+        ledgerFeed = kafka ? new io.kuzet.server.journal.kafka.KafkaLedgerFeed(config.kafka, ledger) : null;
         core.replay();
         // the ledger as of the core's position (snapshot + replayed tail), then anything appended since
-        ledger = new DeviceLedger();
         core.ledger().copyInto(ledger);
         long scanned = kafka ? 0 : ledger.rebuildAfter((IngestJournal) journal, core.lastProcessedIndex());
         LOG.info("de-duplication ledger restored for {} devices, {} further journal records scanned", core.ledger().size(), scanned);
-        if (kafka) {
-            core.observeInto(ledger);   // other nodes append to the same topic: their devices' records reach this ledger
+        if (ledgerFeed != null) {
+            ledgerFeed.start();
         }
         core.start();
 
@@ -266,6 +270,7 @@ public final class KuzetServer implements AutoCloseable {
                 config.limits.backpressureLowWatermark, ingestMetrics);
         ingestContext = new IngestContext(ingest, ledger, registry, ingestMetrics, gate, config.limits, config.deviceTrust,
                 options.clockMs());
+        ingestContext.ledgerCatchUp(ledgerFeed);
 
         if (commands != null) {
             ingestContext.commandLink(commands);
@@ -510,6 +515,9 @@ public final class KuzetServer implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("error while closing {}", extras.get(i), e);
             }
+        }
+        if (ledgerFeed != null) {
+            ledgerFeed.close();
         }
         core.close();
         alertJournal.close();

@@ -80,6 +80,11 @@ public final class ServerConfig {
         public int lingerMs = 1;
         /** Producer delivery timeout: an append not acked within it stops the node (fail-stop, like a failed fsync). */
         public int deliveryTimeoutMs = 120_000;
+        /**
+         * A login waits until this node has read the device's partition up to its end as of the login, so that what
+         * other nodes stored for the device is known (docs/scale-out.md, "The reconnect window"); refused after this.
+         */
+        public int loginCatchUpMs = 5_000;
     }
 
     public static final class Limits {
@@ -284,6 +289,7 @@ public final class ServerConfig {
             positive(problems, "kafka.replicationFactor", kafka.replicationFactor);
             positive(problems, "kafka.minInsyncReplicas", kafka.minInsyncReplicas);
             positive(problems, "kafka.deliveryTimeoutMs", kafka.deliveryTimeoutMs);
+            positive(problems, "kafka.loginCatchUpMs", kafka.loginCatchUpMs);
             if (kafka.lingerMs < 0) {
                 problems.add("kafka.lingerMs must be >= 0, was " + kafka.lingerMs);
             }

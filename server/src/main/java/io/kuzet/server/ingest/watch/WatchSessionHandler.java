@@ -51,7 +51,14 @@ public final class WatchSessionHandler extends DeviceSessionHandler {
                 ctx.close();
                 return;
             }
-            if (!sourceAllowed(ctx, record) || !loggedIn(ctx, record)) {
+            if (!sourceAllowed(ctx, record)) {
+                ctx.close();
+                return;
+            }
+            if (waitForLedger(ctx, record, frame, receivedNanos, null)) {
+                return;   // Kafka: this first frame is handled again once this node knows what every node stored
+            }
+            if (!loggedIn(ctx, record)) {
                 ctx.close();
                 return;
             }
