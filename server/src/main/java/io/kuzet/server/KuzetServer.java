@@ -210,8 +210,10 @@ public final class KuzetServer implements AutoCloseable {
         boolean kafka = config.journal.kind == ServerConfig.JournalKind.KAFKA;
         if (kafka) {
             // loaded only in this mode, so the Chronicle default never pays for the Kafka client's classes
-            journal = new io.kuzet.server.journal.kafka.KafkaJournal(config.kafka,
+            io.kuzet.server.journal.kafka.KafkaJournal kafkaJournal = new io.kuzet.server.journal.kafka.KafkaJournal(config.kafka,
                     cause -> JournalFailStop.stop(cause, options.failStopExit()));
+            extras.add(kafkaJournal.bindProducerMetrics(prometheus));
+            journal = kafkaJournal;
         } else {
             Durability.Factory durability = config.journal.durability == ServerConfig.Durability.FSYNC
                     ? FsyncGroupCommit.factory(config.journal.fsyncIntervalMs, options.journalForcer(),
