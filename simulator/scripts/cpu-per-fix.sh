@@ -5,13 +5,14 @@
 # of the server and the database, then stops the server. Extra arguments are server settings (KUZET_*=value).
 #   simulator/scripts/cpu-per-fix.sh "10000 50000 100000 0" KUZET_STORAGE_BATCH_MAX_ROWS=20000
 # Environment: WARMUP (s, default 10), DURATION (s, default 20), OUT (default target/cpu-per-fix), SERVER_JAVA_OPTS,
+# SERVER_JAR and SIMULATOR_JAR (default: the ones under target/, e.g. to compare a saved build with a new one),
 # KAFKA: put the journal on Kafka (journal.kind=kafka, a fresh topic of 12 partitions, replication 1): KAFKA=host:port
 # uses that broker, KAFKA=start starts a one-broker KRaft Kafka as a child JVM (KafkaBrokerMain from the server's test
 # classes; build them with the jars) and stops it at the end.
 set -u
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 rates=${1:-"10000 50000 100000 0"}; shift || true
-jar="$here/server/target/kuzet-server.jar"; sim="$here/simulator/target/kuzet-simulator.jar"
+jar=${SERVER_JAR:-"$here/server/target/kuzet-server.jar"}; sim=${SIMULATOR_JAR:-"$here/simulator/target/kuzet-simulator.jar"}
 [ -f "$jar" ] && [ -f "$sim" ] || { echo "build first: mvn -B -q -pl server,simulator -am package -DskipTests" >&2; exit 1; }
 FLAGS="-Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true --add-exports=java.base/jdk.internal.util=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
 out=${OUT:-"$here/target/cpu-per-fix"}; data="$out/data"; token=00112233445566778899aabbccddeeff
@@ -51,4 +52,7 @@ for r in $rates; do
   load --duration ${DURATION:-20} --warmup ${WARMUP:-10} --rate $r --server-pid $server --server-data-dir "$data" \
     --out "$out/rate-$r" > "$out/rate-$r.log" 2>&1
   echo "rate=$r $(grep -h 'load: [0-9,]* positions/s\|CPU per stored' "$out/rate-$r.log" | tr '\n' ' ')"
+  # METRICS=regex: the server's /metrics lines matching it right after the run (e.g. METRICS='kafka_producer_(request_latency|record_queue_time)_avg')
+  [ -z "${METRICS:-}" ] || curl -s "http://127.0.0.1:$hport/metrics" | grep -E "$METRICS" | grep -v '^#' > "$out/rate-$r.metrics"
+
 done
