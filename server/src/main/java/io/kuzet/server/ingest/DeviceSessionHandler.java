@@ -35,6 +35,7 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
     private java.util.ArrayDeque<HeldFrame> held;   // frames received while a login waits for the ledger (Kafka)
     private boolean ledgerCaughtUp;                  // the wait is over for this connection
     private int frameStart;                          // reader index of the frame being handled, for a replay
+    private boolean handlingAgain;                   // onFrame is handling the login's frame a second time
 
     protected DeviceSessionHandler(Protocol protocol, IngestContext context) {
         this.protocol = protocol;
@@ -80,7 +81,7 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
         ByteBuf frame = (ByteBuf) msg;
         long receivedNanos = System.nanoTime();
         if (held != null) {
-            held.add(new HeldFrame(frame, receivedNanos));   // handled in order once the login's wait is over
+            held.add(new HeldFrame(frame, receivedNanos, false));   // handled in order once the login's wait is over
             return;
         }
         handle(ctx, frame, receivedNanos);
@@ -235,7 +236,7 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
         Channel ch = ctx.channel();
         held = new java.util.ArrayDeque<>(4);
         if (replay != null) {
-            held.add(new HeldFrame(replay.retain().readerIndex(frameStart), receivedNanos));   // decoded again from its start
+            held.add(new HeldFrame(replay.retain().readerIndex(frameStart), receivedNanos, true));   // decoded again from its start
         }
         ch.config().setAutoRead(false);
         catchUp.whenCaughtUp(record.id(), reached -> ch.eventLoop().execute(() -> resume(ctx, record, reached, then)));
@@ -264,10 +265,13 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
                 h.frame.release();   // closed, or (cannot happen: one wait per connection) waiting again
                 continue;
             }
+            handlingAgain = h.again;
             try {
                 handle(ctx, h.frame, h.receivedNanos);
             } catch (RuntimeException e) {
                 exceptionCaught(ctx, e);
+            } finally {
+                handlingAgain = false;
             }
         }
         if (pendingFlush) {
@@ -293,7 +297,12 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
         ctx.close();
     }
 
-    private record HeldFrame(ByteBuf frame, long receivedNanos) {
+    /** True while {@link #onFrame} handles, after a login's wait, the frame that started it: it was counted already. */
+    protected final boolean handlingAgain() {
+        return handlingAgain;
+    }
+
+    private record HeldFrame(ByteBuf frame, long receivedNanos, boolean again) {
     }
 
     /**

@@ -38,7 +38,9 @@ public final class Gt06SessionHandler extends DeviceSessionHandler {
         int protocolNumber = Gt06Decoder.protocolNumber(frame);
         DeviceMessage msg = scratch();
         Gt06Decoder.Result result = decoder.decode(frame, msg);
-        context.metrics().frame(Protocol.GT06, frameType(protocolNumber));
+        if (!handlingAgain()) {   // a login frame handled again after the Kafka wait was counted the first time
+            context.metrics().frame(Protocol.GT06, frameType(protocolNumber));
+        }
         switch (result) {
             case LOGIN -> {
                 if (device != null) {

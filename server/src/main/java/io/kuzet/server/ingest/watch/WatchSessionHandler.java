@@ -39,7 +39,9 @@ public final class WatchSessionHandler extends DeviceSessionHandler {
     protected void onFrame(ChannelHandlerContext ctx, ByteBuf frame, long receivedNanos) {
         DeviceMessage msg = scratch();
         WatchDecoder.Result result = decoder.decode(frame, msg);
-        context.metrics().frame(Protocol.WATCH, TYPE_LABELS[result.ordinal()]);
+        if (!handlingAgain()) {   // a login frame handled again after the Kafka wait was counted the first time
+            context.metrics().frame(Protocol.WATCH, TYPE_LABELS[result.ordinal()]);
+        }
         if (device != null && device.deviceNumber() != msg.deviceId) {
             identitySwitchRefused(ctx, msg.deviceId);   // one connection speaks for one device
             return;
