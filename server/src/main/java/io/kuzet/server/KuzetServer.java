@@ -91,6 +91,7 @@ public final class KuzetServer implements AutoCloseable {
     private final AutoCloseable liveFeed;       // Kafka: the alerts topic into the live hub; null in chronicle mode
     private final IngestContext ingestContext;
     private final DeviceLedger ledger;
+    private final io.kuzet.server.journal.kafka.KafkaLedgerFeed ledgerFeed;   // null with the embedded journal
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final DevicePorts ports;
@@ -104,7 +105,6 @@ public final class KuzetServer implements AutoCloseable {
     private final io.kuzet.server.journal.kafka.KafkaHealth kafkaHealth;   // journal.kind=kafka only
     private final io.kuzet.server.journal.kafka.KafkaAlertsTopic alertsTopic;        // Kafka mode only
     private final io.kuzet.server.journal.kafka.KafkaCoreSnapshots coreSnapshots;     // Kafka mode only
-    private final io.kuzet.server.journal.kafka.KafkaLedgerObserver ledgerObserver;   // Kafka mode only
 
     /**
      * Options that tests and the simulator set; production uses {@link #defaults()}.
@@ -217,8 +217,10 @@ public final class KuzetServer implements AutoCloseable {
             // loaded only in this mode, so the Chronicle default never pays for the Kafka client's classes
             kafkaHealth = new io.kuzet.server.journal.kafka.KafkaHealth(config.kafka.bootstrapServers, prometheus);
             try {
-                journal = new io.kuzet.server.journal.kafka.KafkaJournal(config.kafka,
-                        cause -> JournalFailStop.stop(cause, options.failStopExit())).reportingLagTo(kafkaHealth);
+                io.kuzet.server.journal.kafka.KafkaJournal kafkaJournal = new io.kuzet.server.journal.kafka.KafkaJournal(
+                        config.kafka, cause -> JournalFailStop.stop(cause, options.failStopExit())).reportingLagTo(kafkaHealth);
+                extras.add(kafkaJournal.bindProducerMetrics(prometheus));
+                journal = kafkaJournal;
             } catch (RuntimeException e) {
                 kafkaHealth.close();
                 throw e;
@@ -278,17 +280,17 @@ public final class KuzetServer implements AutoCloseable {
                 .register(prometheus);
         registry.reportingIntervalOverride(core.pursuitIntervals()::intervalS);   // a login during a pursuit keeps it
         coreRef[0] = core;
-        core.replay();
         ledger = new DeviceLedger();
+        ledgerFeed = kafka ? new io.kuzet.server.journal.kafka.KafkaLedgerFeed(config.kafka, ledger) : null;
+        core.replay();
         if (kafka) {
             // the core reads only its partitions; a device may connect here whatever its partition, so the ledger follows
-            // every partition, including the appends other nodes make to the topic
-            ledgerObserver = new io.kuzet.server.journal.kafka.KafkaLedgerObserver(config.kafka, ledger);
-            ledgerObserver.catchUp();
-            ledgerObserver.start();
+            // every partition, including the appends other nodes make to the topic, and a login waits until it has
+            // caught up with the device's partition (docs/scale-out.md, "The reconnect window")
+            ledgerFeed.catchUp();
+            ledgerFeed.start();
         } else {
             // the ledger as of the core's position (snapshot + replayed tail), then anything appended since
-            ledgerObserver = null;
             core.ledger().copyInto(ledger);
             long scanned = ledger.rebuildAfter((IngestJournal) journal, core.lastProcessedIndex());
             LOG.info("de-duplication ledger restored for {} devices, {} further journal records scanned", core.ledger().size(), scanned);
@@ -309,6 +311,7 @@ public final class KuzetServer implements AutoCloseable {
                 config.limits.backpressureLowWatermark, ingestMetrics);
         ingestContext = new IngestContext(ingest, ledger, registry, ingestMetrics, gate, config.limits, config.deviceTrust,
                 options.clockMs());
+        ingestContext.ledgerCatchUp(ledgerFeed);
 
         if (commands != null) {
             ingestContext.commandLink(commands);
@@ -580,8 +583,8 @@ public final class KuzetServer implements AutoCloseable {
                 LOG.warn("error while closing {}", extras.get(i), e);
             }
         }
-        if (ledgerObserver != null) {
-            ledgerObserver.close();
+        if (ledgerFeed != null) {
+            ledgerFeed.close();
         }
         core.close();   // Kafka: hands the owned partitions over, with their snapshots, before the producers close
         if (alertsTopic != null) {

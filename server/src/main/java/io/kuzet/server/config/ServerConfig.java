@@ -122,6 +122,11 @@ public final class ServerConfig {
         public int evaluationSessionTimeoutMs = 6_000;
         /** Heartbeat of the evaluation consumer; a third of the session timeout or less. */
         public int evaluationHeartbeatMs = 1_000;
+        /**
+         * A login waits until this node has read the device's partition up to its end as of the login, so that what
+         * other nodes stored for the device is known (docs/scale-out.md, "The reconnect window"); refused after this.
+         */
+        public int loginCatchUpMs = 5_000;
     }
 
     public static final class Limits {
@@ -344,6 +349,7 @@ public final class ServerConfig {
             positive(problems, "kafka.replicationFactor", kafka.replicationFactor);
             positive(problems, "kafka.minInsyncReplicas", kafka.minInsyncReplicas);
             positive(problems, "kafka.deliveryTimeoutMs", kafka.deliveryTimeoutMs);
+            positive(problems, "kafka.loginCatchUpMs", kafka.loginCatchUpMs);
             if (kafka.lingerMs < 0) {
                 problems.add("kafka.lingerMs must be >= 0, was " + kafka.lingerMs);
             }

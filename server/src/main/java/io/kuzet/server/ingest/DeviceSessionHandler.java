@@ -32,6 +32,10 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
     private boolean active;
     private boolean pendingFlush;
     private volatile Channel channel;
+    private java.util.ArrayDeque<HeldFrame> held;   // frames received while a login waits for the ledger (Kafka)
+    private boolean ledgerCaughtUp;                  // the wait is over for this connection
+    private int frameStart;                          // reader index of the frame being handled, for a replay
+    private boolean handlingAgain;                   // onFrame is handling the login's frame a second time
 
     protected DeviceSessionHandler(Protocol protocol, IngestContext context) {
         this.protocol = protocol;
@@ -63,6 +67,7 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
             context.metrics.connectionClosed(protocol);
             active = false;
         }
+        releaseHeld();
         if (device != null) {
             context.metrics.deviceLoggedOut(protocol);
             context.sessions.closed(device.id(), ctx.channel());
@@ -75,6 +80,15 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
     public final void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         long receivedNanos = System.nanoTime();
+        if (held != null) {
+            held.add(new HeldFrame(frame, receivedNanos, false));   // handled in order once the login's wait is over
+            return;
+        }
+        handle(ctx, frame, receivedNanos);
+    }
+
+    private void handle(ChannelHandlerContext ctx, ByteBuf frame, long receivedNanos) {
+        frameStart = frame.readerIndex();
         try {
             onFrame(ctx, frame, receivedNanos);
         } catch (ProtocolException e) {
@@ -200,6 +214,95 @@ public abstract class DeviceSessionHandler extends ChannelInboundHandlerAdapter 
         this.state = context.ledger.stateFor(record.id());
         context.metrics.deviceLoggedIn(protocol);
         return true;
+    }
+
+    /**
+     * Kafka journal (other nodes append to the same topic): makes the login of {@code record} wait until this node's
+     * de-duplication ledger holds every record of the device that was in the topic when the login arrived
+     * (docs/scale-out.md, "The reconnect window"), so that a retransmission of what another node stored is recognised.
+     * Returns false when there is nothing to wait for (the embedded journal, or the wait is already over): the caller
+     * goes on at once. Returns true when the login must wait: reading pauses, {@code replay} (the frame being handled,
+     * or null) and the frames that arrive meanwhile are kept; once caught up, {@code then} (or null) runs and the kept
+     * frames are handed to {@link #onFrame} again in order. Not caught up in time ({@code kafka.loginCatchUpMs}): the
+     * refusal is counted ({@code not_caught_up}), {@link #onLoginNotCaughtUp} answers, and the connection is closed.
+     * Call it before {@link #loggedIn}, so a refused login never becomes a session.
+     */
+    protected final boolean waitForLedger(ChannelHandlerContext ctx, DeviceRecord record, ByteBuf replay, long receivedNanos,
+                                          Runnable then) {
+        LedgerCatchUp catchUp = context.ledgerCatchUp;
+        if (catchUp == null || ledgerCaughtUp) {
+            return false;
+        }
+        Channel ch = ctx.channel();
+        held = new java.util.ArrayDeque<>(4);
+        if (replay != null) {
+            held.add(new HeldFrame(replay.retain().readerIndex(frameStart), receivedNanos, true));   // decoded again from its start
+        }
+        ch.config().setAutoRead(false);
+        catchUp.whenCaughtUp(record.id(), reached -> ch.eventLoop().execute(() -> resume(ctx, record, reached, then)));
+        return true;
+    }
+
+    private void resume(ChannelHandlerContext ctx, DeviceRecord record, boolean reached, Runnable then) {
+        if (held == null) {
+            return;   // the connection closed meanwhile
+        }
+        if (!reached) {
+            releaseHeld();
+            loginRefused(ctx, IngestMetrics.LoginRefusal.NOT_CAUGHT_UP, record.deviceNumber());
+            onLoginNotCaughtUp(ctx);
+            return;
+        }
+        ledgerCaughtUp = true;
+        java.util.ArrayDeque<HeldFrame> frames = held;
+        held = null;
+        if (then != null) {
+            then.run();
+        }
+        ctx.channel().config().setAutoRead(true);
+        for (HeldFrame h = frames.poll(); h != null; h = frames.poll()) {
+            if (held != null || !ctx.channel().isActive()) {
+                h.frame.release();   // closed, or (cannot happen: one wait per connection) waiting again
+                continue;
+            }
+            handlingAgain = h.again;
+            try {
+                handle(ctx, h.frame, h.receivedNanos);
+            } catch (RuntimeException e) {
+                exceptionCaught(ctx, e);
+            } finally {
+                handlingAgain = false;
+            }
+        }
+        if (pendingFlush) {
+            pendingFlush = false;
+            ctx.flush();
+        }
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            for (HeldFrame h : held) {
+                h.frame.release();
+            }
+            held = null;
+        }
+    }
+
+    /**
+     * The login's wait for the ledger ran out ({@link #waitForLedger}): answer as the protocol refuses a login and close.
+     * The default closes the connection (GT06 and Watch have no refusal message).
+     */
+    protected void onLoginNotCaughtUp(ChannelHandlerContext ctx) {
+        ctx.close();
+    }
+
+    /** True while {@link #onFrame} handles, after a login's wait, the frame that started it: it was counted already. */
+    protected final boolean handlingAgain() {
+        return handlingAgain;
+    }
+
+    private record HeldFrame(ByteBuf frame, long receivedNanos, boolean again) {
     }
 
     /**

@@ -27,6 +27,8 @@ public final class IngestContext {
     final ServerConfig.DeviceTrust trust;
     /** Where sessions report connections and command answers; set once before the device ports open. */
     volatile CommandLink commands = CommandLink.NONE;
+    /** Kafka: where a login waits for the ledger to know what other nodes stored; null with the embedded journal. */
+    volatile LedgerCatchUp ledgerCatchUp;
     /** Key of the HMAC computed for an unknown device, so its refusal costs what a bad HMAC's does. */
     final byte[] dummyDeviceKey = new byte[32];
     private final FastThreadLocal<DeviceMessage> scratch = new FastThreadLocal<>() {
@@ -62,6 +64,11 @@ public final class IngestContext {
     /** Connects the sessions to the command service (before the device ports open). */
     public void commandLink(CommandLink link) {
         this.commands = link == null ? CommandLink.NONE : link;
+    }
+
+    /** Makes logins wait for {@code catchUp} (Kafka: other nodes append to the same topic); before the ports open. */
+    public void ledgerCatchUp(LedgerCatchUp catchUp) {
+        this.ledgerCatchUp = catchUp;
     }
 
     public IngestMetrics metrics() {

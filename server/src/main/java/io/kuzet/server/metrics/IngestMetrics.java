@@ -24,7 +24,9 @@ public final class IngestMetrics {
         /** the source address is outside the device's or agency's allowed networks */
         SOURCE_NOT_ALLOWED,
         /** a Kuzet LOGIN without frame authentication while the server requires it */
-        FRAME_MAC_REQUIRED
+        FRAME_MAC_REQUIRED,
+        /** Kafka: this node could not read the device's partition up to the login in time (kafka.loginCatchUpMs) */
+        NOT_CAUGHT_UP
     }
 
     /** What happened to a second login of a device that was connected. */

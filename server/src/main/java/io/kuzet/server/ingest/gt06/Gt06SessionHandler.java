@@ -38,7 +38,9 @@ public final class Gt06SessionHandler extends DeviceSessionHandler {
         int protocolNumber = Gt06Decoder.protocolNumber(frame);
         DeviceMessage msg = scratch();
         Gt06Decoder.Result result = decoder.decode(frame, msg);
-        context.metrics().frame(Protocol.GT06, frameType(protocolNumber));
+        if (!handlingAgain()) {   // a login frame handled again after the Kafka wait was counted the first time
+            context.metrics().frame(Protocol.GT06, frameType(protocolNumber));
+        }
         switch (result) {
             case LOGIN -> {
                 if (device != null) {
@@ -55,7 +57,14 @@ public final class Gt06SessionHandler extends DeviceSessionHandler {
                     ctx.close();
                     return;
                 }
-                if (!sourceAllowed(ctx, record) || !loggedIn(ctx, record)) {
+                if (!sourceAllowed(ctx, record)) {
+                    ctx.close();
+                    return;
+                }
+                if (waitForLedger(ctx, record, frame, receivedNanos, null)) {
+                    return;   // Kafka: this login frame is handled again once this node knows what every node stored
+                }
+                if (!loggedIn(ctx, record)) {
                     ctx.close();
                     return;
                 }

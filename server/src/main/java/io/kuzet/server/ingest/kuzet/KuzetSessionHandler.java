@@ -145,12 +145,27 @@ public final class KuzetSessionHandler extends DeviceSessionHandler {
             refuseLogin(ctx, null, deviceNumber, KuzetLoginStatus.NOT_ALLOWED);
             return;
         }
+        // the session key is derived now: the key, challenge and device nonce are not kept for the wait below
+        KuzetFrameMac sessionMac = asksForFrameMac
+                ? KuzetFrameMac.forServer(KuzetAuth.sessionKey(key, challenge, deviceNonce, deviceNumber)) : null;
+        Runnable completeLogin = () -> completeLogin(ctx, record, sessionMac);
+        if (!waitForLedger(ctx, record, null, System.nanoTime(), completeLogin)) {
+            completeLogin.run();   // Kafka: LOGIN_RESULT only once this node knows what every node stored for the device
+        }
+    }
+
+    @Override
+    protected void onLoginNotCaughtUp(ChannelHandlerContext ctx) {
+        refuseLogin(ctx, null, helloDeviceNumber, KuzetLoginStatus.NOT_ALLOWED);
+    }
+
+    private void completeLogin(ChannelHandlerContext ctx, DeviceRecord record, KuzetFrameMac sessionMac) {
         if (!loggedIn(ctx, record)) {
-            refuseLogin(ctx, null, deviceNumber, KuzetLoginStatus.NOT_ALLOWED);
+            refuseLogin(ctx, null, record.deviceNumber(), KuzetLoginStatus.NOT_ALLOWED);
             return;
         }
-        if (asksForFrameMac) {
-            frameMac = KuzetFrameMac.forServer(KuzetAuth.sessionKey(key, challenge, deviceNonce, deviceNumber));
+        if (sessionMac != null) {
+            frameMac = sessionMac;
             ctx.pipeline().addBefore(ctx.name(), "kuzet-frame-seal", new KuzetFrameSealer(frameMac));
         }
         mayResync = true;

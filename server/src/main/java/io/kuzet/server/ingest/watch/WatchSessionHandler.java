@@ -39,7 +39,9 @@ public final class WatchSessionHandler extends DeviceSessionHandler {
     protected void onFrame(ChannelHandlerContext ctx, ByteBuf frame, long receivedNanos) {
         DeviceMessage msg = scratch();
         WatchDecoder.Result result = decoder.decode(frame, msg);
-        context.metrics().frame(Protocol.WATCH, TYPE_LABELS[result.ordinal()]);
+        if (!handlingAgain()) {   // a login frame handled again after the Kafka wait was counted the first time
+            context.metrics().frame(Protocol.WATCH, TYPE_LABELS[result.ordinal()]);
+        }
         if (device != null && device.deviceNumber() != msg.deviceId) {
             identitySwitchRefused(ctx, msg.deviceId);   // one connection speaks for one device
             return;
@@ -51,7 +53,14 @@ public final class WatchSessionHandler extends DeviceSessionHandler {
                 ctx.close();
                 return;
             }
-            if (!sourceAllowed(ctx, record) || !loggedIn(ctx, record)) {
+            if (!sourceAllowed(ctx, record)) {
+                ctx.close();
+                return;
+            }
+            if (waitForLedger(ctx, record, frame, receivedNanos, null)) {
+                return;   // Kafka: this first frame is handled again once this node knows what every node stored
+            }
+            if (!loggedIn(ctx, record)) {
                 ctx.close();
                 return;
             }

@@ -181,6 +181,18 @@ public final class KafkaJournal implements Journal {
         return ticket;
     }
 
+    /**
+     * Binds the producer's own metrics to {@code registry} ({@code kafka_producer_*}: request latency, time records
+     * wait in the producer's buffer, requests in flight, batch sizes...: where an ack's time goes). Close the returned
+     * binder with the server.
+     */
+    public AutoCloseable bindProducerMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics metrics =
+                new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer);
+        metrics.bindTo(registry);
+        return metrics;
+    }
+
     /** Partitions of the ingest topic. */
     public int partitions() {
         return partitions;

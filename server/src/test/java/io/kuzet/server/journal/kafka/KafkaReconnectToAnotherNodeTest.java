@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two Kuzet nodes on one Kafka topic (real in-process broker): a bracelet that sent through node A and reconnects to
  * node B is told by B what is stored, and its retransmission through B is acked without being appended again. Node B
- * learns A's appends by consuming every partition of the topic ({@code KafkaLedgerObserver}), whichever node evaluates
+ * learns A's appends by consuming every partition of the topic ({@code KafkaLedgerFeed}), whichever node evaluates
  * them; this test looks only at ingestion (evaluation: EvaluationSplitBetweenNodesTest).
  */
 class KafkaReconnectToAnotherNodeTest {
