@@ -230,7 +230,7 @@ public final class KuzetServerMain implements Callable<Integer> {
                     ? new KafkaPositions(config.kafka, database.dataSource(), positionWriter)
                     : new ChroniclePositions(server.journal(), positionWriter);
             StorageAgent storage = new StorageAgent(ingestSource, server.alertJournal(), server.registry(),
-                    new AlertWriter(database.dataSource(), "alerts", storageMetrics), config.storage.batchMaxRows, server.meters(),
+                    new AlertWriter(database.dataSource(), "alerts", storageMetrics), config.storage.batchMaxRows, config.storage.lingerMs, server.meters(),
                     options.clockMs()).start();
             server.addReadinessCheck("storage", storage::problem);
 
