@@ -42,7 +42,7 @@ env KUZET_SERVER_DATA_DIR="$data" KUZET_SERVER_PROVISION_FILE="$out/load1000.yam
   java $FLAGS ${SERVER_JAVA_OPTS:-} -jar "$jar" > "$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; [ -z "$broker" ] || { kill $broker; wait $broker; } 2>/dev/null' EXIT
-for _ in $(seq 1 180); do grep -q "Kuzet is up" "$out/server.log" && break; sleep 1; done
+for _ in $(seq 1 600); do grep -q "Kuzet is up" "$out/server.log" && break; sleep 1; done
 grep -q "Kuzet is up" "$out/server.log" || { echo "server did not start, see $out/server.log" >&2; exit 1; }
 load() {
   java $FLAGS -jar "$sim" load --port $kport --http-port $hport --token $token --devices 1000 "$@"

@@ -263,7 +263,7 @@ public final class KuzetServerMain implements Callable<Integer> {
                     ? new KafkaAlerts(config.kafka, database.dataSource(), alertWriter, storageMetrics)
                     : new ChronicleAlerts(server.alertJournal(), alertWriter);
             StorageAgent storage = new StorageAgent(ingestSource, alertSource, server.registry(), config.storage.batchMaxRows,
-                    server.meters(), options.clockMs()).start();
+                    config.storage.lingerMs, server.meters(), options.clockMs()).start();
             server.addReadinessCheck("storage", storage::problem);
 
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {

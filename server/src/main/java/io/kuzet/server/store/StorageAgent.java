@@ -28,18 +28,21 @@ import org.slf4j.LoggerFactory;
  * and alerting never wait for it: a database outage only grows {@code kuzet_storage_lag_entries}.
  *
  * <p>Fixes of devices without an order in force at the fix time are not stored as subject data (counted in
- * {@code kuzet_storage_positions_unassigned_total}; the journal keeps them). Runs on its own thread.
+ * {@code kuzet_storage_positions_unassigned_total}; the journal keeps them). Positions linger for fuller batches
+ * ({@code storage.lingerMs}, {@link #positionsDue}); alerts are stored on every poll. Runs on its own thread.
  */
 public final class StorageAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageAgent.class);
 
-    /** Pause after a batch that did not fill: at most this much is added to the time a fix takes to reach the database. */
-    static final long LINGER_MS = 50;
+    /** Default of {@code storage.lingerMs}: how long fixes may wait in the journal for a fuller batch. */
+    public static final int DEFAULT_LINGER_MS = 1000;
+    private static final long POLL_NS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final PositionsSource source;
     private final AlertsSource alerts;
     private final RegistryHolder registry;
     private final int batchMaxRows;
+    private final long lingerNs;
     private final Counter unassigned;
     private final PositionBatch positions;
     private final DeviceEventBatch events;
@@ -52,22 +55,33 @@ public final class StorageAgent implements AutoCloseable {
     private volatile long positionsCheckpoint = JournalCheckpoints.NONE;
     private volatile long lastFailureMs;
     private volatile String lastError;
+    /** When the lingering positions are written, whatever their number (System.nanoTime). */
+    private long positionsDueNs;
+    /** Ingest records a full batch takes, from the last batch that held rows (ticks and refusals hold none). */
+    private double recordsPerFullBatch;
 
     /** Storage of the embedded Chronicle journal. */
     public StorageAgent(IngestJournal journal, AlertJournal alertJournal, RegistryHolder registry, PositionWriter positionWriter,
                         AlertWriter alertWriter, int batchMaxRows, MeterRegistry meters) {
         this(new ChroniclePositions(journal, positionWriter), new ChronicleAlerts(alertJournal, alertWriter), registry,
-                batchMaxRows, meters, System::currentTimeMillis);
+                batchMaxRows, DEFAULT_LINGER_MS, meters, System::currentTimeMillis);
     }
 
     /**
      * Storage of the positions {@code source} holds (the Chronicle journal or the Kafka topic) and of the alert
      * transitions {@code alerts} holds (this node's alerts journal or the Kafka alerts topic).
      *
+     * @param lingerMs how long fixes may wait for a fuller batch after the journal ran dry (see {@link #run})
      * @param clockMs the server's clock, which stamped the journal's receive times (for {@code kuzet_storage_lag_seconds})
      */
     public StorageAgent(PositionsSource source, AlertsSource alerts, RegistryHolder registry, int batchMaxRows,
-                        MeterRegistry meters, LongSupplier clockMs) {
+                        int lingerMs, MeterRegistry meters, LongSupplier clockMs) {
+        if (lingerMs < 0) {
+            throw new IllegalArgumentException("lingerMs must be >= 0, was " + lingerMs);
+        }
+        this.lingerNs = TimeUnit.MILLISECONDS.toNanos(lingerMs);
+        this.recordsPerFullBatch = batchMaxRows;
+        this.positionsDueNs = System.nanoTime();
         this.clockMs = clockMs;
         this.source = source;
         this.alerts = alerts;
@@ -122,16 +136,14 @@ public final class StorageAgent implements AutoCloseable {
                     reader = source.openAfterStored();
                     positionsCheckpoint = source.storedIndex();
                 }
-                int work = storePositions(reader) + alerts.storeNext(1000);
+                int work = alerts.storeNext(1000);
+                if (positionsDue(System.nanoTime())) {
+                    work += storePositions(reader);
+                }
                 backoff.reset();
                 lastError = null;
                 if (work == 0) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-                } else if (positions.size() < batchMaxRows) {
-                    // the journal ran dry before the batch filled: let the next one gather LINGER_MS of fixes, so that
-                    // a moderate rate is stored in a few dozen transactions a second rather than hundreds (each costs
-                    // PostgreSQL about a millisecond of CPU whatever its size; docs/performance.md)
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(LINGER_MS));
+                    LockSupport.parkNanos(POLL_NS);
                 }
             } catch (SQLException | RuntimeException e) {
                 lastFailureMs = System.currentTimeMillis();
@@ -152,6 +164,21 @@ public final class StorageAgent implements AutoCloseable {
         }
         alerts.close();
         source.close();
+    }
+
+    /**
+     * Whether to write positions now. After a batch that did not fill (the journal ran dry) the next one lingers for
+     * up to {@code storage.lingerMs}, so that a moderate rate is stored in a few large transactions rather than many
+     * small ones: PostgreSQL's CPU per row falls as batches grow (docs/performance.md, "CPU per stored fix"). The
+     * linger ends early once the journal holds a full batch. Alerts never wait for it: {@link #run} stores them on every 5 ms poll; what waits is the
+     * position rows that serve history, reports and evidence exports, at most the linger plus one write.
+     */
+    private boolean positionsDue(long nowNs) {
+        if (nowNs - positionsDueNs >= 0) {
+            return true;
+        }
+        double waiting = source.lag(positionsCheckpoint); // NaN (unknown) compares false: linger to the end
+        return waiting >= recordsPerFullBatch;
     }
 
     private int storePositions(JournalReader reader) throws SQLException {
@@ -177,6 +204,12 @@ public final class StorageAgent implements AutoCloseable {
         }
         source.store(positions, events, sequences, lastIndex);
         positionsCheckpoint = lastIndex;
+        if (positions.size() < batchMaxRows) {
+            positionsDueNs = System.nanoTime() + lingerNs; // the journal ran dry: gather more before the next one
+        }
+        if (positions.size() > 0) {
+            recordsPerFullBatch = (double) records * batchMaxRows / positions.size();
+        }
         return records;
     }
 

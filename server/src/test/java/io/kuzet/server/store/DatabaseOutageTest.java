@@ -67,7 +67,9 @@ class DatabaseOutageTest {
                 proxy.cut();
 
                 send(device, clock, 200, 500);            // every one of these is still acked: the journal is the system of record
-                await().atMost(Duration.ofSeconds(30)).until(() -> running.storage().problem() != null);
+                // the writer's next batch comes after its linger; its idle pooled connections then fail validation and
+                // the pool tries to connect for up to its 30 s connection timeout before the batch fails
+                await().atMost(Duration.ofSeconds(60)).until(() -> running.storage().problem() != null);
             }
             // the backlog on /metrics: fix 200 (received at T0 + 200 x 15 s) is the oldest unstored, the clock is at fix 499
             assertEquals(299 * 15.0, gauge(running, "kuzet_storage_lag_seconds"), "seconds behind");

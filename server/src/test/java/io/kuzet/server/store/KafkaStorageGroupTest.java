@@ -173,7 +173,7 @@ class KafkaStorageGroupTest {
                 new PositionWriter(db, "positions", metrics), metrics);
         final StorageAgent agent = new StorageAgent(positions,
                 new KafkaAlerts(settings, db.dataSource(), new AlertWriter(db.dataSource(), "alerts", metrics), metrics),
-                new RegistryHolder(TestFleet.registry(900)), 50_000, meters, System::currentTimeMillis).start();
+                new RegistryHolder(TestFleet.registry(900)), 50_000, StorageAgent.DEFAULT_LINGER_MS, meters, System::currentTimeMillis).start();
 
         @Override
         public void close() {

@@ -193,16 +193,22 @@ public final class SubjectProfileRoutes {
     private static ObjectNode device(Connection c, DeviceRecord d) throws SQLException {
         ObjectNode n = Json.object().put("deviceId", Long.toString(d.id())).put("protocol", d.protocol())
                 .put("deviceNumber", Long.toString(d.deviceNumber())).put("role", d.role().name());
-        Timestamp fix = newest(c, "select received_at from positions where device_id = ? order by fix_time desc limit 1", d.id());
-        Timestamp event = newest(c, "select received_at from device_events where device_id = ? order by event_time desc limit 1", d.id());
+        // by subject and device: (subject_id, time) is the only index of these tables (migration 36), so a query by
+        // device alone would read every partition; the storage writer files a device's rows under its subject
+        Timestamp fix = newest(c, "select received_at from positions where subject_id = ? and device_id = ? "
+                + "order by fix_time desc limit 1", d);
+        Timestamp event = newest(c, "select received_at from device_events where subject_id = ? and device_id = ? "
+                + "order by event_time desc limit 1", d);
         Timestamp last = fix == null ? event : event == null || fix.after(event) ? fix : event;
         n.put("lastContactAt", Json.instant(last));
         try (PreparedStatement ps = c.prepareStatement("""
-                select value, event_time from device_events where device_id = ? and event_type in (?, ?) and value >= 0
+                select value, event_time from device_events
+                where subject_id = ? and device_id = ? and event_type in (?, ?) and value >= 0
                 order by event_time desc limit 1""")) {
-            ps.setLong(1, d.id());
-            ps.setShort(2, (short) DeviceEventType.BATTERY_LOW.code());
-            ps.setShort(3, (short) DeviceEventType.BATTERY_CRITICAL.code());
+            ps.setLong(1, d.subjectId());
+            ps.setLong(2, d.id());
+            ps.setShort(3, (short) DeviceEventType.BATTERY_LOW.code());
+            ps.setShort(4, (short) DeviceEventType.BATTERY_CRITICAL.code());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     n.put("batteryPercent", rs.getInt(1)).put("batteryAt", Json.instant(rs.getTimestamp(2)));
@@ -214,9 +220,10 @@ public final class SubjectProfileRoutes {
         return n;
     }
 
-    private static Timestamp newest(Connection c, String sql, long deviceId) throws SQLException {
+    private static Timestamp newest(Connection c, String sql, DeviceRecord d) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, deviceId);
+            ps.setLong(1, d.subjectId());
+            ps.setLong(2, d.id());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getTimestamp(1) : null;
             }
