@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the Flyway migrations: SQL files from {@code classpath:db/migration} plus {@link TimeSeriesMigration}, the
- * Java migration that picks the TimescaleDB or plain-PostgreSQL layout, {@link TimeSeriesKeysMigration} and {@link AccuracySourceColumnMigration}. Idempotent: a migrated schema is left as it is.
+ * Java migration that picks the TimescaleDB or plain-PostgreSQL layout, and {@link TimeSeriesKeysMigration}. Idempotent: a migrated schema is left as it is.
  * Stateless; cost: one Flyway validation (tens of ms) when nothing is pending.
  */
 public final class SchemaMigrations {
@@ -22,7 +22,7 @@ public final class SchemaMigrations {
         Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
-                .javaMigrations(new TimeSeriesMigration(), new TimeSeriesKeysMigration(), new AccuracySourceColumnMigration())
+                .javaMigrations(new TimeSeriesMigration(), new TimeSeriesKeysMigration())
                 .failOnMissingLocations(true)
                 .load();
         MigrateResult result = flyway.migrate();

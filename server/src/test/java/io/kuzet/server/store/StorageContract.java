@@ -238,10 +238,10 @@ abstract class StorageContract {
         batch.add(77, subjectId, 1, t + 1000, t + 1200, 432_500_000, 768_900_000, 800, 35, 90, 500, -1, 5, 1 | 8, 1); // GT06
         batch.add(77, subjectId, 1, t + 2000, t + 2200, 432_500_000, 768_900_000, 800, 35, 90, -1, -1, 0, 1, 2);  // nothing
         new PositionWriter(db, "ingest", metrics).write(batch, 2);
-        assertEquals(1, countQuery("select count(*) from positions where device_id = 77 and subject_id = " + subjectId + " and positions.accuracy_source = 'REPORTED' and accuracy_m = 5"));
-        assertEquals(1, countQuery("select count(*) from positions where device_id = 77 and subject_id = " + subjectId + " and positions.accuracy_source = 'ESTIMATED_SATELLITES'"
+        assertEquals(1, countQuery("select count(*) from positions where device_id = 77 and subject_id = " + subjectId + " and accuracy_source = 'REPORTED' and accuracy_m = 5"));
+        assertEquals(1, countQuery("select count(*) from positions where device_id = 77 and subject_id = " + subjectId + " and accuracy_source = 'ESTIMATED_SATELLITES'"
                 + " and accuracy_m = 50"));
-        assertEquals(1, countQuery("select count(*) from positions where device_id = 77 and subject_id = " + subjectId + " and positions.accuracy_source = 'DEFAULT' and accuracy_m is null"));
+        assertEquals(1, countQuery("select count(*) from positions where device_id = 77 and subject_id = " + subjectId + " and accuracy_source = 'DEFAULT' and accuracy_m is null"));
     }
 
     @Test
