@@ -4,7 +4,8 @@
 # unreported JIT warm-up, then one `load` run per rate (0 = as fast as acks allow), each reporting CPU per stored fix
 # of the server and the database, then stops the server. Extra arguments are server settings (KUZET_*=value).
 #   simulator/scripts/cpu-per-fix.sh "10000 50000 100000 0" KUZET_STORAGE_BATCH_MAX_ROWS=20000
-# Environment: WARMUP (s, default 10), DURATION (s, default 20), OUT (default target/cpu-per-fix), SERVER_JAVA_OPTS,
+# Environment: WARMUP (s, default 10), DURATION (s, default 20), JIT_S (unreported JIT warm-up run at 30,000/s, s, default
+# 15), OUT (default target/cpu-per-fix), SERVER_JAVA_OPTS,
 # SERVER_JAR and SIMULATOR_JAR (default: the ones under target/, e.g. to compare a saved build with a new one),
 # KAFKA: put the journal on Kafka (journal.kind=kafka, a fresh topic of 12 partitions, replication 1): KAFKA=host:port
 # uses that broker, KAFKA=start starts a one-broker KRaft Kafka as a child JVM (KafkaBrokerMain from the server's test
@@ -47,11 +48,12 @@ grep -q "Kuzet is up" "$out/server.log" || { echo "server did not start, see $ou
 load() {
   java $FLAGS -jar "$sim" load --port $kport --http-port $hport --token $token --devices 1000 "$@"
 }
-load --duration 10 --warmup 5 --rate 30000 --out "$out/jit" > "$out/jit.log" 2>&1   # JIT warm-up, not reported
+load --duration $(( ${JIT_S:-15} - 5 )) --warmup 5 --rate 30000 --out "$out/jit" > "$out/jit.log" 2>&1   # JIT warm-up, not reported
 for r in $rates; do
   load --duration ${DURATION:-20} --warmup ${WARMUP:-10} --rate $r --server-pid $server --server-data-dir "$data" \
     --out "$out/rate-$r" > "$out/rate-$r.log" 2>&1
   echo "rate=$r $(grep -h 'load: [0-9,]* positions/s\|CPU per stored' "$out/rate-$r.log" | tr '\n' ' ')"
+  grep -h 'server CPU by thread' "$out/rate-$r.log"
   # METRICS=regex: the server's /metrics lines matching it right after the run (e.g. METRICS='kafka_producer_(request_latency|record_queue_time)_avg')
   [ -z "${METRICS:-}" ] || curl -s "http://127.0.0.1:$hport/metrics" | grep -E "$METRICS" | grep -v '^#' > "$out/rate-$r.metrics"
 

@@ -320,7 +320,7 @@ public final class KuzetServer implements AutoCloseable {
 
         Transport transport = Transport.best();
         boss = transport.newGroup(1, "kuzet-accept");
-        workers = transport.newGroup(0, "kuzet-io");
+        workers = transport.newGroup(deviceIoThreads(config.server.ioThreads), "kuzet-io");
         workers.scheduleAtFixedRate(gate::poll, 50, 50, TimeUnit.MILLISECONDS);
         ports = new DevicePorts(transport, boss, workers, config.server.bindAddress);
         bindDevicePorts(ingest);
@@ -445,6 +445,11 @@ public final class KuzetServer implements AutoCloseable {
                 .addLast(new IdleStateHandler(config.limits.idleTimeoutS, 0, 0))
                 .addLast(frames)
                 .addLast(new KuzetSessionHandler(ingestContext, ingest, frames));
+    }
+
+    /** The device ports' event loops: as configured, or one per available core (Netty's own default is two). */
+    static int deviceIoThreads(int configured) {
+        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     }
 
     private static String version() {

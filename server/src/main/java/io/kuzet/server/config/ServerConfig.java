@@ -31,6 +31,11 @@ public final class ServerConfig {
         public String bindAddress = "0.0.0.0";
         /** YAML provisioning file imported (idempotently) at start; empty = none. */
         public String provisionFile = "";
+        /**
+         * Event-loop threads of the device ports (they decode, journal and ack); 0 = one per available core. More
+         * threads than cores spin against each other on the journal's append lock (docs/performance.md).
+         */
+        public int ioThreads = 0;
     }
 
     /** Listening ports; 0 picks a free port (tests), -1 disables the port. */
@@ -332,6 +337,9 @@ public final class ServerConfig {
             problems.add("http.certFile and http.keyFile must be given together");
         }
         positive(problems, "http.ioThreads", http.ioThreads);
+        if (server.ioThreads < 0) {
+            problems.add("server.ioThreads must be 0 (one per core) or more, was " + server.ioThreads);
+        }
         positive(problems, "http.maxConnections", http.maxConnections);
         positive(problems, "http.idleTimeoutS", http.idleTimeoutS);
         positive(problems, "http.liveRevalidateS", http.liveRevalidateS);

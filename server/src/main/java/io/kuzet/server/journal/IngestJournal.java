@@ -3,6 +3,7 @@ package io.kuzet.server.journal;
 import io.kuzet.protocol.DeviceMessage;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
@@ -13,15 +14,24 @@ import net.openhft.chronicle.wire.DocumentContext;
  * The embedded ingest journal ({@code journal.kind=chronicle}, the default): a Chronicle Queue (daily files) holding every device message that was accepted, in the
  * order it was accepted, plus clock ticks. It is the only hand-off between ingestion and evaluation/storage.
  *
- * <p>Appends are thread-safe: each thread (a Netty event loop) gets its own appender; Chronicle serialises them
- * with its write lock. An append costs well under a microsecond and allocates nothing. A device is acked only
- * after {@link #durability()} says the appended index is durable.
+ * <p>Appends are thread-safe: each thread (a Netty event loop) gets its own appender, and they take turns on
+ * {@link #appendLock} before Chronicle's own write lock. An append costs well under a microsecond and allocates
+ * nothing. A device is acked only after {@link #durability()} says the appended index is durable.
  */
 public final class IngestJournal implements Journal {
     private final ChronicleQueue queue;
     private final Durability durability;
     private final int crashRecoveries;
     private final java.util.concurrent.atomic.LongAdder appendsSinceOpen = new java.util.concurrent.atomic.LongAdder();
+    /**
+     * Taken around every append. Chronicle serialises appenders with a lock word in the queue's table store that a
+     * waiter spins on (busily, then yielding) for as long as another thread holds it; when the holder is descheduled
+     * (more appending threads than cores, or a busy machine) the waiters burned the CPU: 20-45 % of the server's
+     * samples at 50,000 fixes/s (docs/performance.md, "CPU per stored fix"). A waiter here parks instead, and
+     * Chronicle's lock is always free by the time a thread reaches it. An uncontended append allocates nothing; a
+     * thread that has to park allocates one small queue node (rare with one event loop per core).
+     */
+    private final ReentrantLock appendLock = new ReentrantLock();
     private final FastThreadLocal<ExcerptAppender> appenders = new FastThreadLocal<>() {
         @Override
         protected ExcerptAppender initialValue() {
@@ -64,10 +74,16 @@ public final class IngestJournal implements Journal {
         ExcerptAppender appender = appenders.get();
         java.nio.ByteBuffer encoded = scratch.get();
         IngestRecordCodec.encodeDeviceMessage(encoded, receivedMs, receivedNanoTime, deviceId, protocol, message);
-        try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(encoded.array(), 0, encoded.position());
+        long index;
+        appendLock.lock();
+        try {
+            try (DocumentContext dc = appender.writingDocument()) {
+                dc.wire().bytes().write(encoded.array(), 0, encoded.position());
+            }
+            index = appender.lastIndexAppended();
+        } finally {
+            appendLock.unlock();
         }
-        long index = appender.lastIndexAppended();
         durability.appended(appender);
         appendsSinceOpen.increment();
         return index;
@@ -77,10 +93,16 @@ public final class IngestJournal implements Journal {
     @Override
     public long appendRefused(long receivedMs, long deviceId, long deviceNumber, int protocol, long sequence, int reason) {
         ExcerptAppender appender = appenders.get();
-        try (DocumentContext dc = appender.writingDocument()) {
-            IngestRecordCodec.writeRefused(dc.wire().bytes(), receivedMs, deviceId, deviceNumber, protocol, sequence, reason);
+        long index;
+        appendLock.lock();
+        try {
+            try (DocumentContext dc = appender.writingDocument()) {
+                IngestRecordCodec.writeRefused(dc.wire().bytes(), receivedMs, deviceId, deviceNumber, protocol, sequence, reason);
+            }
+            index = appender.lastIndexAppended();
+        } finally {
+            appendLock.unlock();
         }
-        long index = appender.lastIndexAppended();
         durability.appended(appender);
         appendsSinceOpen.increment();
         return index;
@@ -91,11 +113,17 @@ public final class IngestJournal implements Journal {
     public long appendSessionConflict(long receivedMs, long deviceId, long deviceNumber, int protocol, int outcome,
                                       String detail) {
         ExcerptAppender appender = appenders.get();
-        try (DocumentContext dc = appender.writingDocument()) {
-            IngestRecordCodec.writeSessionConflict(dc.wire().bytes(), receivedMs, deviceId, deviceNumber, protocol, outcome,
-                    detail);
+        long index;
+        appendLock.lock();
+        try {
+            try (DocumentContext dc = appender.writingDocument()) {
+                IngestRecordCodec.writeSessionConflict(dc.wire().bytes(), receivedMs, deviceId, deviceNumber, protocol, outcome,
+                        detail);
+            }
+            index = appender.lastIndexAppended();
+        } finally {
+            appendLock.unlock();
         }
-        long index = appender.lastIndexAppended();
         durability.appended(appender);
         appendsSinceOpen.increment();
         return index;
@@ -105,10 +133,16 @@ public final class IngestJournal implements Journal {
     @Override
     public long appendTick(long timeMs) {
         ExcerptAppender appender = appenders.get();
-        try (DocumentContext dc = appender.writingDocument()) {
-            IngestRecordCodec.writeTick(dc.wire().bytes(), timeMs);
+        long index;
+        appendLock.lock();
+        try {
+            try (DocumentContext dc = appender.writingDocument()) {
+                IngestRecordCodec.writeTick(dc.wire().bytes(), timeMs);
+            }
+            index = appender.lastIndexAppended();
+        } finally {
+            appendLock.unlock();
         }
-        long index = appender.lastIndexAppended();
         durability.appended(appender);
         appendsSinceOpen.increment();
         return index;

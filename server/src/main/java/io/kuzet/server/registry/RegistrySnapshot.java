@@ -6,18 +6,23 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * An immutable, consistent view of agencies, subjects, orders, devices, zones and rules, loaded in one go and
  * swapped atomically by its holder. Lookups are hash-map reads. Thread-safe.
+ *
+ * <p>The maps read for every journaled message (a device by id, a subject's orders) are keyed by primitive longs, so
+ * the evaluation core and the storage writer box no {@code Long} per message; they allocate their iterators afresh,
+ * because Agrona's cached ones would be shared between threads.
  */
 public final class RegistrySnapshot {
     private final long version;
     private final Map<Long, AgencyRecord> agencies = new HashMap<>();
     private final Map<Long, SubjectRecord> subjects = new HashMap<>();
-    private final Map<Long, List<OrderRecord>> ordersBySubject = new HashMap<>();
+    private final Long2ObjectHashMap<List<OrderRecord>> ordersBySubject = primitiveKeyed();
     private final Map<Long, OrderRecord> orders = new HashMap<>();
-    private final Map<Long, DeviceRecord> devices = new HashMap<>();
+    private final Long2ObjectHashMap<DeviceRecord> devices = primitiveKeyed();
     private final Map<String, Map<Long, DeviceRecord>> devicesByNumber = new HashMap<>();
     private final Map<Long, ZoneRecord> zones = new HashMap<>();
     private final Map<Long, List<RuleRecord>> rulesByOrder = new HashMap<>();
@@ -42,6 +47,10 @@ public final class RegistrySnapshot {
         }
         zones.forEach(z -> this.zones.put(z.id(), z));
         rules.forEach(r -> rulesByOrder.computeIfAbsent(r.orderId(), k -> new ArrayList<>()).add(r));
+    }
+
+    private static <V> Long2ObjectHashMap<V> primitiveKeyed() {
+        return new Long2ObjectHashMap<>(8, 0.65f, false);
     }
 
     public static RegistrySnapshot empty() {

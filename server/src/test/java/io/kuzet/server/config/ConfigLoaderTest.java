@@ -53,6 +53,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void deviceIoThreadsDefaultToOnePerCoreAndANegativeCountIsRefused() {
+        assertEquals(0, ConfigLoader.load(null, Map.of()).server.ioThreads, "0 = one per available core");
+        assertEquals(2, ConfigLoader.load(null, Map.of("KUZET_SERVER_IO_THREADS", "2")).server.ioThreads);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("KUZET_SERVER_IO_THREADS", "-1")));
+        assertTrue(e.getMessage().contains("server.ioThreads"), e.getMessage());
+    }
+
+    @Test
     void nonNumericEnvironmentValueNamesTheSetting() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("KUZET_PORTS_HTTP", "eighty")));
         assertTrue(e.getMessage().contains("ports.http"), e.getMessage());

@@ -120,6 +120,15 @@ public final class LoadCommand implements Callable<Integer> {
                             + "(%.1f s drain); server %.2f cores, database %.2f cores; server %.2f us per acked fix while sending; load average %s%n",
                     cpu.totalUs(), cpu.serverUs(), cpu.databaseUs(), cpu.positionsStored(), cpu.windowSeconds(), cpu.drainSeconds(),
                     cpu.serverCores(), cpu.databaseCores(), cpu.serverUsPerAcked(), loadAverage());
+            if (!cpu.serverThreads().isEmpty()) {
+                StringBuilder threads = new StringBuilder("load: server CPU by thread (cores, us per stored fix):");
+                for (CpuPerFix.ThreadShare t : cpu.serverThreads()) {
+                    if (t.cores() >= 0.005) {
+                        threads.append(String.format(" %s %.3f (%.2f);", t.family(), t.cores(), t.usPerStoredFix()));
+                    }
+                }
+                System.out.println(threads);
+            }
         }
         if (result.heapPerIdleDeviceBytes() >= 0) {
             System.out.printf("load: heap per idle connected device (client + server, in-process) %,d bytes%n", result.heapPerIdleDeviceBytes());

@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * CPU time of processes from Linux {@code /proc/<pid>/stat}: user + system time of the process (all its threads) and,
@@ -58,6 +61,51 @@ public final class ProcessCpu {
             return -1;
         }
         return total;
+    }
+
+    /**
+     * CPU time of each live thread of {@code pid} in nanoseconds ({@code /proc/<pid>/task/<tid>/stat}), summed by
+     * {@linkplain #threadFamily thread family}; empty when the process is gone. A thread that exited is not listed:
+     * its time stays in the process total ({@link #nanos}) only.
+     */
+    public static Map<String, Long> threadNanosByFamily(long pid) {
+        Map<String, Long> byFamily = new TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    continue;   // the thread exited while we listed
+                }
+                long[] f = parse(stat);
+                if (f != null) {
+                    byFamily.merge(threadFamily(threadName(stat)), (f[UTIME] + f[STIME]) * TICK_NANOS, Long::sum);
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return byFamily;
+    }
+
+    private static final Pattern NUMBERED = Pattern.compile("[-#]\\d+|[-#]$");
+
+    /**
+     * The family of a thread: its name without the numbers a pool appends ({@code kuzet-io-4-1} and
+     * {@code kuzet-io-4-2} are both {@code kuzet-io}; {@code GC Thread#0} is {@code GC Thread}). Linux keeps the first
+     * 15 characters of a name ({@code C2 CompilerThre}).
+     */
+    static String threadFamily(String name) {
+        String family = NUMBERED.matcher(name).replaceAll("");
+        return family.isEmpty() ? name : family;
+    }
+
+    /** The command (thread) name between the first '(' and the last ')' of a stat line. */
+    static String threadName(String stat) {
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        return open < 0 || close <= open ? "?" : stat.substring(open + 1, close);
     }
 
     private static final int PPID = 0;

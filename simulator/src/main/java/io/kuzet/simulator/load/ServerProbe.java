@@ -9,9 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
- * Samples what a server on this machine has spent and stored: CPU time of the server process ({@code serverPid}) and
+ * Samples what a server on this machine has spent and stored: CPU time of the server process ({@code serverPid}), per thread family, and
  * of its embedded PostgreSQL (the postmaster named in {@code <dataDir>/postgres/postmaster.pid} and its children,
  * {@link ProcessCpu#treeNanos}), and from its {@code /metrics} the positions stored and the storage lag. Either pid
  * may be absent (0 / no data directory): that part then reads 0. Not thread-safe; one per load run.
@@ -24,9 +25,13 @@ public final class ServerProbe {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private long postmasterPid;
 
-    /** What the server had spent and stored at one moment. Immutable. */
+    /**
+     * What the server had spent and stored at one moment. Immutable.
+     *
+     * @param serverThreadNanos CPU time of the server's live threads by family ({@link ProcessCpu#threadNanosByFamily})
+     */
     public record Sample(long atNanos, long serverCpuNanos, long databaseCpuNanos, double positionsStored, double lagEntries,
-                         double lagSeconds) {
+                         double lagSeconds, Map<String, Long> serverThreadNanos) {
     }
 
     public ServerProbe(long serverPid, Path serverDataDir, String host, int httpPort, String opsToken) {
@@ -50,6 +55,7 @@ public final class ServerProbe {
 
     public Sample sample() {
         long server = serverPid > 0 ? Math.max(0, ProcessCpu.nanos(serverPid, true)) : 0;
+        Map<String, Long> threads = serverPid > 0 ? ProcessCpu.threadNanosByFamily(serverPid) : Map.of();
         long pm = postmasterPid();
         long database = pm > 0 ? Math.max(0, ProcessCpu.treeNanos(pm)) : 0;
         double stored = Double.NaN;
@@ -61,7 +67,7 @@ public final class ServerProbe {
             lag = metric(text, "kuzet_storage_lag_entries{", "journal=\"positions\"");
             lagSeconds = metric(text, "kuzet_storage_lag_seconds{", "journal=\"positions\"");
         }
-        return new Sample(System.nanoTime(), server, database, stored, lag, lagSeconds);
+        return new Sample(System.nanoTime(), server, database, stored, lag, lagSeconds, threads);
     }
 
     private String scrape() {

@@ -37,6 +37,64 @@ class ProcessCpuTest {
     }
 
     @Test
+    void threadsOfOnePoolAreOneFamily() {
+        assertEquals("kuzet-io", ProcessCpu.threadFamily("kuzet-io-4-1"));
+        assertEquals("GC Thread", ProcessCpu.threadFamily("GC Thread#0"));
+        assertEquals("C2 CompilerThre", ProcessCpu.threadFamily("C2 CompilerThre"), "a number inside a name stays");
+        assertEquals("kuzet-core", ProcessCpu.threadFamily("kuzet-core"));
+        assertEquals("kuzet-http-io", ProcessCpu.threadFamily("kuzet-http-io-5"), "cut to 15 characters by Linux");
+        assertEquals("kuzet-api", ProcessCpu.threadFamily("kuzet-api-"), "cut just after the separator");
+        assertEquals("postgres: walwriter ) x", ProcessCpu.threadName("4242 (postgres: walwriter ) x) S 17 4242"));
+    }
+
+    @Test
+    void aSpinningThreadsCpuIsFoundUnderItsFamilyWhileItLives() throws Exception {
+        assumeTrue(ProcessCpu.available(), "no /proc here");
+        long pid = ProcessHandle.current().pid();
+        java.util.concurrent.CountDownLatch spun = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        long[] ownCpu = new long[1];
+        Thread spinner = new Thread(() -> {
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long x = 0;
+            while (mx.getCurrentThreadCpuTime() < 300_000_000L) {   // 0.3 s of this thread's own CPU
+                x += Long.numberOfTrailingZeros(x + System.nanoTime());
+            }
+            ownCpu[0] = mx.getCurrentThreadCpuTime() + (x == 42 ? 1 : 0);
+            spun.countDown();
+            try {
+                stop.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cpuspin-7");
+        spinner.start();
+        spun.await();
+        try {
+            java.util.Map<String, Long> threads = ProcessCpu.threadNanosByFamily(pid);
+            // the same kernel counter, rounded to 10 ms ticks
+            assertEquals(ownCpu[0], threads.getOrDefault("cpuspin", 0L), 50_000_000L, "by family: " + threads);
+        } finally {
+            stop.countDown();
+            spinner.join();
+        }
+        assertTrue(!ProcessCpu.threadNanosByFamily(pid).containsKey("cpuspin"), "an exited thread is not listed");
+    }
+
+    @Test
+    void threadSharesAddUpToTheProcessWithExitedThreadsAsTheRemainder() {
+        java.util.List<CpuPerFix.ThreadShare> shares = CpuPerFix.threadShares(
+                java.util.Map.of("kuzet-io", 1_000_000_000L, "kuzet-core", 500_000_000L),
+                java.util.Map.of("kuzet-io", 3_000_000_000L, "kuzet-core", 1_500_000_000L, "GC Thread", 500_000_000L),
+                4_000_000_000.0, 10.0, 1_000_000);
+        assertEquals(java.util.List.of("kuzet-io", "kuzet-core", "GC Thread", CpuPerFix.EXITED_THREADS),
+                shares.stream().map(CpuPerFix.ThreadShare::family).toList(), "largest first, remainder last");
+        assertEquals(0.2, shares.get(0).cores(), 1e-9);
+        assertEquals(2.0, shares.get(0).usPerStoredFix(), 1e-9);
+        assertEquals(0.5, shares.get(3).usPerStoredFix(), 1e-9, "4 s of process CPU less 3.5 s in live threads");
+    }
+
+    @Test
     void metricValuesAreFoundByNameAndLabel() {
         String scrape = """
                 # HELP kuzet_storage_lag_entries journal entries not yet stored
