@@ -162,12 +162,20 @@ class NodeFailoverOnThreeBrokersTest {
                 long firstBySurvivor = tail.records.stream()
                         .filter(r -> dead.contains(r.partition) && r.offset >= boundary.get(r.partition))
                         .mapToLong(r -> r.receivedNs).min().orElseThrow();
+                List<AlertTail.Record> bySurvivorOnDead = tail.records.stream()
+                        .filter(r -> dead.contains(r.partition) && r.offset >= boundary.get(r.partition)).toList();
+                long lastBySurvivor = bySurvivorOnDead.stream().mapToLong(r -> r.receivedNs).max().orElseThrow();
                 report = String.format("""
-                          node killed: it evaluated partitions %s of %d
-                          kill -> first alert transition from the survivor on the dead node's partitions: %.1f s
+                          node killed: it evaluated partitions %s of %d (%d violations open on them at the kill, %d walkers entering after it)
+                          kill -> first alert transition from the survivor on the dead node's partitions: %.1f s (last of its %d: %.1f s)
                           kill -> every device acked again (a frame sent after the kill): %.1f s (%d devices moved to the survivor)
-                        """, new java.util.TreeSet<>(dead), PARTITIONS, seconds(firstBySurvivor - killedAt),
-                        seconds(load.lastFirstAckSentAfter(killedAt) - killedAt), load.moved());
+                          load average at the end: %.1f
+                        """, new java.util.TreeSet<>(dead), PARTITIONS,
+                        java.util.stream.IntStream.range(0, WALKERS).filter(d -> holder[d] && dead.contains(DevicePartitions.of(registryIds[d], PARTITIONS))).count(),
+                        java.util.stream.IntStream.range(0, WALKERS).filter(d -> !holder[d] && dead.contains(DevicePartitions.of(registryIds[d], PARTITIONS))).count(),
+                        seconds(firstBySurvivor - killedAt), bySurvivorOnDead.size(), seconds(lastBySurvivor - killedAt),
+                        seconds(load.lastFirstAckSentAfter(killedAt) - killedAt), load.moved(),
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 Thread.sleep(2_000);
                 completed = true;
             } finally {
