@@ -136,6 +136,9 @@ class NodeFailoverOnThreeBrokersTest {
                 for (int d = 0; d < WALKERS; d++) {
                     load.inside[d] = !holder[d];   // the open violations' subjects leave, the others walk in
                 }
+                long[] ackedAtKill = load.ackedNow();
+                StorageWatch storage = new StorageWatch(db, registryIds, ackedAtKill);
+                storage.start();
                 endsAtKill = merge(endsAtKill, tail.endsNow());
 
                 await().atMost(Duration.ofSeconds(120)).until(() -> load.everyDeviceAckedSentAfter(killedAt) || !load.errors.isEmpty());
@@ -162,6 +165,8 @@ class NodeFailoverOnThreeBrokersTest {
                 long firstBySurvivor = tail.records.stream()
                         .filter(r -> dead.contains(r.partition) && r.offset >= boundary.get(r.partition))
                         .mapToLong(r -> r.receivedNs).min().orElseThrow();
+                await().atMost(Duration.ofSeconds(120)).until(() -> storage.doneNs != 0);
+                long storedAgain = storage.doneNs;
                 List<AlertTail.Record> bySurvivorOnDead = tail.records.stream()
                         .filter(r -> dead.contains(r.partition) && r.offset >= boundary.get(r.partition)).toList();
                 long lastBySurvivor = bySurvivorOnDead.stream().mapToLong(r -> r.receivedNs).max().orElseThrow();
@@ -169,12 +174,13 @@ class NodeFailoverOnThreeBrokersTest {
                           node killed: it evaluated partitions %s of %d (%d violations open on them at the kill, %d walkers entering after it)
                           kill -> first alert transition from the survivor on the dead node's partitions: %.1f s (last of its %d: %.1f s)
                           kill -> every device acked again (a frame sent after the kill): %.1f s (%d devices moved to the survivor)
+                          kill -> every device has a fix acked after the kill in PostgreSQL: %.1f s
                           load average at the end: %.1f
                         """, new java.util.TreeSet<>(dead), PARTITIONS,
                         java.util.stream.IntStream.range(0, WALKERS).filter(d -> holder[d] && dead.contains(DevicePartitions.of(registryIds[d], PARTITIONS))).count(),
                         java.util.stream.IntStream.range(0, WALKERS).filter(d -> !holder[d] && dead.contains(DevicePartitions.of(registryIds[d], PARTITIONS))).count(),
                         seconds(firstBySurvivor - killedAt), bySurvivorOnDead.size(), seconds(lastBySurvivor - killedAt),
-                        seconds(load.lastFirstAckSentAfter(killedAt) - killedAt), load.moved(),
+                        seconds(load.lastFirstAckSentAfter(killedAt) - killedAt), load.moved(), seconds(storedAgain - killedAt),
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 Thread.sleep(2_000);
                 completed = true;
@@ -451,6 +457,47 @@ class NodeFailoverOnThreeBrokersTest {
         }
     }
 
+    /**
+     * Polls {@code positions} every 250 ms from the kill on and notes when every device has more rows than it had acked
+     * fixes at the kill: storage runs again for every partition, the killed node's included (its storage group's
+     * session timeout).
+     */
+    private static final class StorageWatch extends Thread {
+        private final Database db;
+        private final long[] registryIds;
+        private final long[] ackedAtKill;
+        volatile long doneNs;
+
+        StorageWatch(Database db, long[] registryIds, long[] ackedAtKill) {
+            super("storage-watch");
+            setDaemon(true);
+            this.db = db;
+            this.registryIds = registryIds;
+            this.ackedAtKill = ackedAtKill;
+        }
+
+        @Override
+        public void run() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            try {
+                while (System.nanoTime() < deadline) {
+                    Map<Long, long[]> stored = storedPerDevice(db);
+                    boolean all = true;
+                    for (int d = 0; d < registryIds.length && all; d++) {
+                        all = stored.getOrDefault(registryIds[d], new long[2])[0] > ackedAtKill[d];
+                    }
+                    if (all) {
+                        doneNs = System.nanoTime();
+                        return;
+                    }
+                    Thread.sleep(250);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     private record Ack(int device, long sentNs, long ackNs) {
     }
 
@@ -484,6 +531,10 @@ class NodeFailoverOnThreeBrokersTest {
 
         synchronized long acked(int d) {
             return acked[d];
+        }
+
+        synchronized long[] ackedNow() {
+            return acked.clone();
         }
 
         synchronized int totalAcked() {
