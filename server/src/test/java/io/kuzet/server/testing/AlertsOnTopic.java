@@ -19,7 +19,12 @@ public final class AlertsOnTopic {
     }
 
     public static List<Alert> read(String alertsTopic) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+        return read(SharedKafka.bootstrapServers(), alertsTopic);
+    }
+
+    /** The same on the cluster at {@code bootstrapServers}. */
+    public static List<Alert> read(String bootstrapServers, String alertsTopic) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<Alert> alerts = new ArrayList<>();
         try (KafkaConsumer<Long, byte[]> consumer = new KafkaConsumer<>(config, new LongDeserializer(), new ByteArrayDeserializer())) {
