@@ -283,7 +283,9 @@ public final class KuzetServer implements AutoCloseable {
         if (kafka) {
             // the core reads only its partitions; a device may connect here whatever its partition, so the ledger follows
             // every partition, including the appends other nodes make to the topic
-            ledgerObserver = new io.kuzet.server.journal.kafka.KafkaLedgerObserver(config.kafka, ledger);
+            // it also hands the core every victim unit's fixes: proximity rules need them whichever node owns the unit
+            ledgerObserver = new io.kuzet.server.journal.kafka.KafkaLedgerObserver(config.kafka, ledger)
+                    .alsoTo(core.victimFixesFromEveryPartition()::observe);
             ledgerObserver.catchUp();
             ledgerObserver.start();
         } else {

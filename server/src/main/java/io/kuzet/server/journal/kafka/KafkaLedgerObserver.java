@@ -20,12 +20,22 @@ public final class KafkaLedgerObserver implements AutoCloseable {
     private final KafkaJournalReader reader;
     private final DeviceLedger ledger;
     private final IngestRecord record = new IngestRecord();
+    private java.util.function.Consumer<IngestRecord> alsoTo = r -> { };
     private volatile boolean running;
     private Thread thread;
 
     public KafkaLedgerObserver(ServerConfig.Kafka settings, DeviceLedger ledger) {
         this.reader = new KafkaJournalReader(settings, "kuzet-ledger");
         this.ledger = ledger;
+    }
+
+    /**
+     * Every record read is also given to {@code each}, on the observer's thread (the core's victim-unit positions, which
+     * must come from every partition). Call before {@link #catchUp}.
+     */
+    public KafkaLedgerObserver alsoTo(java.util.function.Consumer<IngestRecord> each) {
+        this.alsoTo = each;
+        return this;
     }
 
     /** Reads every partition up to its end offset as of now; returns the records read. */
@@ -35,6 +45,7 @@ public final class KafkaLedgerObserver implements AutoCloseable {
         while (!reader.replayDone()) {
             while (reader.next(record)) {
                 ledger.observe(record);
+                alsoTo.accept(record);
                 read++;
             }
         }
@@ -54,6 +65,7 @@ public final class KafkaLedgerObserver implements AutoCloseable {
                         continue;
                     }
                     ledger.observe(record);
+                    alsoTo.accept(record);
                 } catch (RuntimeException e) {
                     LOG.error("ledger observer failed on a record; continuing", e);
                 }
