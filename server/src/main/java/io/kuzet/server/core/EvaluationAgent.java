@@ -150,6 +150,7 @@ public final class EvaluationAgent implements AutoCloseable {
         }
         metrics.partitioned(groupReader.partitionCount());
         emitter.sendTo(alerts::send);
+        alerts.emitOnlyFor(groupReader::owns);   // core thread, as the sends
         snapshotWriter = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "kuzet-snapshot");
             t.setDaemon(true);

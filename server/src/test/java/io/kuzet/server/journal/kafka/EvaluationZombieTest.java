@@ -78,6 +78,7 @@ class EvaluationZombieTest {
             int lost = events.indexOf("lost [0]");
             assertTrue(lost > 0, "the loss was heard: " + events);
             assertEquals("evaluated 1000", events.get(lost - 1), "nothing evaluated between the stall and the loss: " + events);
+            assertTrue(reader.heldForMembership() > 0, "the stall was noticed");
         }
     }
 }
