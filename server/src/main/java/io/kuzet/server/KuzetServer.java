@@ -286,7 +286,9 @@ public final class KuzetServer implements AutoCloseable {
         if (kafka) {
             // the core reads only its partitions; a device may connect here whatever its partition, so the ledger follows
             // every partition, including the appends other nodes make to the topic, and a login waits until it has
-            // caught up with the device's partition (docs/scale-out.md, "The reconnect window")
+            // caught up with the device's partition (docs/scale-out.md, "The reconnect window"); it also hands the core
+            // every victim unit's fixes: proximity rules need them whichever node owns the unit
+            ledgerFeed.alsoTo(core.victimFixesFromEveryPartition()::observe);
             ledgerFeed.catchUp();
             ledgerFeed.start();
         } else {

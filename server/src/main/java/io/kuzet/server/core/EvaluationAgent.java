@@ -80,6 +80,9 @@ public final class EvaluationAgent implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
     private PartitionOwnership ownership;   // Kafka evaluation group: the partitions this node evaluates
+    private VictimFixInbox victimFixes;      // Kafka evaluation group: victim units of every partition
+    private final VictimFixInbox.Sink victimSink =
+            (victim, timeMs, lat, lon, accuracy) -> zones.onVictimPosition(victim, timeMs, lat, lon, accuracy);
 
     public EvaluationAgent(Journal journal, CoreDirectory directory, ServerConfig.Core config, AlertEmitter emitter,
                            ZoneStageFactory zoneStageFactory, CoreMetrics metrics) {
@@ -147,14 +150,25 @@ public final class EvaluationAgent implements AutoCloseable {
         }
         metrics.partitioned(groupReader.partitionCount());
         emitter.sendTo(alerts::send);
+        alerts.emitOnlyFor(groupReader::owns);   // core thread, as the sends
         snapshotWriter = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "kuzet-snapshot");
             t.setDaemon(true);
             return t;
         });
         ownership = new PartitionOwnership(this, groupReader, alerts, store, snapshotWriter);
+        victimFixes = new VictimFixInbox(directory);
         groupReader.join(ownership);
         return this;
+    }
+
+    /**
+     * Kafka evaluation group: where a reader of every partition (the ledger observer) puts the records it reads, so the
+     * proximity rules of the offenders evaluated here know where every victim unit is, whichever node evaluates the
+     * unit's partition (docs/scale-out.md). Null without a group: the core reads every record itself.
+     */
+    public VictimFixInbox victimFixesFromEveryPartition() {
+        return victimFixes;
     }
 
     /** Kafka evaluation group: the ingest partitions this core evaluates now (any thread); null without a group. */
@@ -471,6 +485,9 @@ public final class EvaluationAgent implements AutoCloseable {
 
     /** Processes up to {@code limit} records; returns how many were processed. */
     public int doWork(int limit) {
+        if (victimFixes != null) {
+            victimFixes.drainTo(victimSink);   // victim units of partitions other nodes evaluate
+        }
         int done = 0;
         while (done < limit && reader.next(record)) {
             if (ownership != null) {

@@ -130,6 +130,11 @@ public final class GeofenceZoneStage implements ZoneStage, TransitionListener {
     }
 
     @Override
+    public void onVictimPosition(long victimDeviceId, long fixTimeMs, double lat, double lon, double accuracyMetres) {
+        victims.update(victimDeviceId, fixTimeMs, lat, lon, accuracyMetres);   // keeps the newer of the two fixes
+    }
+
+    @Override
     public void onTick(CoreDevice d, DeviceRecord device, OrderRecord order, long nowMs) {
         DeviceZones zones = zones(d, order);
         if (zones == null) {

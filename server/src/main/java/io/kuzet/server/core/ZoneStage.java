@@ -21,6 +21,9 @@ interface ZoneStage {
     /** A valid fix of a victim unit (for proximity rules of the offenders linked to it). */
     void onVictimFix(DeviceRecord victimDevice, Fix fix);
 
+    /** A victim unit's fix read outside the journal order of this core (Kafka: another node's partition). */
+    void onVictimPosition(long victimDeviceId, long fixTimeMs, double lat, double lon, double accuracyMetres);
+
     /** A clock tick: schedules opening/closing and dwell limits that pass without new fixes. */
     void onTick(CoreDevice d, DeviceRecord device, OrderRecord order, long nowMs);
 

@@ -103,6 +103,16 @@ public final class TestFleet {
                 List.of(new DeviceRecord(VICTIM_DEVICE, "watch", VICTIM_NUMBER, null, DeviceRole.VICTIM_UNIT, 0)));
     }
 
+    /**
+     * As {@link #registryWithProximity} with {@code victimUnit} (any id and protocol, role VICTIM_UNIT) as the victim's
+     * unit, so a test can choose which Kafka partition its records fall in.
+     */
+    public static RegistrySnapshot registryWithProximity(double distanceM, double warnDistanceM, DeviceRecord victimUnit) {
+        return registry(3, 3600, List.of(), List.of(new RuleRecord(PROXIMITY_RULE, ORDER, "Victim A",
+                        "PROXIMITY", 0, victimUnit.id(), distanceM, warnDistanceM, 0, 0, 0, 0, 0, List.of(), List.of())),
+                List.of(victimUnit));
+    }
+
     /** {@link #registry} plus a curfew at the subject's 120 m home (HOME_ZONE) from CURFEW_FROM to CURFEW_TO. */
     public static RegistrySnapshot registryWithHomeCurfew(int noCommunicationLimitS) {
         List<ZoneRecord> zones = List.of(new ZoneRecord(HOME_ZONE, AGENCY, "Home",

@@ -41,6 +41,7 @@ public final class KafkaAlertsTopic implements AutoCloseable {
     private final AtomicLongArray ackedEnd;
     private final Consumer<Throwable> failureListener;
     private KafkaConsumer<Long, byte[]> reader;
+    private java.util.function.IntPredicate owned = p -> true;
     private volatile Throwable failure;
     private volatile boolean closing;
 
@@ -56,9 +57,22 @@ public final class KafkaAlertsTopic implements AutoCloseable {
         this.ackedEnd = new AtomicLongArray(partitions);
     }
 
-    /** Appends one transition to its device's partition. */
+    /**
+     * Appends only transitions of the partitions {@code owned} accepts (the evaluation reader's: a partition lost or
+     * handed over gets nothing more from this node). Call before the core starts; {@link #send} calls it on its thread.
+     */
+    public void emitOnlyFor(java.util.function.IntPredicate owned) {
+        this.owned = owned;
+    }
+
+    /** Appends one transition to its device's partition, unless this node no longer evaluates that partition. */
     public void send(Alert alert) {
         int p = DevicePartitions.of(alert.deviceId(), partitions);
+        if (!owned.test(p)) {
+            LOG.warn("alert {} {} not appended: partition {} is no longer evaluated by this node (its new owner re-derives it)",
+                    alert.alertId(), alert.phase(), p);
+            return;
+        }
         producer.send(new ProducerRecord<>(topic, p, alert.deviceId(), AlertCodec.toBytes(alert)), (metadata, error) -> {
             if (error == null) {
                 ackedEnd.accumulateAndGet(p, metadata.offset() + 1, Math::max);

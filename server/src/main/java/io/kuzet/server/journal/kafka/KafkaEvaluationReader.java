@@ -73,6 +73,12 @@ public final class KafkaEvaluationReader implements JournalReader {
     private long lastOffset = -1;
     private volatile int[] ownedPartitions = new int[0];
     private volatile long lag;
+    private final long sessionTimeoutNanos;
+    private final long heartbeatMs;
+    private long lastPollNanos = System.nanoTime();
+    private org.apache.kafka.common.Metric lastHeartbeatSecondsAgo;   // the coordinator's, found at the first poll
+    private org.apache.kafka.common.Metric heartbeatResponses;
+    private final LongAdder heldForMembership = new LongAdder();
 
     public KafkaEvaluationReader(ServerConfig.Kafka settings, String clientId) {
         this.topic = settings.topic;
@@ -102,6 +108,8 @@ public final class KafkaEvaluationReader implements JournalReader {
         this.nextOffsets = new long[partitions.length];
         this.replayEnd = new long[partitions.length];
         this.firstAssignmentWait = Duration.ofMillis(Math.max(30_000, 5L * settings.evaluationSessionTimeoutMs));
+        this.sessionTimeoutNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(settings.evaluationSessionTimeoutMs);
+        this.heartbeatMs = settings.evaluationHeartbeatMs;
     }
 
     /** Joins the group; {@code ownership} hears of every partition this node gains or loses from now on. */
@@ -155,6 +163,9 @@ public final class KafkaEvaluationReader implements JournalReader {
             return;   // already handed over (close() hands over before leaving the group)
         }
         if (lost) {
+            for (int p : ids) {
+                owned[p] = false;   // at once: nothing more is emitted for them, even while their state is dropped
+            }
             ownership.lost(ids);
         } else {
             ownership.revoked(ids);
@@ -243,10 +254,18 @@ public final class KafkaEvaluationReader implements JournalReader {
     @Override
     public boolean next(IngestRecord record) {
         while (true) {
+            if (assignedOnce && System.nanoTime() - lastPollNanos >= sessionTimeoutNanos) {
+                confirmMembershipAfterStall();
+            }
             if (!buffered.hasNext()) {
-                var records = consumer.poll(POLL);   // rebalance callbacks run in here
+                var records = poll();   // rebalance callbacks run in here
                 updateLag();
                 if (records.isEmpty()) {
+                    return false;
+                }
+                if (heartbeatSilentForASession()) {
+                    rewind();   // maybe expelled without knowing it yet: evaluate nothing until the coordinator answers
+                    heldForMembership.increment();
                     return false;
                 }
                 buffered = records.iterator();
@@ -268,6 +287,80 @@ public final class KafkaEvaluationReader implements JournalReader {
                 return true;
             }
         }
+    }
+
+    private org.apache.kafka.clients.consumer.ConsumerRecords<Long, byte[]> poll() {
+        var records = consumer.poll(POLL);
+        lastPollNanos = System.nanoTime();
+        return records;
+    }
+
+    /**
+     * This thread did not poll for a whole session timeout (a long GC pause, a stalled machine): the group may have
+     * expelled this node and handed its partitions to another meanwhile, and the records buffered here would then be
+     * evaluated by both (a zombie emitting transitions the new owner emits too). So the buffered records are put back
+     * and the consumer polls, evaluating nothing, until the coordinator has answered a heartbeat sent after the stall
+     * (at most a session timeout): if this member was expelled, {@code onPartitionsLost} has then dropped those
+     * partitions before anything more is evaluated.
+     */
+    private void confirmMembershipAfterStall() {
+        long stalledMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastPollNanos);
+        rewind();
+        findCoordinatorMetrics();
+        double responses = metricValue(heartbeatResponses);
+        long deadline = System.nanoTime() + sessionTimeoutNanos;
+        while (System.nanoTime() < deadline && !(metricValue(heartbeatResponses) > responses)) {
+            consumer.poll(POLL);   // records dropped: re-read from where evaluation stopped (rewind below)
+        }
+        consumer.poll(POLL);   // the answer's consequence (a lost assignment) runs in here
+        lastPollNanos = System.nanoTime();
+        rewind();
+        heldForMembership.increment();
+        LOG.warn("evaluation did not poll for {} ms (more than the session timeout); membership confirmed before going on, "
+                + "still owns {}", stalledMs, ownedList());
+    }
+
+    /** Drops the polled records not evaluated yet; each owned partition is read again from its next unevaluated record. */
+    private void rewind() {
+        buffered = Collections.emptyIterator();
+        for (int p = 0; p < owned.length; p++) {
+            if (owned[p]) {
+                consumer.seek(partitions[p], nextOffsets[p]);
+            }
+        }
+    }
+
+    /**
+     * Whether no heartbeat has been sent to the group coordinator for a session timeout: the consumer lost the
+     * coordinator (network trouble to it) and the group may have expelled this node while its fetches still work.
+     */
+    private boolean heartbeatSilentForASession() {
+        findCoordinatorMetrics();
+        double secondsAgo = metricValue(lastHeartbeatSecondsAgo);
+        return secondsAgo * 1e9 >= sessionTimeoutNanos;   // NaN (no heartbeat yet) is false
+    }
+
+    private void findCoordinatorMetrics() {
+        if (lastHeartbeatSecondsAgo == null) {
+            for (var e : consumer.metrics().entrySet()) {
+                if (e.getKey().group().equals("consumer-coordinator-metrics")) {
+                    if (e.getKey().name().equals("last-heartbeat-seconds-ago")) {
+                        lastHeartbeatSecondsAgo = e.getValue();
+                    } else if (e.getKey().name().equals("heartbeat-total")) {
+                        heartbeatResponses = e.getValue();
+                    }
+                }
+            }
+        }
+    }
+
+    private static double metricValue(org.apache.kafka.common.Metric metric) {
+        return metric != null && metric.metricValue() instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /** Times evaluation held back until the group coordinator confirmed this node's membership (any thread). */
+    public long heldForMembership() {
+        return heldForMembership.sum();
     }
 
     private void updateLag() {
@@ -296,7 +389,7 @@ public final class KafkaEvaluationReader implements JournalReader {
     public void markReplayEnd() {
         long deadline = System.nanoTime() + firstAssignmentWait.toNanos();
         while (!assignedOnce && System.nanoTime() < deadline) {
-            var records = consumer.poll(POLL);
+            var records = poll();
             if (!records.isEmpty()) {
                 buffered = records.iterator();
             }

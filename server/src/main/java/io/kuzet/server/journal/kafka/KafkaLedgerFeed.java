@@ -48,6 +48,7 @@ public final class KafkaLedgerFeed implements LedgerCatchUp, AutoCloseable {
     private final ConcurrentLinkedQueue<Waiter> arrivals = new ConcurrentLinkedQueue<>();
     private final List<Waiter> waiting = new ArrayList<>();   // feed thread only
     private final IngestRecord record = new IngestRecord();
+    private java.util.function.Consumer<IngestRecord> alsoTo = r -> { };
     private final Thread thread;
     private volatile boolean running = true;
     private long lastWarningNanos;
@@ -65,6 +66,15 @@ public final class KafkaLedgerFeed implements LedgerCatchUp, AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /**
+     * Every record read is also given to {@code each}, on the feed's thread (the core's victim-unit positions, which
+     * must come from every partition). Call before {@link #catchUp}.
+     */
+    public KafkaLedgerFeed alsoTo(java.util.function.Consumer<IngestRecord> each) {
+        this.alsoTo = each;
+        return this;
+    }
+
     /** Reads every partition up to its end offset as of now into the ledger (before the device ports open). */
     public long catchUp() {
         reader.markReplayEnd();
@@ -72,6 +82,7 @@ public final class KafkaLedgerFeed implements LedgerCatchUp, AutoCloseable {
         while (!reader.replayDone()) {
             while (reader.next(record)) {
                 ledger.observe(record);
+                alsoTo.accept(record);
                 read++;
             }
         }
@@ -101,6 +112,7 @@ public final class KafkaLedgerFeed implements LedgerCatchUp, AutoCloseable {
                 int read = 0;
                 while (read < BATCH && reader.next(record)) {
                     ledger.observe(record);
+                    alsoTo.accept(record);
                     read++;
                 }
                 settle(System.nanoTime());
