@@ -7,7 +7,6 @@ import io.kuzet.server.journal.JournalReader;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.LongDeserializer;
@@ -82,28 +80,14 @@ public final class KafkaEvaluationReader implements JournalReader {
 
     public KafkaEvaluationReader(ServerConfig.Kafka settings, String clientId) {
         this.topic = settings.topic;
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        Map<String, Object> config = IngestTopicConsumers.settings(settings, clientId);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.evaluationGroup);
         config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, settings.evaluationSessionTimeoutMs);
         config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, settings.evaluationHeartbeatMs);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 4096);
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         this.consumer = new KafkaConsumer<>(config, new LongDeserializer(), new ByteArrayDeserializer());
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(60));
-        if (infos == null || infos.isEmpty()) {
-            consumer.close();
-            throw new IllegalStateException("Kafka topic " + topic + " does not exist or has no partitions");
-        }
-        this.partitions = new TopicPartition[infos.size()];
-        for (PartitionInfo info : infos) {
-            partitions[info.partition()] = new TopicPartition(topic, info.partition());
-        }
+        this.partitions = IngestTopicConsumers.partitions(consumer, topic);
         this.owned = new boolean[partitions.length];
         this.nextOffsets = new long[partitions.length];
         this.replayEnd = new long[partitions.length];

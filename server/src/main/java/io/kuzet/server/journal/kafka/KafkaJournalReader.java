@@ -13,10 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import net.openhft.chronicle.bytes.Bytes;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.LongDeserializer;
@@ -47,23 +45,9 @@ public final class KafkaJournalReader implements JournalReader {
 
     public KafkaJournalReader(ServerConfig.Kafka settings, String clientId) {
         this.topic = settings.topic;
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 4096);
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        Map<String, Object> config = IngestTopicConsumers.settings(settings, clientId);
         this.consumer = new KafkaConsumer<>(config, new LongDeserializer(), new ByteArrayDeserializer());
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(60));
-        if (infos == null || infos.isEmpty()) {
-            consumer.close();
-            throw new IllegalStateException("Kafka topic " + topic + " does not exist or has no partitions");
-        }
-        this.partitions = new TopicPartition[infos.size()];
-        for (PartitionInfo info : infos) {
-            partitions[info.partition()] = new TopicPartition(topic, info.partition());
-        }
+        this.partitions = IngestTopicConsumers.partitions(consumer, topic);
         this.nextOffsets = new long[partitions.length];
         this.replayEnd = new long[partitions.length];
         consumer.assign(Arrays.asList(partitions));
