@@ -1,14 +1,18 @@
 package io.kuzet.server.journal.kafka;
 
 import io.kuzet.server.config.ServerConfig;
+import io.kuzet.server.journal.IngestRecord;
+import io.kuzet.server.journal.IngestRecordCodec;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * What every consumer of the ingest topic shares: the client settings (positions always chosen by Kuzet, never Kafka's
@@ -42,5 +46,21 @@ final class IngestTopicConsumers {
             partitions[info.partition()] = new TopicPartition(topic, info.partition());
         }
         return partitions;
+    }
+
+    /**
+     * Decodes {@code r} into {@code record} through the reusable buffer {@code in}, with its Kafka position as the
+     * record's index; false for a record type this code does not know (a newer writer's), which the caller skips.
+     */
+    static boolean decode(ConsumerRecord<Long, byte[]> r, Bytes<?> in, IngestRecord record, int partitionCount) {
+        in.clear();
+        in.write(r.value());
+        if (!IngestRecordCodec.read(in, record)) {
+            return false;
+        }
+        record.index = KafkaIndex.of(r.partition(), r.offset());
+        record.partition = r.partition();
+        record.partitions = partitionCount;
+        return true;
     }
 }

@@ -2,7 +2,6 @@ package io.kuzet.server.journal.kafka;
 
 import io.kuzet.server.config.ServerConfig;
 import io.kuzet.server.journal.IngestRecord;
-import io.kuzet.server.journal.IngestRecordCodec;
 import io.kuzet.server.journal.JournalReader;
 import java.time.Duration;
 import java.util.Collection;
@@ -262,12 +261,7 @@ public final class KafkaEvaluationReader implements JournalReader {
             nextOffsets[p] = r.offset() + 1;
             lastPartition = p;
             lastOffset = r.offset();
-            in.clear();
-            in.write(r.value());
-            if (IngestRecordCodec.read(in, record)) {
-                record.index = KafkaIndex.of(p, r.offset());
-                record.partition = p;
-                record.partitions = partitions.length;
+            if (IngestTopicConsumers.decode(r, in, record, partitions.length)) {
                 return true;
             }
         }

@@ -134,12 +134,7 @@ public final class KafkaJournalReader implements JournalReader {
             nextOffsets[p] = r.offset() + 1;
             lastPartition = p;
             lastOffset = r.offset();
-            in.clear();
-            in.write(r.value());
-            if (IngestRecordCodec.read(in, record)) {
-                record.index = KafkaIndex.of(p, r.offset());
-                record.partition = p;
-                record.partitions = partitions.length;
+            if (IngestTopicConsumers.decode(r, in, record, partitions.length)) {
                 return true;
             }
             // an unknown record type from a newer writer: skip it rather than stall the consumer
